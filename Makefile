@@ -1,0 +1,107 @@
+# fence_recorder: a Pacemaker fence agent recording to SQLite, and fencectl.
+#
+#   make            build everything (-Wall -Wextra -Werror)
+#   make check      install missing build/test packages, build, run all tests
+#   make demo       a real fence through the agent against the example responder
+#   make asan       the test suite under AddressSanitizer + UBSan
+#   make valgrind   the test suite with every binary under valgrind
+#   make install    install (PREFIX, DESTDIR, SBINDIR)
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr
+SBINDIR   ?= $(PREFIX)/sbin
+BUILD     ?= build
+
+CC        ?= cc
+PKGS      := sqlite3 libcjson uuid
+CFLAGS    ?= -O2 -g
+WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcjson -luuid) -lm
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN) -D_GNU_SOURCE -DFR_VERSION='"$(VERSION)"' \
+             -Ilib -I$(BUILD) $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+LIB_SRC    := $(wildcard lib/*.c)
+AGENT_SRC  := $(wildcard agent/*.c)
+CTL_SRC    := $(wildcard fencectl/*.c)
+RESP_SRC   := $(wildcard contrib/responder/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+MIGRATIONS := $(sort $(wildcard schema/[0-9]*.sql))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_sql.o
+AGENT_OBJ  := $(AGENT_SRC:%.c=$(BUILD)/%.o)
+CTL_OBJ    := $(CTL_SRC:%.c=$(BUILD)/%.o)
+RESP_OBJ   := $(RESP_SRC:%.c=$(BUILD)/%.o)
+# Unit tests link the agent's objects too, all but its main().
+AGENT_LIBOBJ := $(filter-out $(BUILD)/agent/main.o,$(AGENT_OBJ))
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/fence_responder
+
+.PHONY: all check unit e2e deps check-deps demo asan valgrind clean install uninstall
+all: $(BINS)
+
+$(BUILD)/libfr.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/fence_recorder: $(AGENT_OBJ) $(BUILD)/libfr.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/fencectl: $(CTL_OBJ) $(BUILD)/libfr.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/fence_responder: $(RESP_OBJ) $(BUILD)/libfr.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/schema_sql.c: $(MIGRATIONS) tools/embed-sql.sh
+	@mkdir -p $(@D)
+	sh tools/embed-sql.sh $@ $(MIGRATIONS)
+$(BUILD)/schema_sql.o: $(BUILD)/schema_sql.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(AGENT_LIBOBJ) $(BUILD)/libfr.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iagent $(shell pkg-config --cflags cmocka 2>/dev/null) -o $@ $^ \
+	    $(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# Packages the build and the tests need, installed with apt-get when
+# missing (as root), so a fresh Debian machine and CI need nothing else.
+BUILD_DEBS := build-essential pkg-config libsqlite3-dev libcjson-dev uuid-dev
+TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind
+deps:
+	@sh tools/ensure-debs.sh $(BUILD_DEBS)
+check-deps:
+	@sh tools/ensure-debs.sh $(BUILD_DEBS) $(TEST_DEBS)
+
+unit: $(UNIT_BIN)
+check: check-deps
+	$(MAKE) all unit
+	sh tests/run.sh $(BUILD)
+
+demo: deps
+	$(MAKE) all
+	sh tools/demo.sh $(BUILD)
+
+asan:
+	$(MAKE) check BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+
+valgrind: check-deps
+	$(MAKE) all unit
+	FR_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=no" \
+	    sh tests/run.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(BUILD)/fence_recorder $(DESTDIR)$(SBINDIR)/fence_recorder
+	install -m 0755 $(BUILD)/fencectl $(DESTDIR)$(SBINDIR)/fencectl
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/fence_recorder $(DESTDIR)$(SBINDIR)/fencectl
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

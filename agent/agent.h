@@ -1,0 +1,39 @@
+/* What the actions share: the validated configuration, the record, and
+ * the results they return, mapped to exit codes in one place (main.c). */
+#ifndef FR_AGENT_H
+#define FR_AGENT_H
+
+#include "options.h"
+#include "record.h"
+
+enum agent_result {
+    RESULT_OK,          /* exit 0 */
+    RESULT_FAILED,      /* exit 1: fence failed, timed out, was terminated */
+    RESULT_STATUS_OFF,  /* exit 2: status says the node is fenced */
+    RESULT_ERROR,       /* exit 1: could not act (bad input, I/O) */
+};
+
+struct agent_context {
+    const struct agent_config *cfg;
+    struct recorder rec;
+    int signal_fd;
+    char recorder_node[256];
+    char requested_by[128];
+};
+
+/* Fills rec.op for a recorded operation (off, reboot, on). */
+void operation_init(struct agent_context *ctx);
+
+enum agent_result action_fence(struct agent_context *ctx);    /* off, reboot */
+enum agent_result action_unfence(struct agent_context *ctx);  /* on */
+enum agent_result action_status(const struct agent_config *cfg);
+enum agent_result action_list(const struct agent_config *cfg, bool with_status);
+enum agent_result action_monitor(const struct agent_config *cfg);
+
+/* Starts discovery in a detached child that records its own results and
+ * sends the JSON array to *read_fd. The recorder's database connection
+ * must be closed across the fork (SQLite connections must not cross it). */
+int discovery_spawn(const struct agent_config *cfg, struct recorder *rec,
+                    int *read_fd, struct error *err);
+
+#endif

@@ -1,0 +1,210 @@
+#include "options.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Pacemaker's input is a few hundred bytes; anything near this is an error. */
+#define STDIN_MAX_BYTES (1024 * 1024)
+#define VALUE_MAX_BYTES 4096
+
+static const char *const action_names[] = {
+    [ACT_OFF] = "off", [ACT_REBOOT] = "reboot", [ACT_ON] = "on",
+    [ACT_STATUS] = "status", [ACT_MONITOR] = "monitor", [ACT_LIST] = "list",
+    [ACT_LIST_STATUS] = "list-status", [ACT_METADATA] = "metadata",
+    [ACT_VALIDATE] = "validate-all",
+};
+
+enum action action_from_name(const char *name)
+{
+    if (strcmp(name, "meta-data") == 0)   /* OCF spelling */
+        return ACT_METADATA;
+    for (int a = 0; a < ACT_UNKNOWN; a++)
+        if (strcasecmp(name, action_names[a]) == 0)
+            return (enum action)a;
+    return ACT_UNKNOWN;
+}
+
+bool action_needs_target(enum action a)
+{
+    return a == ACT_OFF || a == ACT_REBOOT || a == ACT_ON || a == ACT_STATUS;
+}
+
+static void note(struct raw_options *raw, enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void note(struct raw_options *raw, enum log_level level, const char *fmt, ...)
+{
+    if (raw->note_count >= MAX_NOTES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw->notes[raw->note_count].text, sizeof raw->notes[0].text, fmt, ap);
+    va_end(ap);
+    raw->notes[raw->note_count++].level = level;
+}
+
+void raw_options_free(struct raw_options *raw)
+{
+    free(raw->storage);
+    raw->storage = NULL;
+}
+
+static int find_option(const char *key)
+{
+    for (int i = 0; i < OPT_COUNT; i++)
+        if (strcmp(option_specs[i].name, key) == 0)
+            return i;
+    return -1;
+}
+
+int options_parse_argv(struct raw_options *raw, int argc, char **argv, struct error *err)
+{
+    struct option longopts[OPT_COUNT + 1];
+    char shortopts[2 * OPT_COUNT + 2] = ":";
+    size_t sp = 1;
+    for (int i = 0; i < OPT_COUNT; i++) {
+        const struct option_spec *s = &option_specs[i];
+        longopts[i] = (struct option){ s->longopt, s->takes_value ? required_argument : no_argument,
+                                       NULL, i + 256 };
+        if (s->shortopt) {
+            shortopts[sp++] = s->shortopt;
+            if (s->takes_value)
+                shortopts[sp++] = ':';
+        }
+    }
+    shortopts[sp] = '\0';
+    longopts[OPT_COUNT] = (struct option){ 0 };
+
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        int id = -1;
+        if (c >= 256) {
+            id = c - 256;
+        } else if (c == '?') {
+            return errorf(err, "unknown option '%s'; use -h for usage", argv[optind - 1]);
+        } else if (c == ':') {
+            return errorf(err, "option '%s' needs a value; use -h for usage", argv[optind - 1]);
+        } else {
+            for (int i = 0; i < OPT_COUNT; i++)
+                if (option_specs[i].shortopt == c)
+                    id = i;
+        }
+        if (id < 0)
+            return errorf(err, "unhandled option; use -h for usage");
+        raw->value[id] = option_specs[id].takes_value ? optarg : "1";
+        if (id == OPT_VERBOSE)
+            raw->verbose_count++;
+    }
+    for (int i = optind; i < argc; i++)
+        note(raw, LOG_WARNING, "ignoring unused argument '%.200s'", argv[i]);
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = { "1", "yes", "on", "true" };
+    static const char *const no[] = { "0", "no", "off", "false" };
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(v, yes[i]) == 0) { *out = true; return true; }
+        if (strcasecmp(v, no[i]) == 0) { *out = false; return true; }
+    }
+    return false;
+}
+
+/* One key=value line, fencing.py style: '-' and '_' spellings, one pair of
+ * surrounding double quotes removed, unknown keys ignored (Pacemaker
+ * passes every device attribute). */
+static void parse_line(struct raw_options *raw, char *line, int lineno)
+{
+    line = trim(line);
+    if (!line[0] || line[0] == '#')
+        return;
+    char *eq = strchr(line, '=');
+    char *value = eq ? eq + 1 : line + strlen(line);
+    if (eq)
+        *eq = '\0';
+    char *key = trim(line);
+    value = trim(value);
+    size_t vlen = strlen(value);
+    if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
+        value[vlen - 1] = '\0';
+        value++;
+        vlen -= 2;
+    }
+    for (char *p = key; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    int id = find_option(key);
+    if (id < 0) {
+        note(raw, LOG_DEBUG, "stdin line %d: ignoring unknown parameter '%.64s'", lineno, key);
+        return;
+    }
+    if (vlen > VALUE_MAX_BYTES) {
+        note(raw, LOG_WARNING, "stdin line %d: ignoring %s: value longer than %d bytes",
+             lineno, key, VALUE_MAX_BYTES);
+        return;
+    }
+    const struct option_spec *s = &option_specs[id];
+    if (!s->takes_value) {
+        bool on;
+        if (!parse_bool(value, &on)) {
+            note(raw, LOG_WARNING, "stdin line %d: ignoring %s: '%.32s' is not a boolean",
+                 lineno, key, value);
+            return;
+        }
+        raw->value[id] = on ? "1" : NULL;
+        if (id == OPT_VERBOSE)
+            raw->verbose_count = on;
+        return;
+    }
+    if (raw->value[id] && strcmp(raw->value[id], value) != 0)
+        note(raw, LOG_WARNING, "stdin line %d: %s given again; using the last value", lineno, key);
+    raw->value[id] = value;
+}
+
+int options_parse_stream(struct raw_options *raw, FILE *in, struct error *err)
+{
+    char *buf = malloc(STDIN_MAX_BYTES + 1);
+    if (!buf)
+        return errorf(err, "out of memory reading options from stdin");
+    size_t len = fread(buf, 1, STDIN_MAX_BYTES + 1, in);
+    if (ferror(in)) {
+        free(buf);
+        return errorf(err, "cannot read options from stdin");
+    }
+    if (len > STDIN_MAX_BYTES) {
+        free(buf);
+        return errorf(err, "options on stdin exceed %d bytes; refusing them", STDIN_MAX_BYTES);
+    }
+    buf[len] = '\0';
+    raw->storage = buf;
+    int lineno = 0;
+    char *p = buf, *end = buf + len;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *line_end = nl ? nl : end;
+        lineno++;
+        *line_end = '\0';
+        if (memchr(p, '\0', (size_t)(line_end - p)))
+            note(raw, LOG_WARNING, "stdin line %d contains a NUL byte; ignoring it", lineno);
+        else
+            parse_line(raw, p, lineno);
+        p = line_end + 1;
+    }
+    return 0;
+}

@@ -1,0 +1,186 @@
+/* From raw option strings to a validated agent_config: parameter beats
+ * environment beats default. An invalid parameter is an error; an
+ * invalid environment value is reported and the default used, as the
+ * original agent did, so a stray variable never blocks a fence. */
+#include "options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+
+struct range { double min, max; double scale; /* to milliseconds */ };
+
+static const struct range range_for[OPT_COUNT] = {
+    [OPT_FENCE_TIMEOUT] = { 1, 86400, 1000 },
+    [OPT_POLL_INTERVAL] = { 0.001, 60, 1000 },
+    [OPT_DB_TIMEOUT] = { 0, 3600, 1000 },
+    [OPT_DELAY] = { 0, 3600, 1000 },
+    [OPT_DISCOVERY_TIMEOUT] = { 1, 300, 1000 },
+};
+
+static bool parse_number(const char *text, bool integer_only, double *out)
+{
+    if (!text[0])
+        return false;
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || *end || !isfinite(v))
+        return false;
+    if (integer_only && v != floor(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+/* The value of option id: the parameter, else the environment, else the
+ * default. *from_env tells where it came from, for error wording. */
+static const char *pick(const struct raw_options *raw, int id, bool *from_env)
+{
+    const struct option_spec *s = &option_specs[id];
+    *from_env = false;
+    if (raw->value[id])
+        return raw->value[id];
+    const char *env = s->env ? getenv(s->env) : NULL;
+    if (env && env[0]) {
+        *from_env = true;
+        return env;
+    }
+    return s->default_text;
+}
+
+static void env_note(struct raw_options *raw, const char *fmt, const char *a, const char *b)
+{
+    if (raw->note_count >= MAX_NOTES)
+        return;
+    snprintf(raw->notes[raw->note_count].text, sizeof raw->notes[0].text, fmt, a, b);
+    raw->notes[raw->note_count++].level = LOG_WARNING;
+}
+
+static int resolve_ms(struct raw_options *raw, int id, int64_t *out, struct error *err)
+{
+    const struct option_spec *s = &option_specs[id];
+    const struct range *r = &range_for[id];
+    bool from_env;
+    const char *text = pick(raw, id, &from_env);
+    double v;
+    bool ok = parse_number(text, s->type == TYPE_SECOND, &v) && v >= r->min && v <= r->max;
+    if (!ok && from_env) {
+        env_note(raw, "ignoring %s='%.40s': not a number in range; using the default",
+                 s->env, text);
+        ok = parse_number(s->default_text, false, &v);
+    }
+    if (!ok)
+        return errorf(err, "%s must be %s from %g to %g, not '%.40s'", s->name,
+                      s->type == TYPE_SECOND ? "whole seconds" : "seconds", r->min, r->max, text);
+    *out = (int64_t)(v * r->scale + 0.5);   /* values are non-negative */
+    return 0;
+}
+
+static int resolve_bool(struct raw_options *raw, int id, bool *out, struct error *err)
+{
+    const struct option_spec *s = &option_specs[id];
+    bool from_env;
+    const char *text = pick(raw, id, &from_env);
+    static const char *const yes[] = { "1", "yes", "on", "true" };
+    static const char *const no[] = { "0", "no", "off", "false" };
+    for (int i = 0; i < 4; i++) {
+        if (strcasecmp(text, yes[i]) == 0) { *out = true; return 0; }
+        if (strcasecmp(text, no[i]) == 0) { *out = false; return 0; }
+    }
+    if (from_env) {
+        env_note(raw, "ignoring %s='%.40s': not true or false; using the default", s->env, text);
+        *out = true;
+        return 0;
+    }
+    return errorf(err, "%s must be true or false, not '%.40s'", s->name, text);
+}
+
+static const char *pick_path(struct raw_options *raw, int id)
+{
+    bool from_env;
+    return pick(raw, id, &from_env);
+}
+
+static int check_path(const char *name, const char *path, struct error *err)
+{
+    if (!path[0])
+        return errorf(err, "%s is empty", name);
+    if (path[0] != '/')
+        return errorf(err, "%s must be an absolute path, not '%.200s'", name, path);
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return errorf(err, "%s contains a control character", name);
+    return 0;
+}
+
+static int resolve_target(struct raw_options *raw, struct agent_config *cfg, struct error *err)
+{
+    /* plug beats port beats hostname beats nodename: Pacemaker sends
+     * nodename for every device, plug/port only as configured. */
+    static const int order[] = { OPT_PLUG, OPT_PORT, OPT_HOSTNAME, OPT_NODENAME };
+    cfg->target = NULL;
+    for (size_t i = 0; i < sizeof order / sizeof order[0] && !cfg->target; i++)
+        cfg->target = raw->value[order[i]];
+    if (!cfg->target) {
+        if (action_needs_target(cfg->action))
+            return errorf(err, "action %s needs the target node: give plug (-n)", cfg->action_name);
+        return 0;
+    }
+    const char *why;
+    if (!node_name_valid(cfg->target, &why))
+        return errorf(err, "invalid target node name: %s", why);
+    return 0;
+}
+
+static int resolve_paths(struct raw_options *raw, struct agent_config *cfg, struct error *err)
+{
+    cfg->paths = (struct paths){
+        .request_dir = pick_path(raw, OPT_REQUEST_DIR),
+        .response_dir = pick_path(raw, OPT_RESPONSE_DIR),
+        .log_dir = pick_path(raw, OPT_LOG_DIR),
+        .db_path = pick_path(raw, OPT_DB),
+    };
+    if (check_path("request_dir", cfg->paths.request_dir, err) ||
+        check_path("response_dir", cfg->paths.response_dir, err) ||
+        check_path("log_dir", cfg->paths.log_dir, err) ||
+        check_path("db", cfg->paths.db_path, err))
+        return -1;
+    if (strcmp(cfg->paths.request_dir, cfg->paths.response_dir) == 0)
+        return errorf(err, "request_dir and response_dir must differ (both are %.200s)",
+                      cfg->paths.request_dir);
+    return 0;
+}
+
+int options_resolve(struct raw_options *raw, struct agent_config *cfg, struct error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->help = raw->value[OPT_HELP] != NULL;
+    cfg->version = raw->value[OPT_VERSION] != NULL;
+    cfg->verbosity = raw->value[OPT_QUIET] ? VERBOSITY_QUIET
+                   : raw->verbose_count ? VERBOSITY_DEBUG : VERBOSITY_NORMAL;
+    cfg->action_name = raw->value[OPT_ACTION] ? raw->value[OPT_ACTION]
+                                              : option_specs[OPT_ACTION].default_text;
+    cfg->action = action_from_name(cfg->action_name);
+    if (cfg->help || cfg->version || cfg->action == ACT_METADATA)
+        return 0;
+    if (cfg->action == ACT_UNKNOWN)
+        return errorf(err, "unrecognised action '%.40s'", cfg->action_name);
+    int64_t db_timeout_ms;
+    bool from_env;
+    if (resolve_target(raw, cfg, err) || resolve_paths(raw, cfg, err) ||
+        resolve_ms(raw, OPT_FENCE_TIMEOUT, &cfg->fence_timeout_ms, err) ||
+        resolve_ms(raw, OPT_POLL_INTERVAL, &cfg->poll_interval_ms, err) ||
+        resolve_ms(raw, OPT_DB_TIMEOUT, &db_timeout_ms, err) ||
+        resolve_ms(raw, OPT_DELAY, &cfg->delay_ms, err) ||
+        resolve_ms(raw, OPT_DISCOVERY_TIMEOUT, &cfg->discovery.timeout_ms, err) ||
+        resolve_bool(raw, OPT_DISCOVERY, &cfg->discovery.enabled, err))
+        return -1;
+    cfg->db_timeout_ms = (int)db_timeout_ms;
+    cfg->discovery.crm_mon = pick(raw, OPT_CRM_MON_PATH, &from_env);
+    cfg->discovery.cibadmin = pick(raw, OPT_CIBADMIN_PATH, &from_env);
+    return 0;
+}

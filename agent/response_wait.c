@@ -1,0 +1,151 @@
+#include "response_wait.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "config.h"
+#include "files.h"
+#include "signals.h"
+
+int response_watch_start(struct response_watch *w, const char *response_dir,
+                         const char *file_name, struct error *err)
+{
+    memset(w, 0, sizeof *w);
+    w->inotify_fd = -1;
+    w->response_dir = response_dir;
+    if (strlen(file_name) >= sizeof w->file_name)
+        return errorf(err, "response file name too long");
+    strcpy(w->file_name, file_name);
+    if (path_join(w->path, sizeof w->path, response_dir, file_name, err) != 0)
+        return -1;
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0)
+        return 0;   /* polling alone still works; the caller logs nothing */
+    /* IN_MOVED_TO: atomic writers (nnf-sos); IN_CLOSE_WRITE: in-place ones. */
+    if (inotify_add_watch(fd, response_dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE) < 0) {
+        close(fd);
+        return 0;
+    }
+    w->inotify_fd = fd;
+    return 0;
+}
+
+void response_watch_stop(struct response_watch *w)
+{
+    if (w->inotify_fd >= 0)
+        close(w->inotify_fd);
+    w->inotify_fd = -1;
+}
+
+/* Drains the inotify queue; true if any event named our file (or the
+ * queue overflowed, when we cannot know). */
+static bool inotify_saw_ours(const struct response_watch *w)
+{
+    char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+    bool ours = false;
+    for (;;) {
+        ssize_t n = read(w->inotify_fd, buf, sizeof buf);
+        if (n <= 0)
+            return ours;
+        for (char *p = buf; p < buf + n;) {
+            const struct inotify_event *ev = (const struct inotify_event *)p;
+            if ((ev->mask & IN_Q_OVERFLOW) ||
+                (ev->len && strcmp(ev->name, w->file_name) == 0))
+                ours = true;
+            p += sizeof *ev + ev->len;
+        }
+    }
+}
+
+/* One look at the response file. Returns true when the wait is over. */
+static bool try_read(const struct response_watch *w, const struct wait_params *p,
+                     struct wait_result *r)
+{
+    char *body;
+    size_t len;
+    struct error err;
+    enum read_status rs = file_read_limited(w->path, RESPONSE_MAX_BYTES, &body, &len, &err);
+    if (rs == READ_MISSING)
+        return false;
+    r->reads++;
+    if (rs == READ_REFUSED) {
+        r->problem = err;
+        r->outcome = WAIT_INVALID;
+        return true;
+    }
+    if (rs == READ_ERROR) {
+        r->problem = err;    /* maybe transient (permissions being fixed) */
+        return false;
+    }
+    response_free(&r->response);
+    enum response_verdict v = response_parse(body, len, p->request_id, p->target_node,
+                                             &r->response, &err);
+    free(r->body);
+    r->body = body;
+    r->body_len = len;
+    if (v == RESPONSE_INCOMPLETE) {
+        r->problem = err;    /* an in-place writer may not be done */
+        return false;
+    }
+    r->outcome = v == RESPONSE_VALID ? WAIT_ANSWERED : WAIT_INVALID;
+    if (v == RESPONSE_INVALID)
+        r->problem = err;
+    return true;
+}
+
+void response_wait(struct response_watch *w, const struct wait_params *p,
+                   struct wait_result *r)
+{
+    memset(r, 0, sizeof *r);
+    int extra_fd = p->extra_fd;
+    if (try_read(w, p, r))
+        return;
+    /* Re-checks are due by time, not by an idle poll(): other agents'
+     * files keep waking us on a busy directory. */
+    int64_t next_check = monotonic_ms() + p->poll_interval_ms;
+    for (;;) {
+        int64_t now = monotonic_ms();
+        if (now >= p->deadline_ms) {
+            r->outcome = WAIT_TIMEOUT;
+            return;
+        }
+        int64_t until = next_check < p->deadline_ms ? next_check : p->deadline_ms;
+        struct pollfd fds[3] = {
+            { .fd = p->signal_fd, .events = POLLIN },
+            { .fd = w->inotify_fd, .events = POLLIN },
+            { .fd = extra_fd, .events = POLLIN },
+        };
+        int rc = poll(fds, 3, until > now ? (int)(until - now) : 0);
+        if (rc < 0 && errno != EINTR) {
+            errorf_errno(&r->problem, "poll failed");
+            usleep(10000);
+        }
+        if (rc > 0 && (fds[0].revents & POLLIN)) {
+            r->signal = signals_read(p->signal_fd);
+            if (r->signal) {
+                r->outcome = WAIT_SIGNALLED;
+                return;
+            }
+        }
+        if (rc > 0 && fds[2].revents && !p->on_extra(extra_fd, p->extra_ctx))
+            extra_fd = -1;
+        bool ours = rc > 0 && (fds[1].revents & POLLIN) && inotify_saw_ours(w);
+        if (ours || monotonic_ms() >= next_check) {
+            next_check = monotonic_ms() + p->poll_interval_ms;
+            if (try_read(w, p, r))
+                return;
+        }
+    }
+}
+
+void wait_result_free(struct wait_result *r)
+{
+    free(r->body);
+    r->body = NULL;
+    response_free(&r->response);
+}

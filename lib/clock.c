@@ -1,0 +1,34 @@
+#include "clock.h"
+
+#include <stdio.h>
+
+void stamp_from_timespec(struct stamp *st, struct timespec ts)
+{
+    struct tm utc, local;
+    st->ts = ts;
+    if (!gmtime_r(&ts.tv_sec, &utc) || !localtime_r(&ts.tv_sec, &local)) {
+        snprintf(st->iso_ms, sizeof st->iso_ms, "1970-01-01T00:00:00.000Z");
+        snprintf(st->iso_s, sizeof st->iso_s, "1970-01-01T00:00:00Z");
+        snprintf(st->local, sizeof st->local, "1970-01-01 00:00:00");
+        return;
+    }
+    strftime(st->iso_s, sizeof st->iso_s, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    char base[32];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &utc);
+    snprintf(st->iso_ms, sizeof st->iso_ms, "%.20s.%03dZ", base, (int)(ts.tv_nsec / 1000000) % 1000);
+    strftime(st->local, sizeof st->local, "%Y-%m-%d %H:%M:%S", &local);
+}
+
+void stamp_now(struct stamp *st)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    stamp_from_timespec(st, ts);
+}
+
+int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,32 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return (v && v[0]) ? v : fallback;
+}
+
+void paths_resolve(struct paths *p, char *main_log_buf, unsigned buf_size)
+{
+    if (!p->request_dir)
+        p->request_dir = env_or(ENV_REQUEST_DIR, DEFAULT_REQUEST_DIR);
+    if (!p->response_dir)
+        p->response_dir = env_or(ENV_RESPONSE_DIR, DEFAULT_RESPONSE_DIR);
+    if (!p->log_dir)
+        p->log_dir = env_or(ENV_LOG_DIR, DEFAULT_LOG_DIR);
+    if (!p->db_path)
+        p->db_path = env_or(ENV_DB_PATH, DEFAULT_DB_PATH);
+    if (!p->main_log) {
+        const char *fence_log = getenv(ENV_FENCE_LOG);
+        if (fence_log && fence_log[0]) {
+            p->main_log = fence_log;
+        } else {
+            int n = snprintf(main_log_buf, buf_size, "%s/%s", p->log_dir, LOG_FILE_MAIN);
+            /* Too long: left empty, which validation reports. */
+            p->main_log = (n > 0 && (unsigned)n < buf_size) ? main_log_buf : "";
+        }
+    }
+}

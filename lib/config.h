@@ -1,0 +1,46 @@
+/* Where things live, shared by the agent and fencectl so both find the
+ * same directories and database. Precedence: an explicit option beats
+ * the environment, which beats the built-in default. */
+#ifndef FR_CONFIG_H
+#define FR_CONFIG_H
+
+#define DEFAULT_REQUEST_DIR  "/localdisk/fence-recorder/requests"
+#define DEFAULT_RESPONSE_DIR "/localdisk/fence-recorder/responses"
+#define DEFAULT_LOG_DIR      "/var/log/fence-recorder"
+#define DEFAULT_DB_PATH      "/var/lib/fence-recorder/fence-recorder.db"
+
+/* The environment variables; the first two are the ones nnf-sos reads. */
+#define ENV_REQUEST_DIR  "NNF_FENCE_REQUEST_DIR"
+#define ENV_RESPONSE_DIR "NNF_FENCE_RESPONSE_DIR"
+#define ENV_LOG_DIR      "LOG_DIR"
+#define ENV_FENCE_LOG    "FENCE_LOG"
+#define ENV_DB_PATH      "FENCE_RECORDER_DB"
+
+#define LOG_FILE_MAIN     "fence-events.log"
+#define LOG_FILE_READABLE "fence-events-readable.log"
+#define LOG_FILE_JSONL    "fence-events-detailed.jsonl"
+
+/* Modes, chosen on purpose (see README, "File modes"). */
+#define MODE_REQUEST_DIR 0755   /* as nnf-sos creates it */
+#define MODE_REQUEST     0644   /* nnf-sos may run as another user */
+#define MODE_LOG_DIR     0755
+#define MODE_LOG         0640
+#define MODE_DB_DIR      0700
+#define MODE_DB          0600
+
+#define RESPONSE_MAX_BYTES (1024 * 1024)
+
+struct paths {
+    const char *request_dir;
+    const char *response_dir;
+    const char *log_dir;
+    const char *db_path;
+    const char *main_log;   /* FENCE_LOG, else <log_dir>/fence-events.log */
+};
+
+/* Fills the fields still NULL from the environment, then the defaults.
+ * The strings point into the environment or static storage, except
+ * main_log, which is built in the caller-provided buffer. */
+void paths_resolve(struct paths *p, char *main_log_buf, unsigned buf_size);
+
+#endif

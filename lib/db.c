@@ -1,0 +1,257 @@
+#include "db.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "files.h"
+#include "schema.h"
+
+static int db_error(struct error *err, sqlite3 *db, const char *what)
+{
+    return errorf(err, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+int db_query_int(sqlite3 *db, const char *sql, int64_t *value, struct error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_error(err, db, "cannot prepare query");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *value = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return db_error(err, db, "cannot read from database");
+    return 0;
+}
+
+int db_begin_write(sqlite3 *db, struct error *err)
+{
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(err, db, "cannot start a write transaction");
+    return 0;
+}
+
+int db_commit(sqlite3 *db, struct error *err)
+{
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        db_error(err, db, "cannot commit");
+        db_rollback(db);
+        return -1;
+    }
+    return 0;
+}
+
+void db_rollback(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int bind_args(sqlite3_stmt *st, const char *types, va_list ap)
+{
+    for (int i = 0; types[i]; i++) {
+        int rc;
+        switch (types[i]) {
+        case 't': {
+            const char *s = va_arg(ap, const char *);
+            rc = s ? sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(st, i + 1);
+            break;
+        }
+        case 'i':
+            rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+            break;
+        case 'o': {
+            int64_t v = va_arg(ap, int64_t);
+            rc = v < 0 ? sqlite3_bind_null(st, i + 1) : sqlite3_bind_int64(st, i + 1, v);
+            break;
+        }
+        default:
+            return SQLITE_MISUSE;
+        }
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
+}
+
+int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
+             const char *types, ...)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_error(err, db, "cannot prepare statement");
+    va_list ap;
+    va_start(ap, types);
+    int rc = bind_args(st, types, ap);
+    va_end(ap);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return db_error(err, db, "cannot write to database");
+    if (rowid)
+        *rowid = sqlite3_last_insert_rowid(db);
+    return 0;
+}
+
+/* Applies the migrations the file lacks, under one write lock, re-reading
+ * the version inside it: another agent may have migrated meanwhile. */
+static enum db_open_status migrate(sqlite3 *db, const char *path, struct error *err)
+{
+    if (db_begin_write(db, err) != 0)
+        return DB_OPEN_FAILED;
+    int64_t app_id = 0, version = 0;
+    if (db_query_int(db, "PRAGMA application_id", &app_id, err) != 0 ||
+        db_query_int(db, "PRAGMA user_version", &version, err) != 0)
+        goto failed;
+    /* PRAGMAs take no bound parameters; the values are our own integers. */
+    char sql[64];
+    if (app_id == 0 && version == 0) {
+        snprintf(sql, sizeof sql, "PRAGMA application_id = %d", SCHEMA_APPLICATION_ID);
+        if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+            db_error(err, db, "cannot set application_id");
+            goto failed;
+        }
+    }
+    for (int64_t v = version; v < schema_migration_count; v++) {
+        if (sqlite3_exec(db, schema_migrations[v].sql, NULL, NULL, NULL) != SQLITE_OK) {
+            errorf(err, "%s: migration %s failed: %s", path,
+                   schema_migrations[v].name, sqlite3_errmsg(db));
+            goto failed;
+        }
+    }
+    if (version < schema_migration_count) {
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", schema_migration_count);
+        if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+            db_error(err, db, "cannot set user_version");
+            goto failed;
+        }
+    }
+    return db_commit(db, err) == 0 ? DB_OPEN_OK : DB_OPEN_FAILED;
+failed:
+    db_rollback(db);
+    return DB_OPEN_FAILED;
+}
+
+static enum db_open_status check_identity(sqlite3 *db, const char *path, struct error *err)
+{
+    int64_t app_id = 0, version = 0;
+    if (db_query_int(db, "PRAGMA application_id", &app_id, err) != 0 ||
+        db_query_int(db, "PRAGMA user_version", &version, err) != 0) {
+        char inner[sizeof err->msg];
+        snprintf(inner, sizeof inner, "%s", err->msg);
+        errorf(err, "%s: %s (is it a database?)", path, inner);
+        return DB_OPEN_FAILED;
+    }
+    if (app_id != 0 && app_id != SCHEMA_APPLICATION_ID) {
+        errorf(err, "%s is not a fence_recorder database (application_id %lld)",
+               path, (long long)app_id);
+        return DB_OPEN_INCOMPATIBLE;
+    }
+    if (app_id == 0 && version != 0) {
+        errorf(err, "%s is not a fence_recorder database (no application_id)", path);
+        return DB_OPEN_INCOMPATIBLE;
+    }
+    if (version > schema_migration_count) {
+        errorf(err, "%s has schema version %lld, newer than this program's %d; "
+               "upgrade fence_recorder", path, (long long)version, schema_migration_count);
+        return DB_OPEN_INCOMPATIBLE;
+    }
+    return version == schema_migration_count ? DB_OPEN_OK : DB_OPEN_MISSING;
+}
+
+/* Creates the file with our mode before SQLite does, so it is never
+ * briefly readable by others. */
+static int create_db_file(const char *path, struct error *err)
+{
+    char dir_copy[PATH_MAX];
+    if (strlen(path) >= sizeof dir_copy)
+        return errorf(err, "database path too long");
+    strcpy(dir_copy, path);
+    if (dir_ensure(dirname(dir_copy), MODE_DB_DIR, err) != 0)
+        return -1;
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, MODE_DB);
+    if (fd < 0) {
+        if (errno == ELOOP)
+            return errorf(err, "%s is a symbolic link; refusing to use it", path);
+        return errorf_errno(err, "cannot create database %s", path);
+    }
+    close(fd);
+    return 0;
+}
+
+static int configure(sqlite3 *db, enum db_mode mode, int busy_timeout_ms, struct error *err)
+{
+    sqlite3_busy_timeout(db, busy_timeout_ms);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    sqlite3_extended_result_codes(db, 1);
+    if (sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(err, db, "cannot enable foreign keys");
+    if (mode == DB_READ_ONLY)
+        return 0;
+    /* WAL lets readers (fencectl) and many writers (agents) coexist;
+     * synchronous=FULL makes every committed record survive power loss. */
+    if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(err, db, "cannot set journal mode");
+    return 0;
+}
+
+enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeout_ms,
+                            sqlite3 **out, struct error *err)
+{
+    *out = NULL;
+    struct stat st;
+    if (mode == DB_READ_ONLY && lstat(path, &st) != 0) {
+        errorf_errno(err, "cannot open database %s", path);
+        return errno == ENOENT ? DB_OPEN_MISSING : DB_OPEN_FAILED;
+    }
+    if (mode == DB_READ_WRITE && create_db_file(path, err) != 0)
+        return DB_OPEN_FAILED;
+    int flags = SQLITE_OPEN_NOFOLLOW | (mode == DB_READ_ONLY ? SQLITE_OPEN_READONLY
+                                                             : SQLITE_OPEN_READWRITE);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+        errorf(err, "cannot open database %s: %s", path,
+               db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return DB_OPEN_FAILED;
+    }
+    enum db_open_status status = DB_OPEN_FAILED;
+    if (configure(db, mode, busy_timeout_ms, err) == 0) {
+        status = check_identity(db, path, err);
+        if (status == DB_OPEN_MISSING) {
+            if (mode == DB_READ_WRITE) {
+                status = migrate(db, path, err);
+            } else {
+                errorf(err, "%s has an older schema; run the agent or fencectl "
+                       "with write access once to migrate it", path);
+                status = DB_OPEN_INCOMPATIBLE;
+            }
+        }
+    }
+    if (status != DB_OPEN_OK) {
+        sqlite3_close(db);
+        return status;
+    }
+    *out = db;
+    return DB_OPEN_OK;
+}
+
+void db_close(sqlite3 *db)
+{
+    sqlite3_close(db);
+}

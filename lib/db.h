@@ -1,0 +1,47 @@
+/* The SQLite layer: opening with the settings every connection needs
+ * (WAL, busy timeout, defensive mode, foreign keys), schema migration,
+ * and a small statement wrapper so callers bind values instead of
+ * building SQL strings. */
+#ifndef FR_DB_H
+#define FR_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define DB_DEFAULT_BUSY_TIMEOUT_MS 10000
+
+enum db_mode {
+    DB_READ_WRITE,     /* create the file (mode 0600) and its directory if missing, migrate */
+    DB_READ_ONLY,      /* never create or change anything */
+};
+
+enum db_open_status {
+    DB_OPEN_OK,
+    DB_OPEN_MISSING,       /* read-only open of a database that does not exist */
+    DB_OPEN_INCOMPATIBLE,  /* not ours, or a newer schema than we know */
+    DB_OPEN_FAILED,        /* any other failure */
+};
+
+enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeout_ms,
+                            sqlite3 **out, struct error *err);
+void db_close(sqlite3 *db);
+
+/* BEGIN IMMEDIATE: takes the write lock at once, so a transaction never
+ * fails half-way on a lock upgrade. */
+int db_begin_write(sqlite3 *db, struct error *err);
+int db_commit(sqlite3 *db, struct error *err);
+void db_rollback(sqlite3 *db);
+
+/* Runs one statement with bound arguments described by types, one char
+ * per argument: 't' text (const char *, NULL binds NULL), 'i' int64,
+ * 'o' optional int64 (negative binds NULL). For INSERTs, *rowid (if not NULL) receives the new row id. */
+int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
+             const char *types, ...);
+
+/* Reads the single integer that sql returns (e.g. PRAGMA user_version). */
+int db_query_int(sqlite3 *db, const char *sql, int64_t *value, struct error *err);
+
+#endif

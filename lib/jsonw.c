@@ -1,0 +1,85 @@
+#include "jsonw.h"
+
+#include <stdint.h>
+
+/* Decodes one UTF-8 sequence at s; returns its length, or 0 if invalid
+ * (overlong, surrogate, out of range or truncated). */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t n;
+    uint32_t min;
+    if ((s[0] & 0xE0) == 0xC0) {
+        n = 2; min = 0x80; *cp = s[0] & 0x1F;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        n = 3; min = 0x800; *cp = s[0] & 0x0F;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        n = 4; min = 0x10000; *cp = s[0] & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3F);
+    }
+    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+static void add_escaped_codepoint(struct strbuf *sb, uint32_t cp)
+{
+    if (cp >= 0x10000) {
+        cp -= 0x10000;
+        strbuf_addf(sb, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+    } else {
+        strbuf_addf(sb, "\\u%04x", cp);
+    }
+}
+
+void json_add_string(struct strbuf *sb, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    strbuf_addc(sb, '"');
+    while (*p) {
+        uint32_t cp;
+        size_t n = utf8_decode(p, &cp);
+        if (n == 0) {
+            strbuf_adds(sb, "\\ufffd");
+            p++;
+            continue;
+        }
+        p += n;
+        switch (cp) {
+        case '"':  strbuf_adds(sb, "\\\""); break;
+        case '\\': strbuf_adds(sb, "\\\\"); break;
+        case '\n': strbuf_adds(sb, "\\n"); break;
+        case '\r': strbuf_adds(sb, "\\r"); break;
+        case '\t': strbuf_adds(sb, "\\t"); break;
+        case '\b': strbuf_adds(sb, "\\b"); break;
+        case '\f': strbuf_adds(sb, "\\f"); break;
+        default:
+            if (cp < 0x20 || cp >= 0x7F)
+                add_escaped_codepoint(sb, cp);
+            else
+                strbuf_addc(sb, (char)cp);
+        }
+    }
+    strbuf_addc(sb, '"');
+}
+
+void json_add_string_array(struct strbuf *sb, const char *const *items,
+                           size_t count, const char *sep)
+{
+    strbuf_addc(sb, '[');
+    for (size_t i = 0; i < count; i++) {
+        if (i)
+            strbuf_adds(sb, sep);
+        json_add_string(sb, items[i]);
+    }
+    strbuf_addc(sb, ']');
+}

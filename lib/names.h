@@ -1,0 +1,29 @@
+/* Validation of names that become parts of file paths, and of the file
+ * names of the request/response protocol: <node>-<uuid>.json. */
+#ifndef FR_NAMES_H
+#define FR_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define NODE_NAME_MAX 253        /* a DNS name's length */
+#define UUID_STR_LEN 36
+#define PROTOCOL_SUFFIX ".json"
+/* "-" + uuid + ".json" */
+#define PROTOCOL_TAIL_LEN (1 + UUID_STR_LEN + 5)
+#define PROTOCOL_NAME_MAX (NODE_NAME_MAX + PROTOCOL_TAIL_LEN)
+
+/* A node name may become a file name: no '/', no "..", no control
+ * characters or spaces, not empty, not starting with '.' or '-', at most
+ * NODE_NAME_MAX bytes. On failure *why says which rule was broken. */
+bool node_name_valid(const char *name, const char **why);
+
+/* A canonical lower-case UUID: 8-4-4-4-12 hex digits. */
+bool uuid_valid(const char *s);
+
+/* Splits a protocol file name into its node and request id. Returns false
+ * for anything that is not exactly <valid node>-<uuid>.json. */
+bool protocol_name_split(const char *file_name, char *node, size_t node_size,
+                         char *uuid, size_t uuid_size);
+
+#endif

@@ -1,0 +1,306 @@
+#include "record.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "eventlog.h"
+#include "files.h"
+#include "strbuf.h"
+
+static const char *const level_names[] = { "DEBUG", "INFO", "WARNING", "ERROR" };
+
+static void to_stderr(const struct recorder *rec, enum log_level level, const char *msg)
+{
+    bool show = rec->verbosity == VERBOSITY_DEBUG ||
+                (rec->verbosity == VERBOSITY_NORMAL && level >= LOG_INFO);
+    if (show)
+        fprintf(stderr, "fence_recorder: %s: %s\n", level_names[level], msg);
+}
+
+/* Called when a log file cannot be written: stderr always (even quiet),
+ * because the fence outcome does not depend on logs but the admin must know. */
+static void log_write_failed(struct recorder *rec, const struct error *err)
+{
+    fprintf(stderr, "fence_recorder: ERROR: log write failed: %s\n", err->msg);
+    rec->log_failure_reported = true;
+}
+
+static void append_log(struct recorder *rec, const char *path, const struct strbuf *line)
+{
+    struct error err;
+    if (!path[0]) {
+        errorf(&err, "log path is too long");
+        log_write_failed(rec, &err);
+        return;
+    }
+    if (strbuf_failed(line)) {
+        errorf(&err, "out of memory rendering a line for %s", path);
+        log_write_failed(rec, &err);
+        return;
+    }
+    if (file_append(path, line->data, line->len, MODE_LOG, &err) != 0)
+        log_write_failed(rec, &err);
+}
+
+static void log_dir_path(const struct recorder *rec, const char *name, char *out, size_t size)
+{
+    if (path_join(out, size, rec->paths.log_dir, name, NULL) != 0)
+        out[0] = '\0';
+}
+
+/* The database failed: say so everywhere once and stop using it. */
+static void db_failed(struct recorder *rec, const struct error *err)
+{
+    bool first = !rec->db_failed;
+    rec->db_failed = true;
+    if (rec->db && rec->in_step)
+        db_rollback(rec->db);
+    if (!first)
+        return;
+    struct stamp now;
+    stamp_now(&now);
+    struct strbuf line = STRBUF_INIT;
+    char msg[sizeof err->msg + 128];
+    snprintf(msg, sizeof msg, "database unavailable, recording to log files only "
+             "(restore with 'fencectl import'): %s", err->msg);
+    render_log_line(&line, now.local, "ERROR", msg);
+    append_log(rec, rec->paths.main_log, &line);
+    strbuf_release(&line);
+    fprintf(stderr, "fence_recorder: ERROR: %s\n", msg);
+}
+
+void recorder_open(struct recorder *rec, const struct paths *paths,
+                   int busy_timeout_ms, enum verbosity verbosity)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->paths = *paths;
+    rec->verbosity = verbosity;
+    rec->busy_timeout_ms = busy_timeout_ms;
+    paths_resolve(&rec->paths, rec->main_log_buf, sizeof rec->main_log_buf);
+    struct error err;
+    if (dir_ensure(rec->paths.log_dir, MODE_LOG_DIR, &err) != 0)
+        log_write_failed(rec, &err);
+    if (db_open(rec->paths.db_path, DB_READ_WRITE, busy_timeout_ms, &rec->db, &err) != DB_OPEN_OK) {
+        rec->db = NULL;
+        db_failed(rec, &err);
+    }
+}
+
+void recorder_adopt(struct recorder *rec, int64_t operation_id)
+{
+    rec->operation_id = operation_id;
+}
+
+void recorder_close(struct recorder *rec)
+{
+    if (rec->in_step)
+        recorder_step_end(rec);
+    db_close(rec->db);
+    rec->db = NULL;
+}
+
+void recorder_release_db(struct recorder *rec)
+{
+    if (rec->in_step)
+        recorder_step_end(rec);
+    db_close(rec->db);
+    rec->db = NULL;
+}
+
+void recorder_reacquire_db(struct recorder *rec)
+{
+    if (rec->db_failed || rec->db)
+        return;
+    struct error err;
+    if (db_open(rec->paths.db_path, DB_READ_WRITE, rec->busy_timeout_ms, &rec->db, &err) != DB_OPEN_OK) {
+        rec->db = NULL;
+        db_failed(rec, &err);
+    }
+}
+
+bool recorder_db_usable(const struct recorder *rec)
+{
+    return rec->db && !rec->db_failed;
+}
+
+void recorder_step_begin(struct recorder *rec)
+{
+    if (rec->in_step)
+        return;
+    rec->in_step = true;
+    struct error err;
+    if (recorder_db_usable(rec) && db_begin_write(rec->db, &err) != 0)
+        db_failed(rec, &err);
+}
+
+void recorder_step_end(struct recorder *rec)
+{
+    if (!rec->in_step)
+        return;
+    struct error err;
+    if (recorder_db_usable(rec) && db_commit(rec->db, &err) != 0)
+        db_failed(rec, &err);
+    rec->in_step = false;
+}
+
+/* Runs one statement of the current step; a failure ends database use. */
+#define REC_EXEC(rec, rowid, sql, types, ...)                                   \
+    do {                                                                        \
+        struct error exec_err_;                                                 \
+        if (recorder_db_usable(rec) &&                                          \
+            db_execf((rec)->db, &exec_err_, rowid, sql, types, __VA_ARGS__) != 0) \
+            db_failed(rec, &exec_err_);                                         \
+    } while (0)
+
+static int64_t op_id_or_null(const struct recorder *rec)
+{
+    return rec->operation_id;
+}
+
+static void vlog(struct recorder *rec, enum log_level level, const char *fmt, va_list ap)
+{
+    struct strbuf msg = STRBUF_INIT;
+    strbuf_vaddf(&msg, fmt, ap);
+    to_stderr(rec, level, strbuf_str(&msg));
+    if (level == LOG_DEBUG && rec->verbosity != VERBOSITY_DEBUG) {
+        strbuf_release(&msg);
+        return;
+    }
+    bool own_step = !rec->in_step;
+    if (own_step)
+        recorder_step_begin(rec);
+    struct stamp now;
+    stamp_now(&now);
+    struct strbuf line = STRBUF_INIT;
+    render_log_line(&line, now.local, level_names[level], strbuf_str(&msg));
+    append_log(rec, rec->paths.main_log, &line);
+    int64_t op = op_id_or_null(rec);
+    REC_EXEC(rec, NULL, "INSERT INTO log_lines (operation_id, logged_at, local_time, level, message) "
+             "VALUES (NULLIF(?, 0), ?, ?, ?, ?)", "itttt",
+             op, now.iso_ms, now.local, level_names[level], strbuf_str(&msg));
+    if (own_step)
+        recorder_step_end(rec);
+    strbuf_release(&line);
+    strbuf_release(&msg);
+}
+
+void rec_log(struct recorder *rec, enum log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(rec, level, fmt, ap);
+    va_end(ap);
+}
+
+void rec_event(struct recorder *rec, const char *status, const char *details_fmt, ...)
+{
+    struct strbuf details = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, details_fmt);
+    strbuf_vaddf(&details, details_fmt, ap);
+    va_end(ap);
+
+    bool own_step = !rec->in_step;
+    if (own_step)
+        recorder_step_begin(rec);
+    struct stamp now;
+    stamp_now(&now);
+    const struct operation *op = &rec->op;
+    const char *fs = op->filesystems[0] ? op->filesystems : "[]";
+    struct fence_event ev = {
+        .local_time = now.local, .utc_time = now.iso_s,
+        .action = op->action, .target_node = op->target_node,
+        .status = status, .details = strbuf_str(&details),
+        .recorder_node = op->recorder_node, .pacemaker_action = op->action,
+        .filesystems = fs, .request_id = op->request_id[0] ? op->request_id : NULL,
+    };
+    char path[4096];
+    struct strbuf line = STRBUF_INIT;
+    render_readable(&line, &ev);
+    log_dir_path(rec, LOG_FILE_READABLE, path, sizeof path);
+    append_log(rec, path, &line);
+    strbuf_reset(&line);
+    render_jsonl(&line, &ev);
+    log_dir_path(rec, LOG_FILE_JSONL, path, sizeof path);
+    append_log(rec, path, &line);
+    REC_EXEC(rec, NULL, "INSERT INTO events (operation_id, logged_at, local_time, utc_time, "
+             "action, target_node, status, details, recorder_node, pacemaker_action, "
+             "filesystems, request_id) VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "ittttttttttt", op_id_or_null(rec), now.iso_ms, now.local, now.iso_s,
+             ev.action, ev.target_node, ev.status, ev.details, ev.recorder_node,
+             ev.pacemaker_action, ev.filesystems, ev.request_id);
+    if (own_step)
+        recorder_step_end(rec);
+    strbuf_release(&line);
+    strbuf_release(&details);
+}
+
+void rec_operation_start(struct recorder *rec, const struct stamp *started)
+{
+    const struct operation *op = &rec->op;
+    int64_t id = 0;
+    REC_EXEC(rec, &id, "INSERT INTO operations (op_uuid, action, target_node, recorder_node, "
+             "requested_by, agent_pid, started_at, filesystems) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             "tttttitt", op->op_uuid, op->action, op->target_node, op->recorder_node,
+             op->requested_by, (int64_t)getpid(), started->iso_ms,
+             op->filesystems[0] ? op->filesystems : NULL);
+    if (recorder_db_usable(rec))
+        rec->operation_id = id;
+}
+
+void rec_operation_finish(struct recorder *rec, const char *status, int exit_code,
+                          const char *message)
+{
+    struct stamp now;
+    stamp_now(&now);
+    REC_EXEC(rec, NULL, "UPDATE operations SET finished_at = ?, status = ?, exit_code = ?, "
+             "message = ? WHERE id = ?", "ttiti", now.iso_ms, status, (int64_t)exit_code,
+             message, op_id_or_null(rec));
+}
+
+void rec_operation_filesystems(struct recorder *rec, const char *json_array)
+{
+    REC_EXEC(rec, NULL, "UPDATE operations SET filesystems = ? WHERE id = ?", "ti",
+             json_array, op_id_or_null(rec));
+}
+
+void rec_request(struct recorder *rec, const char *file_name, const char *body,
+                 const struct stamp *written)
+{
+    if (!rec->operation_id)
+        return;
+    REC_EXEC(rec, NULL, "INSERT INTO requests (operation_id, request_id, file_name, body, "
+             "written_at) VALUES (?, ?, ?, ?, ?)", "itttt", rec->operation_id,
+             rec->op.request_id, file_name, body, written->iso_ms);
+}
+
+int rec_response(struct recorder *rec, const char *file_name, const char *body,
+                 const struct response *parsed, const char *source)
+{
+    struct stamp now;
+    stamp_now(&now);
+    const struct response none = { 0 };
+    const struct response *r = parsed ? parsed : &none;
+    REC_EXEC(rec, NULL, "INSERT INTO responses (operation_id, file_name, body, request_id, "
+             "target_node, success, message, action_performed, source, recorded_at) "
+             "VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?)", "ittttottt" "t",
+             op_id_or_null(rec), file_name, body, r->request_id, r->target_node,
+             (int64_t)(parsed ? r->success : -1), r->message, r->action_performed,
+             source, now.iso_ms);
+    return recorder_db_usable(rec) ? 0 : -1;
+}
+
+void rec_discovery(struct recorder *rec, int method, const char *command,
+                   const struct stamp *started, int64_t duration_ms,
+                   const char *outcome, const char *result_json, const char *error)
+{
+    if (!rec->operation_id)
+        return;
+    REC_EXEC(rec, NULL, "INSERT INTO discoveries (operation_id, method, command, started_at, "
+             "duration_ms, outcome, result, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             "iittitt" "t", rec->operation_id, (int64_t)method, command, started->iso_ms,
+             duration_ms, outcome, result_json, error);
+}

@@ -1,0 +1,90 @@
+/* The record of one agent run: the database rows and the three log files,
+ * written together. Each logical step is one transaction, and the log
+ * lines of a step are appended while its write lock is held, so the order
+ * of lines in the files is the order of rows in the database.
+ *
+ * The record never decides a fence's outcome. If the database cannot be
+ * opened or written, the failure is reported (stderr and fence-events.log)
+ * once, the database is left alone for the rest of the run so a stuck lock
+ * costs at most one busy timeout, and the log files still get every line. */
+#ifndef FR_RECORD_H
+#define FR_RECORD_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "config.h"
+#include "error.h"
+#include "protocol.h"
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR };
+
+/* What goes to stderr: nothing (quiet), warnings and up, info and up,
+ * everything. Pacemaker copies the agent's stderr into its own log. */
+enum verbosity { VERBOSITY_QUIET = -1, VERBOSITY_NORMAL = 0, VERBOSITY_DEBUG = 1 };
+
+struct operation {
+    char op_uuid[37];
+    const char *action;
+    const char *target_node;
+    const char *recorder_node;
+    const char *requested_by;
+    char request_id[37];      /* empty when the action writes no request */
+    char filesystems[4096];   /* JSON array text */
+};
+
+struct recorder {
+    struct paths paths;
+    char main_log_buf[4096];
+    enum verbosity verbosity;
+    sqlite3 *db;              /* NULL when unavailable */
+    bool db_failed;           /* reported already; stop using it */
+    bool in_step;
+    int64_t operation_id;     /* 0 until the operation row exists */
+    struct operation op;
+    bool log_failure_reported;
+    int busy_timeout_ms;
+};
+
+/* Opens the database read-write (creating it if needed). Never fails the
+ * caller: on failure the recorder goes on with the log files only. */
+void recorder_open(struct recorder *rec, const struct paths *paths,
+                   int busy_timeout_ms, enum verbosity verbosity);
+/* For a process that continues an operation another process started
+ * (the discovery child): same as open, then adopt the operation row. */
+void recorder_adopt(struct recorder *rec, int64_t operation_id);
+void recorder_close(struct recorder *rec);
+/* Closes the connection so the process can fork (an SQLite connection
+ * must not cross fork()), then opens it again. */
+void recorder_release_db(struct recorder *rec);
+void recorder_reacquire_db(struct recorder *rec);
+bool recorder_db_usable(const struct recorder *rec);
+
+void recorder_step_begin(struct recorder *rec);
+void recorder_step_end(struct recorder *rec);
+
+/* A line of fence-events.log (and stderr per verbosity). Outside a step
+ * it is a step of its own. */
+void rec_log(struct recorder *rec, enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A fence event: one line in the readable log and the jsonl. */
+void rec_event(struct recorder *rec, const char *status, const char *details_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Operation rows; call inside a step. */
+void rec_operation_start(struct recorder *rec, const struct stamp *started);
+void rec_operation_finish(struct recorder *rec, const char *status, int exit_code,
+                          const char *message);
+void rec_operation_filesystems(struct recorder *rec, const char *json_array);
+void rec_request(struct recorder *rec, const char *file_name, const char *body,
+                 const struct stamp *written);
+/* A response file's content; parsed may be NULL if it did not parse. */
+int rec_response(struct recorder *rec, const char *file_name, const char *body,
+                 const struct response *parsed, const char *source);
+void rec_discovery(struct recorder *rec, int method, const char *command,
+                   const struct stamp *started, int64_t duration_ms,
+                   const char *outcome, const char *result_json, const char *error);
+
+#endif
