@@ -16,7 +16,7 @@
 struct fence_run {
     struct agent_context *ctx;
     char file_name[PROTOCOL_NAME_MAX + 1];
-    int discovery_fd;            /* -1 when none or finished */
+    struct companion companion;
     struct strbuf discovery_out;
     struct wait_result wait;
 };
@@ -39,7 +39,7 @@ static bool discovery_ready(int fd, void *arg)
         if (json[0] == '[')
             snprintf(run->ctx->rec.op.filesystems, sizeof run->ctx->rec.op.filesystems, "%s", json);
         close(fd);
-        run->discovery_fd = -1;
+        run->companion.result_fd = -1;
         return false;
     }
 }
@@ -98,21 +98,14 @@ static void record_request_written(struct fence_run *run, const struct stamp *wr
     recorder_step_end(rec);
 }
 
-static void start_discovery(struct fence_run *run)
+static void start_companion(struct fence_run *run)
 {
     struct agent_context *ctx = run->ctx;
     struct error err;
-    int *fd = &run->discovery_fd;
-    *fd = -1;
-    if (!ctx->cfg->discovery.enabled)
-        return;
-    recorder_release_db(&ctx->rec);
-    int rc = discovery_spawn(ctx->cfg, &ctx->rec, fd, &err);
-    recorder_reacquire_db(&ctx->rec);
-    if (rc != 0) {
-        *fd = -1;
-        rec_log(&ctx->rec, LOG_WARNING, "filesystem discovery not started: %s", err.msg);
-    }
+    recorder_release_db(&ctx->rec);   /* reopened by the next step */
+    if (companion_spawn(ctx->cfg, &ctx->rec, &run->companion, &err) != 0)
+        rec_log(&ctx->rec, LOG_WARNING, "companion process not started (no filesystem "
+                "discovery, and a kill would go unrecorded): %s", err.msg);
 }
 
 /* Maps the wait's end to the record's status and the fence's result. */
@@ -159,7 +152,10 @@ static enum agent_result conclude(struct fence_run *run, int64_t waited_ms)
                   r->action_performed ? r->action_performed : cfg->action_name, message);
     else
         rec_event(rec, status, "Fence action %s failed: %s", cfg->action_name, message);
-    rec_operation_filesystems(rec, rec->op.filesystems);
+    /* While discovery is pending its child writes the result itself;
+     * writing "pending" here could overwrite it. */
+    if (!strstr(rec->op.filesystems, DISCOVERY_PENDING))
+        rec_operation_filesystems(rec, rec->op.filesystems);
     rec_operation_finish(rec, status, ok ? 0 : 1, message);
     recorder_step_end(rec);
     return ok ? RESULT_OK : RESULT_FAILED;
@@ -169,7 +165,7 @@ enum agent_result action_fence(struct agent_context *ctx)
 {
     const struct agent_config *cfg = ctx->cfg;
     struct recorder *rec = &ctx->rec;
-    struct fence_run run = { .ctx = ctx, .discovery_fd = -1, .discovery_out = STRBUF_INIT };
+    struct fence_run run = { .ctx = ctx, .companion = { -1, -1 }, .discovery_out = STRBUF_INIT };
     struct error err;
     operation_init(ctx);
     strcpy(rec->op.request_id, rec->op.op_uuid);
@@ -207,19 +203,20 @@ enum agent_result action_fence(struct agent_context *ctx)
         rec_log(rec, LOG_WARNING, "inotify unavailable on %s; re-checking every %lld ms",
                 cfg->paths.response_dir, (long long)cfg->poll_interval_ms);
 
-    start_discovery(&run);
+    start_companion(&run);
     struct wait_params params = {
         .request_id = rec->op.request_id, .target_node = cfg->target,
         .deadline_ms = started + cfg->fence_timeout_ms, .poll_interval_ms = cfg->poll_interval_ms,
-        .signal_fd = ctx->signal_fd, .extra_fd = run.discovery_fd,
+        .signal_fd = ctx->signal_fd, .extra_fd = run.companion.result_fd,
         .on_extra = discovery_ready, .extra_ctx = &run,
     };
     response_wait(&watch, &params, &run.wait);
     response_watch_stop(&watch);
     /* A result already sent is worth including; never wait for one. */
-    if (run.discovery_fd >= 0 && discovery_ready(run.discovery_fd, &run))
-        close(run.discovery_fd);
+    if (run.companion.result_fd >= 0 && discovery_ready(run.companion.result_fd, &run))
+        close(run.companion.result_fd);
     enum agent_result result = conclude(&run, monotonic_ms() - started);
+    companion_done(&run.companion);
     wait_result_free(&run.wait);
     strbuf_release(&run.discovery_out);
     return result;

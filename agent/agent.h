@@ -30,10 +30,17 @@ enum agent_result action_status(const struct agent_config *cfg);
 enum agent_result action_list(const struct agent_config *cfg, bool with_status);
 enum agent_result action_monitor(const struct agent_config *cfg);
 
-/* Starts discovery in a detached child that records its own results and
- * sends the JSON array to *read_fd. The recorder's database connection
- * must be closed across the fork (SQLite connections must not cross it). */
-int discovery_spawn(const struct agent_config *cfg, struct recorder *rec,
-                    int *read_fd, struct error *err);
+/* The companion process (companion.c): discovery while the agent waits,
+ * and the record of an agent killed before it finished. */
+struct companion {
+    int result_fd;   /* discovery's JSON array arrives here; -1 when done */
+    int done_fd;     /* the agent writes "done" here once its outcome is recorded */
+};
+
+/* The recorder's database connection must be released first (SQLite
+ * connections must not cross fork()). */
+int companion_spawn(const struct agent_config *cfg, struct recorder *rec,
+                    struct companion *c, struct error *err);
+void companion_done(struct companion *c);
 
 #endif

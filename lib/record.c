@@ -12,10 +12,12 @@
 
 static const char *const level_names[] = { "DEBUG", "INFO", "WARNING", "ERROR" };
 
+/* As fencing.py does: warnings and errors by default, everything with -v.
+ * Pacemaker copies each stderr line into its log as a warning. */
 static void to_stderr(const struct recorder *rec, enum log_level level, const char *msg)
 {
     bool show = rec->verbosity == VERBOSITY_DEBUG ||
-                (rec->verbosity == VERBOSITY_NORMAL && level >= LOG_INFO);
+                (rec->verbosity == VERBOSITY_NORMAL && level >= LOG_WARNING);
     if (show)
         fprintf(stderr, "fence_recorder: %s: %s\n", level_names[level], msg);
 }
@@ -72,6 +74,8 @@ static void db_failed(struct recorder *rec, const struct error *err)
     fprintf(stderr, "fence_recorder: ERROR: %s\n", msg);
 }
 
+static void recorder_reacquire_db(struct recorder *rec);
+
 void recorder_open(struct recorder *rec, const struct paths *paths,
                    int busy_timeout_ms, enum verbosity verbosity)
 {
@@ -83,10 +87,8 @@ void recorder_open(struct recorder *rec, const struct paths *paths,
     struct error err;
     if (dir_ensure(rec->paths.log_dir, MODE_LOG_DIR, &err) != 0)
         log_write_failed(rec, &err);
-    if (db_open(rec->paths.db_path, DB_READ_WRITE, busy_timeout_ms, &rec->db, &err) != DB_OPEN_OK) {
-        rec->db = NULL;
-        db_failed(rec, &err);
-    }
+    /* The database is opened at the first step, not here: the fence's
+     * request must never wait for a database lock. */
 }
 
 void recorder_adopt(struct recorder *rec, int64_t operation_id)
@@ -110,7 +112,7 @@ void recorder_release_db(struct recorder *rec)
     rec->db = NULL;
 }
 
-void recorder_reacquire_db(struct recorder *rec)
+static void recorder_reacquire_db(struct recorder *rec)
 {
     if (rec->db_failed || rec->db)
         return;
@@ -130,6 +132,7 @@ void recorder_step_begin(struct recorder *rec)
 {
     if (rec->in_step)
         return;
+    recorder_reacquire_db(rec);
     rec->in_step = true;
     struct error err;
     if (recorder_db_usable(rec) && db_begin_write(rec->db, &err) != 0)
@@ -259,6 +262,18 @@ void rec_operation_finish(struct recorder *rec, const char *status, int exit_cod
     REC_EXEC(rec, NULL, "UPDATE operations SET finished_at = ?, status = ?, exit_code = ?, "
              "message = ? WHERE id = ?", "ttiti", now.iso_ms, status, (int64_t)exit_code,
              message, op_id_or_null(rec));
+}
+
+bool rec_operation_abandon(struct recorder *rec, const char *message)
+{
+    struct stamp now;
+    stamp_now(&now);
+    REC_EXEC(rec, NULL, "UPDATE operations SET finished_at = ?, status = 'terminated', "
+             "message = ? WHERE id = ? AND status = 'running'", "tti", now.iso_ms, message,
+             op_id_or_null(rec));
+    if (!recorder_db_usable(rec) || !rec->operation_id)
+        return true;
+    return sqlite3_changes(rec->db) > 0;
 }
 
 void rec_operation_filesystems(struct recorder *rec, const char *json_array)

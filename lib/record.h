@@ -21,8 +21,8 @@
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR };
 
-/* What goes to stderr: nothing (quiet), warnings and up, info and up,
- * everything. Pacemaker copies the agent's stderr into its own log. */
+/* What goes to stderr: nothing (quiet), warnings and up (normal), or
+ * everything (verbose). Pacemaker copies the agent's stderr into its log. */
 enum verbosity { VERBOSITY_QUIET = -1, VERBOSITY_NORMAL = 0, VERBOSITY_DEBUG = 1 };
 
 struct operation {
@@ -48,8 +48,9 @@ struct recorder {
     int busy_timeout_ms;
 };
 
-/* Opens the database read-write (creating it if needed). Never fails the
- * caller: on failure the recorder goes on with the log files only. */
+/* Prepares the record; the database is opened read-write (created if
+ * needed) at the first step. Never fails the caller: if the database is
+ * unusable the recorder goes on with the log files only. */
 void recorder_open(struct recorder *rec, const struct paths *paths,
                    int busy_timeout_ms, enum verbosity verbosity);
 /* For a process that continues an operation another process started
@@ -57,9 +58,8 @@ void recorder_open(struct recorder *rec, const struct paths *paths,
 void recorder_adopt(struct recorder *rec, int64_t operation_id);
 void recorder_close(struct recorder *rec);
 /* Closes the connection so the process can fork (an SQLite connection
- * must not cross fork()), then opens it again. */
+ * must not cross fork()); the next step opens it again. */
 void recorder_release_db(struct recorder *rec);
-void recorder_reacquire_db(struct recorder *rec);
 bool recorder_db_usable(const struct recorder *rec);
 
 void recorder_step_begin(struct recorder *rec);
@@ -78,6 +78,10 @@ void rec_operation_start(struct recorder *rec, const struct stamp *started);
 void rec_operation_finish(struct recorder *rec, const char *status, int exit_code,
                           const char *message);
 void rec_operation_filesystems(struct recorder *rec, const char *json_array);
+/* Ends an operation the agent could not end itself (it was killed):
+ * only if it is still running. True if it was (or if the database cannot
+ * tell, so the log files still say it). */
+bool rec_operation_abandon(struct recorder *rec, const char *message);
 void rec_request(struct recorder *rec, const char *file_name, const char *body,
                  const struct stamp *written);
 /* A response file's content; parsed may be NULL if it did not parse. */

@@ -1,0 +1,155 @@
+/* The companion: a detached process forked once the request is recorded.
+ * It runs filesystem discovery (so discovery never delays the fence), and
+ * it outlives the agent: Pacemaker ends an agent that runs past its
+ * timeout with SIGKILL, which the agent cannot record itself, so the
+ * companion records it when the agent's pipe closes without "done".
+ *
+ * It is detached (own session, stdio on /dev/null) so it never holds
+ * Pacemaker's output pipes open, and it uses its own database
+ * connection (SQLite connections must not cross fork()). */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "discovery.h"
+#include "signals.h"
+
+#define DONE_BYTE 'd'
+
+static void detach_stdio(void)
+{
+    int fd = open("/dev/null", O_RDWR);
+    if (fd < 0)
+        return;
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO)
+        close(fd);
+}
+
+static void write_all_or_ignore(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n <= 0)
+            return;   /* the agent is gone: it no longer needs the result */
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+static void discover(const struct agent_config *cfg, struct recorder *rec, int result_fd)
+{
+    struct strbuf result = STRBUF_INIT;
+    discovery_run(&cfg->discovery, cfg->target, rec, &result);
+    const char *json = strbuf_failed(&result) ? "[\"" DISCOVERY_NONE "\"]" : strbuf_str(&result);
+    write_all_or_ignore(result_fd, json, strlen(json));
+    close(result_fd);
+    snprintf(rec->op.filesystems, sizeof rec->op.filesystems, "%s", json);
+    recorder_step_begin(rec);
+    rec_operation_filesystems(rec, json);
+    rec_event(rec, "discovered", "Shared filesystems for %s: %s", cfg->target, json);
+    recorder_step_end(rec);
+    strbuf_release(&result);
+}
+
+/* Blocks until the agent exits; true if it said it finished. */
+static bool agent_finished(int done_fd)
+{
+    bool done = false;
+    char buf[16];
+    ssize_t n;
+    while ((n = read(done_fd, buf, sizeof buf)) != 0) {
+        if (n < 0)
+            continue;   /* EINTR */
+        if (memchr(buf, DONE_BYTE, (size_t)n))
+            done = true;
+    }
+    close(done_fd);
+    return done;
+}
+
+static void record_killed(const struct agent_config *cfg, struct recorder *rec)
+{
+    const char *why = "the agent ended without recording an outcome: it was killed "
+                      "(Pacemaker kills an agent with SIGKILL when the device's timeout expires)";
+    recorder_step_begin(rec);
+    if (rec_operation_abandon(rec, why)) {
+        rec_log(rec, LOG_ERROR, "Fence action %s for %s: %s", cfg->action_name, cfg->target, why);
+        rec_event(rec, "terminated", "Fence action %s failed: %s", cfg->action_name, why);
+    }
+    recorder_step_end(rec);
+}
+
+static void run_companion(const struct agent_config *cfg, const struct recorder *agent_rec,
+                          int result_fd, int done_fd)
+{
+    struct recorder rec;
+    recorder_open(&rec, &agent_rec->paths, cfg->db_timeout_ms, VERBOSITY_QUIET);
+    rec.op = agent_rec->op;
+    recorder_adopt(&rec, agent_rec->operation_id);
+    if (cfg->discovery.enabled)
+        discover(cfg, &rec, result_fd);
+    else
+        close(result_fd);
+    recorder_release_db(&rec);   /* hold nothing open while waiting */
+    if (!agent_finished(done_fd))
+        record_killed(cfg, &rec);
+    recorder_close(&rec);
+}
+
+int companion_spawn(const struct agent_config *cfg, struct recorder *rec,
+                    struct companion *c, struct error *err)
+{
+    int result[2], done[2];
+    c->result_fd = c->done_fd = -1;
+    if (pipe2(result, O_CLOEXEC) != 0)
+        return errorf_errno(err, "cannot create the companion's pipe");
+    if (pipe2(done, O_CLOEXEC) != 0) {
+        close(result[0]);
+        close(result[1]);
+        return errorf_errno(err, "cannot create the companion's pipe");
+    }
+    /* Forked twice so the companion is adopted by init and never lingers
+     * as our zombie while we wait for the response. */
+    pid_t pid = fork();
+    if (pid < 0) {
+        errorf_errno(err, "cannot fork the companion process");
+        close(result[0]); close(result[1]); close(done[0]); close(done[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(result[0]);
+        close(done[1]);
+        signals_reset_for_child();
+        setsid();
+        if (fork() != 0)
+            _exit(0);
+        detach_stdio();
+        run_companion(cfg, rec, result[1], done[0]);
+        _exit(0);
+    }
+    close(result[1]);
+    close(done[0]);
+    waitpid(pid, NULL, 0);
+    fcntl(result[0], F_SETFL, O_NONBLOCK);
+    c->result_fd = result[0];
+    c->done_fd = done[1];
+    return 0;
+}
+
+void companion_done(struct companion *c)
+{
+    if (c->done_fd < 0)
+        return;
+    char b = DONE_BYTE;
+    if (write(c->done_fd, &b, 1) != 1) {
+        /* The companion is gone; nothing is left to tell. */
+    }
+    close(c->done_fd);
+    c->done_fd = -1;
+}

@@ -1,0 +1,123 @@
+# Helpers for the end-to-end tests. Each test runs in a fresh scratch
+# directory S with its own request, response, log and database paths,
+# passed to the agent through the same environment variables Pacemaker
+# users set. Assertions print what they expected and exit non-zero.
+
+AGENT="$BUILD/fence_recorder"
+FENCECTL="$BUILD/fencectl"
+RESPONDER="$BUILD/fence_responder"
+
+setup_env() {
+    S=$1
+    export S
+    export NNF_FENCE_REQUEST_DIR="$S/requests"
+    export NNF_FENCE_RESPONSE_DIR="$S/responses"
+    export LOG_DIR="$S/log"
+    export FENCE_RECORDER_DB="$S/db/fence-recorder.db"
+    export FILESYSTEM_DISCOVERY_ENABLED=false
+    export POLL_INTERVAL=0.2
+    unset FENCE_TIMEOUT FENCE_LOG PCMK_service
+    DB=$FENCE_RECORDER_DB
+    mkdir -p "$S/requests" "$S/responses"
+}
+
+cleanup_env() {
+    # Stop any responder a test left running (by its pid file, never by name).
+    for pidfile in "$1"/*.pid; do
+        [ -f "$pidfile" ] || continue
+        kill "$(cat "$pidfile")" 2>/dev/null
+    done
+    return 0
+}
+
+fail() {
+    echo "ASSERTION FAILED: $*" >&2
+    exit 1
+}
+
+# agent ARGS...: runs the agent (under FR_WRAP when set); stdin passes through.
+agent() {
+    ${FR_WRAP:-} "$AGENT" "$@"
+}
+
+# agent_bg ARGS...: the agent in the background; AGENT_PID is its own pid
+# (not a subshell's), so signals sent to it reach the agent.
+agent_bg() {
+    ${FR_WRAP:-} "$AGENT" "$@" &
+    AGENT_PID=$!
+}
+
+# agent_stdin 'key=value lines': the agent as Pacemaker runs it.
+agent_stdin() {
+    printf '%s\n' "$1" | ${FR_WRAP:-} "$AGENT"
+}
+
+expect_exit() {
+    want=$1; shift
+    "$@"
+    got=$?
+    [ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want"
+}
+
+# start_responder ARGS...: the example responder in the background, ready
+# when its pid file exists.
+start_responder() {
+    "$RESPONDER" --request-dir "$NNF_FENCE_REQUEST_DIR" --response-dir "$NNF_FENCE_RESPONSE_DIR" \
+        --poll-ms 100 --pid-file "$S/responder.pid" -q "$@" &
+    i=0
+    while [ ! -s "$S/responder.pid" ]; do
+        i=$((i + 1))
+        [ "$i" -gt 200 ] && fail "responder did not start"
+        sleep 0.02
+    done
+}
+
+stop_responder() {
+    [ -f "$S/responder.pid" ] && kill "$(cat "$S/responder.pid")" 2>/dev/null
+    rm -f "$S/responder.pid"
+    wait 2>/dev/null
+    return 0
+}
+
+sql() {
+    sqlite3 -batch -noheader "$DB" "$@"
+}
+
+expect_sql() {
+    want=$1; query=$2
+    got=$(sql "$query")
+    [ "$got" = "$want" ] || fail "query [$query] gave [$got], expected [$want]"
+}
+
+expect_file_contains() {
+    grep -q -- "$2" "$1" 2>/dev/null || fail "$1 does not contain [$2]"
+}
+
+expect_count() {
+    want=$1; shift
+    got=$(ls "$@" 2>/dev/null | wc -l)
+    [ "$got" -eq "$want" ] || fail "expected $want files matching $*, found $got"
+}
+
+# write_response NODE ID BODY: an atomic response, as nnf-sos writes it.
+write_response() {
+    printf '%s\n' "$3" > "$NNF_FENCE_RESPONSE_DIR/.$1-$2.json.tmp"
+    mv "$NNF_FENCE_RESPONSE_DIR/.$1-$2.json.tmp" "$NNF_FENCE_RESPONSE_DIR/$1-$2.json"
+}
+
+# wait_for_request NODE: prints the request id once the agent wrote it.
+wait_for_request() {
+    i=0
+    while :; do
+        for f in "$NNF_FENCE_REQUEST_DIR/$1"-*.json; do
+            if [ -f "$f" ]; then
+                b=$(basename "$f" .json)
+                echo "${b#"$1"-}"
+                return 0
+            fi
+        done
+        i=$((i + 1))
+        [ "$i" -gt 500 ] && fail "no request for $1 appeared"
+        sleep 0.01
+    done
+}

@@ -1,0 +1,153 @@
+# A real one-node corosync + Pacemaker cluster for the end-to-end tests,
+# following shared/reference/pacemaker-lab.md. lab_up and lab_down are the
+# suite_setup and suite_teardown of test_pacemaker.sh. Everything the lab
+# changes outside its own directory (corosync.conf, the CIB files, the
+# installed agent) is backed up first and restored by lab_down. Daemons
+# are stopped by their PIDs, never by name.
+
+LAB=/tmp/fence-recorder-lab
+LAB_PACKAGES="corosync pacemaker pacemaker-cli-utils"
+AGENT_PATH=/usr/sbin/fence_recorder
+CIB_DIR=/var/lib/pacemaker/cib
+
+# wait_until SECONDS COMMAND...: polls COMMAND every 0.2 s.
+wait_until() {
+    limit=$1; shift
+    n=0
+    while ! "$@" >/dev/null 2>&1; do
+        n=$((n + 1))
+        [ "$n" -gt $((limit * 5)) ] && return 1
+        sleep 0.2
+    done
+    return 0
+}
+
+# stop_pid PIDFILE SECONDS: TERM, wait, then KILL.
+stop_pid() {
+    [ -s "$1" ] || return 0
+    pid=$(cat "$1")
+    kill "$pid" 2>/dev/null || { rm -f "$1"; return 0; }
+    if ! wait_until "$2" sh -c "! kill -0 $pid"; then
+        echo "pid $pid did not stop in $2 s; killing it" >&2
+        kill -KILL "$pid" 2>/dev/null
+    fi
+    rm -f "$1"
+}
+
+cluster_online() {
+    crm_mon -1 2>/dev/null | grep -q "Online: \[ $(hostname) \]"
+}
+
+write_corosync_conf() {
+    cat > /etc/corosync/corosync.conf <<CONF
+totem {
+    version: 2
+    cluster_name: fence-recorder-lab
+    transport: knet
+    crypto_cipher: none
+    crypto_hash: none
+}
+nodelist {
+    node {
+        ring0_addr: 127.0.0.1
+        name: $(hostname)
+        nodeid: 1
+    }
+}
+quorum {
+    provider: corosync_votequorum
+}
+logging {
+    to_logfile: yes
+    logfile: $LAB/corosync.log
+    to_stderr: no
+    to_syslog: no
+}
+CONF
+}
+
+backup_system_state() {
+    mkdir -p "$LAB/backup/cib"
+    [ -f /etc/corosync/corosync.conf ] && cp -p /etc/corosync/corosync.conf "$LAB/backup/"
+    [ -e "$AGENT_PATH" ] && cp -p "$AGENT_PATH" "$LAB/backup/fence_recorder"
+    for f in "$CIB_DIR"/cib*; do
+        [ -e "$f" ] && mv "$f" "$LAB/backup/cib/"
+    done
+    return 0
+}
+
+restore_system_state() {
+    [ -d "$LAB/backup" ] || return 0
+    rm -f "$CIB_DIR"/cib*
+    for f in "$LAB"/backup/cib/cib*; do
+        [ -e "$f" ] && mv "$f" "$CIB_DIR/"
+    done
+    if [ -f "$LAB/backup/corosync.conf" ]; then
+        cp -p "$LAB/backup/corosync.conf" /etc/corosync/corosync.conf
+    fi
+    if [ -f "$LAB/backup/fence_recorder" ]; then
+        cp -p "$LAB/backup/fence_recorder" "$AGENT_PATH"
+    else
+        rm -f "$AGENT_PATH"
+    fi
+    rm -rf "$LAB/backup"
+}
+
+lab_up() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "SKIP: the Pacemaker suite needs root (daemons, /usr/sbin/fence_recorder)"
+        return 2
+    fi
+    if [ -e "$LAB/corosync.pid" ] && kill -0 "$(cat "$LAB/corosync.pid")" 2>/dev/null; then
+        echo "a lab from an earlier run is still up; stopping it"
+        lab_down
+    fi
+    if pidof corosync pacemakerd >/dev/null 2>&1; then
+        echo "SKIP: corosync or pacemakerd already runs on this machine; the lab will not disturb it"
+        return 2
+    fi
+    sh "$TOP/tools/ensure-debs.sh" $LAB_PACKAGES || return 1
+    rm -rf "$LAB"
+    mkdir -p "$LAB"
+    backup_system_state
+    write_corosync_conf
+    install -m 0755 "$BUILD/fence_recorder" "$AGENT_PATH" || return 1
+    started=$(date +%s)
+    corosync -f > "$LAB/corosync.out" 2>&1 &
+    echo $! > "$LAB/corosync.pid"
+    wait_until 15 corosync-quorumtool -s || { echo "corosync not quorate"; tail "$LAB/corosync.log"; return 1; }
+    pacemakerd -f > "$LAB/pacemakerd.out" 2>&1 &
+    echo $! > "$LAB/pacemakerd.pid"
+    wait_until 60 cluster_online || { echo "pacemaker not online after 60 s"; crm_mon -1; return 1; }
+    cibadmin --modify --scope crm_config -X '<cluster_property_set id="cib-bootstrap-options"><nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="true"/></cluster_property_set>' \
+        || return 1
+    echo "cluster up in $(( $(date +%s) - started )) s"
+}
+
+lab_down() {
+    stop_pid "$LAB/pacemakerd.pid" 30
+    stop_pid "$LAB/corosync.pid" 15
+    restore_system_state
+}
+
+# lab_device ID NODE [NAME=VALUE ...]: a fence_recorder device for NODE
+# with this test's directories, registered before it returns.
+lab_device() {
+    id=$1; node=$2; shift 2
+    nv="<nvpair id=\"$id-plug\" name=\"plug\" value=\"$node\"/>"
+    nv="$nv<nvpair id=\"$id-hl\" name=\"pcmk_host_list\" value=\"$node\"/>"
+    n=0
+    for kv in "request_dir=$NNF_FENCE_REQUEST_DIR" "response_dir=$NNF_FENCE_RESPONSE_DIR" \
+              "log_dir=$LOG_DIR" "db=$DB" "filesystem_discovery=false" "$@"; do
+        n=$((n + 1))
+        nv="$nv<nvpair id=\"$id-p$n\" name=\"${kv%%=*}\" value=\"${kv#*=}\"/>"
+    done
+    cibadmin --create --scope resources -X "<primitive id=\"$id\" class=\"stonith\" type=\"fence_recorder\"><instance_attributes id=\"$id-ia\">$nv</instance_attributes><operations><op id=\"$id-mon\" name=\"monitor\" interval=\"${LAB_MONITOR_INTERVAL:-60s}\"/></operations></primitive>" \
+        || fail "cannot create device $id"
+    wait_until 20 sh -c "stonith_admin --list-registered | grep -qx '$id'" || fail "device $id not registered"
+}
+
+lab_device_remove() {
+    cibadmin --delete --scope resources -X "<primitive id=\"$1\"/>" >/dev/null 2>&1
+    return 0
+}

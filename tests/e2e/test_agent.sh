@@ -1,0 +1,364 @@
+# End-to-end tests of fence_recorder run as Pacemaker and administrators
+# run it: options on stdin or argv, against the example responder, with
+# real directories and a real database.
+
+PCMK_OFF='nodename=node2
+action=off
+port=node2
+plug=node2
+pcmk_host_list=node2
+unknown_attribute=whatever'
+
+test_metadata_validates_against_clusterlabs_schema() {
+    agent -o metadata > meta.xml || fail "metadata exited non-zero"
+    xmllint --noout --relaxng /usr/share/cluster/relaxng/metadata.rng meta.xml || fail "metadata invalid"
+    for p in action plug port nodename request_dir response_dir log_dir db fence_timeout \
+             poll_interval db_timeout delay filesystem_discovery discovery_timeout verbose quiet; do
+        grep -q "<parameter name=\"$p\"" meta.xml || fail "metadata lacks parameter $p"
+    done
+    grep -q '<action name="on" automatic="0"/>' meta.xml || fail "on action not declared"
+}
+
+test_metadata_as_unprivileged_user_touches_nothing() {
+    chmod 755 "$S"
+    # As Pacemaker's controller runs it: user hacluster-like, paths unwritable.
+    out=$(cd / && printf 'action=metadata\n' | env LOG_DIR=/nonexistent/log \
+          FENCE_RECORDER_DB=/nonexistent/db NNF_FENCE_REQUEST_DIR=/nonexistent/rq \
+          setpriv --reuid=nobody --regid=nogroup --clear-groups ${FR_WRAP:-} "$AGENT") \
+        || fail "metadata failed as nobody"
+    echo "$out" | grep -q '<resource-agent name="fence_recorder"' || fail "no metadata printed"
+    [ ! -e /nonexistent ] || fail "metadata created files"
+}
+
+test_off_via_stdin_success_records_everything() {
+    start_responder --mode success
+    expect_exit 0 agent_stdin "$PCMK_OFF"
+    stop_responder
+    expect_sql "1|off|node2|completed|0" "select count(*), action, target_node, status, exit_code from operations"
+    expect_sql "1" "select count(*) from requests r join operations o on o.id = r.operation_id where r.request_id = o.op_uuid"
+    expect_sql "1|1|agent" "select count(*), success, source from responses"
+    expect_sql "requested,completed" "select group_concat(status) from (select status from events order by id)"
+    expect_file_contains "$LOG_DIR/fence-events.log" "\[INFO\] Fence action requested: off for target: node2"
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" "ACTION=off TARGET=node2 FILESYSTEMS=\[\"discovery-disabled\"\] STATUS=completed"
+    jq -e 'select(.status == "completed") | .target_node == "node2" and .pacemaker_action == "off" and (.request_id | length) == 36' \
+        "$LOG_DIR/fence-events-detailed.jsonl" > /dev/null || fail "jsonl lacks completed event"
+    # The response stays: it is the node's fenced state for nnf-sos.
+    expect_count 1 "$NNF_FENCE_RESPONSE_DIR"/node2-*.json
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/*.json
+}
+
+test_request_file_is_exactly_the_protocol() {
+    FENCE_TIMEOUT=5 agent -o off -n node2 2>/dev/null &
+    pid=$!
+    id=$(wait_for_request node2)
+    f="$NNF_FENCE_REQUEST_DIR/node2-$id.json"
+    [ "$(stat -c %a "$f")" = 644 ] || fail "request mode is $(stat -c %a "$f")"
+    jq -e --arg id "$id" '.request_id == $id and .action == "off" and .target_node == "node2"
+        and (.recorder_node | length) > 0 and (.timestamp | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T"))
+        and (keys | length) == 5' "$f" > /dev/null || fail "request body wrong: $(cat "$f")"
+    ls -a "$NNF_FENCE_REQUEST_DIR" | grep -q '\.tmp$' && fail "temp file left behind"
+    write_response node2 "$id" "{\"request_id\": \"$id\", \"success\": true, \"message\": \"done\"}"
+    wait $pid || fail "agent failed"
+    expect_sql "$(cat "$f")" "select body from requests"
+}
+
+test_short_and_long_options() {
+    start_responder
+    expect_exit 0 agent -o off -n node2
+    expect_exit 0 agent --action=reboot --plug node3
+    expect_exit 0 agent --action off --port node4
+    expect_exit 0 agent --action off --hostname node5
+    stop_responder
+    expect_sql "off:node2,reboot:node3,off:node4,off:node5" \
+        "select group_concat(action || ':' || target_node) from (select * from operations order by id)"
+}
+
+test_parameters_beat_environment() {
+    start_responder
+    mkdir -p "$S/other-log"
+    expect_exit 0 agent -o off -n node2 --log-dir "$S/other-log" --db "$S/other.db"
+    stop_responder
+    expect_file_contains "$S/other-log/fence-events.log" "Fence action requested"
+    [ ! -e "$LOG_DIR/fence-events.log" ] || fail "LOG_DIR used despite --log-dir"
+    [ "$(sqlite3 "$S/other.db" 'select count(*) from operations')" = 1 ] || fail "--db not used"
+    [ ! -e "$DB" ] || fail "env database used despite --db"
+}
+
+test_failure_response_fails_the_fence() {
+    start_responder --mode failure --message "storage group busy"
+    expect_exit 1 agent_stdin "$PCMK_OFF"
+    stop_responder
+    expect_sql "failed|1" "select status, exit_code from operations"
+    expect_sql "1" "select count(*) from operations where message like '%storage group busy%'"
+    expect_sql "0" "select success from responses"
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" "STATUS=failed"
+}
+
+test_timeout_fails_and_keeps_the_request() {
+    start_responder --mode silent
+    start=$(date +%s)
+    expect_exit 1 agent -o off -n node2 --fence-timeout 1
+    took=$(( $(date +%s) - start ))
+    stop_responder
+    [ "$took" -le 3 ] || fail "timeout of 1 s took ${took} s"
+    expect_sql "timeout|1" "select status, exit_code from operations"
+    expect_count 1 "$NNF_FENCE_REQUEST_DIR"/node2-*.json
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" "STATUS=timeout"
+}
+
+test_sigterm_is_recorded_as_terminated() {
+    agent_bg -o off -n node2 --fence-timeout 30 2>/dev/null
+    wait_for_request node2 > /dev/null
+    sleep 0.2
+    kill -TERM $AGENT_PID
+    wait $AGENT_PID
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "terminated agent exited $rc"
+    expect_sql "terminated|1" "select status, exit_code from operations"
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" "STATUS=terminated"
+}
+
+# Starts an agent for node2 and answers its request with BODY (@ID@ is
+# replaced by the request id); prints the agent's exit code and seconds.
+answer_with() {
+    start=$(date +%s%N)
+    agent -o off -n node2 --fence-timeout "${2:-3}" 2>"$S/agent.err" &
+    pid=$!
+    id=$(wait_for_request node2)
+    body=$(printf '%s' "$1" | sed "s/@ID@/$id/g")
+    write_response node2 "$id" "$body"
+    wait $pid
+    rc=$?
+    echo "$rc $(( ($(date +%s%N) - start) / 1000000 ))"
+}
+
+test_response_with_other_request_id_is_rejected_at_once() {
+    set -- $(answer_with '{"request_id": "00000000-0000-4000-8000-000000000000", "success": true}' 10)
+    [ "$1" -eq 1 ] || fail "mismatched id accepted (exit $1)"
+    [ "$2" -lt 5000 ] || fail "mismatched id took $2 ms (should fail at once)"
+    expect_sql "failed" "select status from operations"
+    grep -q "expected" "$S/agent.err" || fail "no explanation on stderr"
+}
+
+test_success_as_string_is_rejected() {
+    set -- $(answer_with '{"request_id": "@ID@", "success": "true"}')
+    [ "$1" -eq 1 ] || fail "string success accepted"
+    expect_sql "1" "select count(*) from operations where message like '%not a JSON boolean%'"
+}
+
+test_response_for_another_node_is_rejected() {
+    set -- $(answer_with '{"request_id": "@ID@", "target_node": "node9", "success": true}')
+    [ "$1" -eq 1 ] || fail "response for node9 accepted for node2"
+}
+
+test_unparseable_response_fails_at_timeout_with_reason() {
+    set -- $(answer_with '{"request_id": "@ID@", "succ' 2)
+    [ "$1" -eq 1 ] || fail "garbage accepted"
+    expect_sql "timeout" "select status from operations"
+    expect_sql "1" "select count(*) from operations where message like '%not valid JSON%'"
+}
+
+test_oversized_response_is_refused() {
+    start=$(date +%s)
+    agent -o off -n node2 --fence-timeout 10 2>/dev/null &
+    pid=$!
+    id=$(wait_for_request node2)
+    head -c 2000000 /dev/zero | tr '\0' ' ' > "$NNF_FENCE_RESPONSE_DIR/.x"
+    mv "$NNF_FENCE_RESPONSE_DIR/.x" "$NNF_FENCE_RESPONSE_DIR/node2-$id.json"
+    wait $pid
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "oversized response exit $rc"
+    [ $(( $(date +%s) - start )) -lt 5 ] || fail "oversized response not refused at once"
+    expect_sql "1" "select count(*) from operations where message like '%limit%'"
+}
+
+test_symlinked_response_is_refused_and_target_untouched() {
+    echo '{"request_id": "x", "success": true}' > "$S/secret"
+    agent -o off -n node2 --fence-timeout 10 2>/dev/null &
+    pid=$!
+    id=$(wait_for_request node2)
+    ln -s "$S/secret" "$NNF_FENCE_RESPONSE_DIR/node2-$id.json"
+    wait $pid
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "symlink response exit $rc"
+    expect_sql "1" "select count(*) from operations where message like '%symbolic link%'"
+    expect_sql "0" "select count(*) from responses where body like '%request_id%'"
+}
+
+test_in_place_responder_is_read_once_complete() {
+    start_responder --in-place --in-place-pause-ms 300
+    expect_exit 0 agent -o off -n node2 --poll-interval 0.05
+    stop_responder
+    expect_sql "completed" "select status from operations"
+}
+
+test_reboot_is_fenced_like_off() {
+    start_responder
+    expect_exit 0 agent_stdin "nodename=node2
+action=reboot
+plug=node2"
+    stop_responder
+    expect_sql "reboot|completed" "select action, status from operations"
+}
+
+test_on_status_off_status_sequence() {
+    start_responder
+    expect_exit 0 agent -o on -n node2
+    expect_exit 0 agent -o status -n node2
+    expect_exit 0 agent -o off -n node2
+    expect_exit 2 agent -o status -n node2
+    [ "$(agent -o status -n node2)" = "Status: OFF" ] || fail "status text"
+    expect_exit 0 agent -o status -n node3
+    expect_exit 0 agent -o on -n node2
+    expect_exit 0 agent -o status -n node2
+    stop_responder
+    expect_count 0 "$NNF_FENCE_RESPONSE_DIR"/node2-*.json
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/*.json
+    # The cleared response is in the database before the file went away.
+    expect_sql "1" "select count(*) from responses where source = 'unfence' and success = 1"
+    expect_sql "on:completed,off:completed,on:completed" \
+        "select group_concat(action || ':' || status) from (select * from operations order by id)"
+}
+
+test_on_never_writes_a_request() {
+    expect_exit 0 agent -o on -n node2
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/*
+}
+
+test_on_keeps_response_when_database_is_unusable() {
+    id=11111111-2222-4333-8444-555555555555
+    write_response node2 $id "{\"request_id\": \"$id\", \"success\": true, \"message\": \"fenced\"}"
+    touch "$S/not-a-dir"
+    expect_exit 1 agent -o on -n node2 --db "$S/not-a-dir/db"
+    expect_count 1 "$NNF_FENCE_RESPONSE_DIR"/node2-$id.json
+    expect_exit 2 agent -o status -n node2
+}
+
+test_status_ignores_failed_and_other_nodes_responses() {
+    a=11111111-2222-4333-8444-555555555555
+    b=21111111-2222-4333-8444-555555555555
+    write_response node2 $a "{\"request_id\": \"$a\", \"success\": false}"
+    write_response node2-x $b "{\"request_id\": \"$b\", \"success\": true}"
+    expect_exit 0 agent -o status -n node2
+    expect_exit 2 agent -o status -n node2-x
+}
+
+test_status_unknown_when_response_unreadable() {
+    a=11111111-2222-4333-8444-555555555555
+    write_response node2 $a "not json"
+    expect_exit 1 agent -o status -n node2
+}
+
+test_monitor_list_validate() {
+    expect_exit 0 agent -o monitor
+    [ -e "$DB" ] || fail "monitor did not check the database"
+    [ "$(agent -o list -n node2)" = "node2" ] || fail "list output"
+    expect_exit 0 agent -o validate-all -n node2
+    expect_exit 1 agent -o validate-all -n node2 --fence-timeout=-5
+    expect_exit 1 agent -o validate-all -n node2 --request-dir relative/path
+    touch "$S/file"
+    expect_exit 1 agent -o monitor --db "$S/file/db"
+    agent -o monitor --db "$S/file/db" 2>&1 | grep -q "monitor failed" || fail "no reason given"
+}
+
+test_bad_target_names_write_nothing() {
+    for name in '../etc' 'a/b' '.hidden' '-dash' 'sp ace' "$(printf 'new\nline')" \
+                "$(printf 'tab\tx')" "$(head -c 300 /dev/zero | tr '\0' a)"; do
+        expect_exit 1 agent -o off -n "$name" --fence-timeout 1 2>/dev/null
+    done
+    # On stdin a newline ends the line, so only single-line names apply.
+    for name in '../etc' 'a/b' '.hidden' 'sp ace'; do
+        printf 'action=off\nplug=%s\nfence_timeout=1\n' "$name" | agent 2>/dev/null
+        [ $? -eq 1 ] || fail "name [$name] on stdin not rejected"
+    done
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/*
+    [ ! -e "$DB" ] || fail "database written for rejected input"
+}
+
+test_unknown_action_and_option() {
+    expect_exit 1 agent -o explode -n node2
+    expect_exit 1 agent --no-such-option
+    printf 'action=off\n' | agent 2>/dev/null
+    [ $? -eq 1 ] || fail "off without a target accepted"
+}
+
+test_database_unavailable_fence_still_succeeds() {
+    start_responder
+    touch "$S/file"
+    agent -o off -n node2 --db "$S/file/db" 2>"$S/err"
+    rc=$?
+    stop_responder
+    [ "$rc" -eq 0 ] || fail "fence failed because of the database (exit $rc)"
+    grep -q "database unavailable" "$S/err" || fail "no database error on stderr"
+    expect_file_contains "$LOG_DIR/fence-events.log" "\[ERROR\] database unavailable"
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" "STATUS=completed"
+}
+
+test_database_unavailable_failure_still_fails() {
+    start_responder --mode failure
+    touch "$S/file"
+    expect_exit 1 agent -o off -n node2 --db "$S/file/db"
+    stop_responder
+}
+
+test_log_dir_unwritable_fence_still_succeeds() {
+    start_responder
+    touch "$S/file"
+    agent -o off -n node2 --log-dir "$S/file/log" 2>"$S/err"
+    rc=$?
+    stop_responder
+    [ "$rc" -eq 0 ] || fail "fence failed because of the logs (exit $rc)"
+    grep -q "log" "$S/err" || fail "no log error on stderr"
+    expect_sql "completed" "select status from operations"
+}
+
+test_fifty_concurrent_fences_all_recorded() {
+    start_responder
+    pids=
+    for i in $(seq 1 50); do
+        agent -q -o off -n "node$i" &
+        pids="$pids $!"
+    done
+    bad=0
+    for p in $pids; do wait "$p" || bad=$((bad + 1)); done
+    stop_responder
+    [ "$bad" -eq 0 ] || fail "$bad of 50 fences failed"
+    expect_sql "50|50" "select count(*), count(distinct target_node) from operations where status = 'completed' and exit_code = 0"
+    expect_sql "50" "select count(*) from responses"
+    [ "$(grep -c 'STATUS=completed' "$LOG_DIR/fence-events-readable.log")" -eq 50 ] || fail "readable log lines lost"
+    [ "$(jq -c 'select(.status == "completed")' "$LOG_DIR/fence-events-detailed.jsonl" | wc -l)" -eq 50 ] \
+        || fail "jsonl lines lost or corrupt"
+    [ "$(grep -c 'Fence action requested' "$LOG_DIR/fence-events.log")" -eq 50 ] || fail "main log lines lost"
+    # Every line of every log is whole: no interleaving.
+    grep -vc '^\[....-..-.. ..:..:..\] \[[A-Z]*\] ' "$LOG_DIR/fence-events.log" | grep -qx 0 || fail "torn main log line"
+    expect_sql "$(wc -l < "$LOG_DIR/fence-events-detailed.jsonl")" "select count(*) from events"
+}
+
+test_verbose_shows_ignored_parameters() {
+    printf 'action=monitor\nverbose=1\nsome_unknown=1\n' | agent 2>"$S/err"
+    grep -q "ignoring unknown parameter 'some_unknown'" "$S/err" || fail "unknown key not mentioned in verbose mode"
+    printf 'action=monitor\nsome_unknown=1\n' | agent 2>"$S/err"
+    grep -q "some_unknown" "$S/err" && fail "unknown key reported without verbose"
+    return 0
+}
+
+test_database_and_log_modes() {
+    start_responder
+    expect_exit 0 agent -o off -n node2
+    stop_responder
+    [ "$(stat -c %a "$DB")" = 600 ] || fail "database mode $(stat -c %a "$DB")"
+    [ "$(stat -c %a "$(dirname "$DB")")" = 700 ] || fail "database dir mode"
+    [ "$(stat -c %a "$LOG_DIR/fence-events.log")" = 640 ] || fail "log mode"
+    expect_sql "1179796803|1" "select * from pragma_application_id, pragma_user_version"
+    expect_sql "wal" "pragma journal_mode"
+}
+
+test_symlinked_log_file_is_not_followed() {
+    mkdir -p "$LOG_DIR"
+    echo original > "$S/victim"
+    ln -s "$S/victim" "$LOG_DIR/fence-events-readable.log"
+    start_responder
+    expect_exit 0 agent -o off -n node2 2>/dev/null
+    stop_responder
+    [ "$(cat "$S/victim")" = original ] || fail "wrote through a symlink"
+}
