@@ -29,12 +29,13 @@ RESP_SRC   := $(wildcard contrib/responder/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 MIGRATIONS := $(sort $(wildcard schema/[0-9]*.sql))
 
-LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_sql.o
-AGENT_OBJ  := $(AGENT_SRC:%.c=$(BUILD)/%.o)
-CTL_OBJ    := $(CTL_SRC:%.c=$(BUILD)/%.o)
-RESP_OBJ   := $(RESP_SRC:%.c=$(BUILD)/%.o)
+OBJ        := $(BUILD)/obj
+LIB_OBJ    := $(LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/schema_sql.o
+AGENT_OBJ  := $(AGENT_SRC:%.c=$(OBJ)/%.o)
+CTL_OBJ    := $(CTL_SRC:%.c=$(OBJ)/%.o)
+RESP_OBJ   := $(RESP_SRC:%.c=$(OBJ)/%.o)
 # Unit tests link the agent's objects too, all but its main().
-AGENT_LIBOBJ := $(filter-out $(BUILD)/agent/main.o,$(AGENT_OBJ))
+AGENT_LIBOBJ := $(filter-out $(OBJ)/agent/main.o,$(AGENT_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/fence_responder
@@ -52,13 +53,13 @@ $(BUILD)/fencectl: $(CTL_OBJ) $(BUILD)/libfr.a
 $(BUILD)/fence_responder: $(RESP_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/schema_sql.c: $(MIGRATIONS) tools/embed-sql.sh
+$(OBJ)/schema_sql.c: $(MIGRATIONS) tools/embed-sql.sh
 	@mkdir -p $(@D)
 	sh tools/embed-sql.sh $@ $(MIGRATIONS)
-$(BUILD)/schema_sql.o: $(BUILD)/schema_sql.c
+$(OBJ)/schema_sql.o: $(OBJ)/schema_sql.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: %.c
+$(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -8,6 +8,7 @@
  * Pacemaker's output pipes open, and it uses its own database
  * connection (SQLite connections must not cross fork()). */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -126,6 +127,8 @@ int companion_spawn(const struct agent_config *cfg, struct recorder *rec,
         close(result[0]);
         close(done[1]);
         signals_reset_for_child();
+        /* Writing the result after the agent exited must not kill us. */
+        signal(SIGPIPE, SIG_IGN);
         setsid();
         if (fork() != 0)
             _exit(0);

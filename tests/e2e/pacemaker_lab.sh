@@ -137,8 +137,12 @@ lab_device() {
     nv="<nvpair id=\"$id-plug\" name=\"plug\" value=\"$node\"/>"
     nv="$nv<nvpair id=\"$id-hl\" name=\"pcmk_host_list\" value=\"$node\"/>"
     n=0
-    for kv in "request_dir=$NNF_FENCE_REQUEST_DIR" "response_dir=$NNF_FENCE_RESPONSE_DIR" \
-              "log_dir=$LOG_DIR" "db=$DB" "filesystem_discovery=false" "$@"; do
+    given=" "
+    # The caller's parameters first; a default only where none was given.
+    for kv in "$@" "request_dir=$NNF_FENCE_REQUEST_DIR" "response_dir=$NNF_FENCE_RESPONSE_DIR" \
+              "log_dir=$LOG_DIR" "db=$DB" "filesystem_discovery=false"; do
+        case "$given" in *" ${kv%%=*} "*) continue ;; esac
+        given="$given${kv%%=*} "
         n=$((n + 1))
         nv="$nv<nvpair id=\"$id-p$n\" name=\"${kv%%=*}\" value=\"${kv#*=}\"/>"
     done

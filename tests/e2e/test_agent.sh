@@ -362,3 +362,84 @@ test_symlinked_log_file_is_not_followed() {
     stop_responder
     [ "$(cat "$S/victim")" = original ] || fail "wrote through a symlink"
 }
+
+# Fake crm_mon/cibadmin that replay real captures (tests/fixtures/discovery).
+fake_cluster_tools() {
+    fx="$TOP/tests/fixtures/discovery"
+    printf '#!/bin/sh\ncat %s\n' "$fx/crm_mon-active-node2.xml" > "$S/crm_mon"
+    printf '#!/bin/sh\ncat %s\n' "$fx/cib-resources-gfs2.xml" > "$S/cibadmin"
+    printf '#!/bin/sh\nsleep 30\n' > "$S/hang"
+    chmod +x "$S/crm_mon" "$S/cibadmin" "$S/hang"
+    export FILESYSTEM_DISCOVERY_ENABLED=true CRM_MON_PATH="$S/crm_mon" CIBADMIN_PATH="$S/cibadmin"
+}
+
+# wait_discovered N: until N operations carry a discovery result.
+wait_discovered() {
+    i=0
+    while [ "$(sql "select count(*) from operations where filesystems not like '%pending%'")" -lt "$1" ]; do
+        i=$((i + 1)); [ "$i" -gt 150 ] && fail "discovery did not finish: $(sql 'select filesystems from operations')"
+        sleep 0.1
+    done
+}
+
+test_discovery_live_state_first() {
+    fake_cluster_tools
+    start_responder --delay-ms 500
+    expect_exit 0 agent -o off -n node2
+    stop_responder
+    wait_discovered 1
+    expect_sql '["fs-home"]' "select filesystems from operations"
+    expect_sql "1|found|[\"fs-home\"]" "select method, outcome, result from discoveries"
+    expect_file_contains "$LOG_DIR/fence-events.log" 'shared filesystems for node2: \["fs-home"\] (method 1'
+    expect_file_contains "$LOG_DIR/fence-events.log" "DLM is active on the node"
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" 'FILESYSTEMS=\["fs-home"\] STATUS=completed'
+}
+
+test_discovery_falls_back_to_configuration() {
+    fake_cluster_tools
+    start_responder
+    expect_exit 0 agent -o off -n node3
+    stop_responder
+    wait_discovered 1
+    expect_sql '["fs-home", "fs-scratch"]' "select filesystems from operations"
+    expect_sql "1:empty,2:found" "select group_concat(method || ':' || outcome) from (select * from discoveries order by id)"
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" 'FILESYSTEMS=\["fs-home","fs-scratch"\] STATUS=discovered'
+}
+
+test_discovery_failures_never_delay_or_fail_the_fence() {
+    fake_cluster_tools
+    export CRM_MON_PATH="$S/no-such-crm_mon" CIBADMIN_PATH="$S/hang" DISCOVERY_TIMEOUT=2
+    start_responder
+    start=$(date +%s%N)
+    expect_exit 0 agent -o off -n node2
+    took=$(( ($(date +%s%N) - start) / 1000000 ))
+    stop_responder
+    [ "$took" -lt 1500 ] || fail "fence took $took ms with hanging discovery"
+    wait_discovered 1
+    expect_sql '["none-detected"]' "select filesystems from operations"
+    expect_sql "1:failed,2:timeout" "select group_concat(method || ':' || outcome) from (select * from discoveries order by id)"
+    expect_sql "1" "select count(*) from discoveries where error like '%not found%'"
+}
+
+test_discovery_disabled() {
+    start_responder
+    expect_exit 0 agent -o off -n node2 --filesystem-discovery=false
+    stop_responder
+    expect_sql '["discovery-disabled"]' "select filesystems from operations"
+    expect_sql "0" "select count(*) from discoveries"
+}
+
+test_agent_killed_is_recorded_by_companion() {
+    agent_bg -o off -n node2 --fence-timeout 30
+    wait_for_request node2 > /dev/null
+    sleep 0.2
+    kill -KILL $AGENT_PID
+    wait $AGENT_PID 2>/dev/null
+    i=0
+    while [ "$(sql "select status from operations")" = running ]; do
+        i=$((i + 1)); [ "$i" -gt 50 ] && fail "killed agent's operation still running"
+        sleep 0.1
+    done
+    expect_sql "terminated" "select status from operations"
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" "STATUS=terminated"
+}

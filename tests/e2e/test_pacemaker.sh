@@ -114,3 +114,23 @@ test_pcmk_device_parameters_reach_the_agent() {
     [ ! -e "$LOG_DIR/fence-events.log" ] || fail "old log_dir still used"
     lab_device_remove fence-par
 }
+
+test_pcmk_discovery_reads_the_real_cib() {
+    for x in '<clone id="dlm-clone"><primitive id="dlm" class="ocf" provider="pacemaker" type="controld"><meta_attributes id="dlm-meta"><nvpair id="dlm-tr" name="target-role" value="Stopped"/></meta_attributes></primitive></clone>' \
+             '<clone id="fs-home-clone"><primitive id="fs-home" class="ocf" provider="heartbeat" type="Filesystem"><instance_attributes id="fs-home-ia"><nvpair id="fs-home-fstype" name="fstype" value="gfs2"/></instance_attributes><meta_attributes id="fs-home-meta"><nvpair id="fs-home-tr" name="target-role" value="Stopped"/></meta_attributes></primitive></clone>'; do
+        cibadmin --create --scope resources -X "$x" || fail "cannot create $x"
+    done
+    start_responder --delay-ms 200
+    lab_device fence-disc pm-disc filesystem_discovery=true
+    expect_exit 0 stonith_admin --fence pm-disc --timeout 30
+    stop_responder
+    wait_until 15 sh -c "sqlite3 '$DB' \"select filesystems from operations\" | grep -q fs-home" \
+        || fail "discovery result: $(sql 'select filesystems from operations')"
+    # Nothing runs on pm-disc, so the live state is empty and the
+    # configuration answers.
+    expect_sql "1:empty,2:found" "select group_concat(method || ':' || outcome) from (select * from discoveries order by id)"
+    expect_sql "1" "select count(*) from discoveries where command like 'crm_mon %' and method = 1"
+    lab_device_remove fence-disc
+    cibadmin --delete --scope resources -X '<clone id="dlm-clone"/>'
+    cibadmin --delete --scope resources -X '<clone id="fs-home-clone"/>'
+}
