@@ -1,7 +1,106 @@
-/* Placeholder until fencectl lands (issue 3). */
+/* fencectl: the administrator's tool over the fence record. Global
+ * options, then a command from the table below; each command lives in
+ * cmd_<name>.c. Exit codes are decided here and in the commands'
+ * return values only. */
+#include <getopt.h>
 #include <stdio.h>
-int main(void)
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "db.h"
+
+struct command {
+    const char *name;
+    int (*run)(struct cli *cli, int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    { "history", cmd_history, "operations, newest first (--node, --action, --status, --since, --until, --limit)" },
+    { "show", cmd_show, "one operation's whole timeline, by request id or a unique prefix" },
+};
+
+static void usage(FILE *out)
 {
-    fprintf(stderr, "fencectl: not yet implemented\n");
-    return 1;
+    fputs("Usage: fencectl [global options] COMMAND [options]\n\nCommands:\n", out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nGlobal options:\n"
+          "  --db PATH            database [$" ENV_DB_PATH " or " DEFAULT_DB_PATH "]\n"
+          "  --request-dir DIR    [$" ENV_REQUEST_DIR " or " DEFAULT_REQUEST_DIR "]\n"
+          "  --response-dir DIR   [$" ENV_RESPONSE_DIR " or " DEFAULT_RESPONSE_DIR "]\n"
+          "  --log-dir DIR        [$" ENV_LOG_DIR " or " DEFAULT_LOG_DIR "]\n"
+          "  --format FMT         table, json or csv (default table)\n"
+          "  -h, --help           this text; 'fencectl COMMAND --help' for a command\n"
+          "  -V, --version\n"
+          "\nExit codes: 0 success, 1 runtime failure, 2 usage error, 3 database missing or incompatible\n",
+          out);
+}
+
+int cli_open_read_only(const struct cli *cli, sqlite3 **db)
+{
+    struct error err;
+    enum db_open_status st = db_open(cli->paths.db_path, DB_READ_ONLY, 5000, db, &err);
+    if (st == DB_OPEN_OK)
+        return EXIT_OK;
+    fprintf(stderr, "fencectl: %s\n", err.msg);
+    if (st == DB_OPEN_MISSING)
+        fprintf(stderr, "fencectl: no fence has been recorded there yet, or --db names the wrong file\n");
+    return st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
+}
+
+int cli_set_format(struct cli *cli, const char *text)
+{
+    if (strcmp(text, "table") == 0) cli->format = FORMAT_TABLE;
+    else if (strcmp(text, "json") == 0) cli->format = FORMAT_JSON;
+    else if (strcmp(text, "csv") == 0) cli->format = FORMAT_CSV;
+    else {
+        fprintf(stderr, "fencectl: unknown format '%s' (table, json or csv)\n", text);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli = { .argv0 = argv[0], .format = FORMAT_TABLE };
+    enum { O_DB = 256, O_REQ, O_RESP, O_LOG, O_FORMAT };
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, O_DB },
+        { "request-dir", required_argument, NULL, O_REQ },
+        { "response-dir", required_argument, NULL, O_RESP },
+        { "log-dir", required_argument, NULL, O_LOG },
+        { "format", required_argument, NULL, O_FORMAT },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { 0 },
+    };
+    int c;
+    /* '+': stop at the command name; its options are its own. */
+    while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: cli.paths.db_path = optarg; break;
+        case O_REQ: cli.paths.request_dir = optarg; break;
+        case O_RESP: cli.paths.response_dir = optarg; break;
+        case O_LOG: cli.paths.log_dir = optarg; break;
+        case O_FORMAT:
+            if (cli_set_format(&cli, optarg) != 0)
+                return EXIT_USAGE;
+            break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': printf("fencectl %s\n", FR_VERSION); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    paths_resolve(&cli.paths, cli.main_log_buf, sizeof cli.main_log_buf);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[optind], commands[i].name) == 0)
+            return commands[i].run(&cli, argc - optind, argv + optind);
+    fprintf(stderr, "fencectl: unknown command '%s'; see 'fencectl --help'\n", argv[optind]);
+    return EXIT_USAGE;
 }

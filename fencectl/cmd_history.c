@@ -1,0 +1,122 @@
+/* fencectl history: operations, newest first, filtered. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "db.h"
+#include "timeparse.h"
+
+static const char usage_text[] =
+    "Usage: fencectl history [--node N] [--action A] [--status S] [--since T] [--until T] [--limit N]\n"
+    "                        [--format table|json|csv]\n"
+    "  T is a time (2026-11-25, 2026-11-25T02:31:00, UTC) or an age (30m, 24h, 7d).\n"
+    "  Statuses: running, completed, failed, timeout, terminated.\n";
+
+static const char history_sql[] =
+    "SELECT op_uuid, started_at, action, target_node, status, exit_code, "
+    "  CAST(round((julianday(finished_at) - julianday(started_at)) * 86400000) AS INTEGER), "
+    "  filesystems, requested_by, recorder_node, message "
+    "FROM operations "
+    "WHERE (?1 IS NULL OR target_node = ?1) AND (?2 IS NULL OR action = ?2) "
+    "  AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR started_at >= ?4) "
+    "  AND (?5 IS NULL OR started_at < ?5) "
+    "ORDER BY started_at DESC, id DESC LIMIT ?6";
+
+struct filters {
+    const char *node, *action, *status;
+    char since[32], until[32];
+    long long limit;
+};
+
+static int parse_filters(struct cli *cli, int argc, char **argv, struct filters *f)
+{
+    static const struct option longopts[] = {
+        { "node", required_argument, NULL, 'n' }, { "action", required_argument, NULL, 'a' },
+        { "status", required_argument, NULL, 's' }, { "since", required_argument, NULL, 'S' },
+        { "until", required_argument, NULL, 'U' }, { "limit", required_argument, NULL, 'l' },
+        { "format", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' }, { 0 },
+    };
+    struct error err;
+    time_t now = time(NULL);
+    char *end;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "n:a:s:S:U:l:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (cli_set_format(cli, optarg) != 0)
+                return -1;
+            break;
+        case 'n': f->node = optarg; break;
+        case 'a': f->action = optarg; break;
+        case 's': f->status = optarg; break;
+        case 'S': case 'U':
+            if (parse_time_bound(optarg, now, c == 'S' ? f->since : f->until, 32, &err) != 0) {
+                fprintf(stderr, "fencectl history: %s\n", err.msg);
+                return -1;
+            }
+            break;
+        case 'l':
+            f->limit = strtoll(optarg, &end, 10);
+            if (*end || f->limit < 1) {
+                fprintf(stderr, "fencectl history: --limit takes a positive number\n");
+                return -1;
+            }
+            break;
+        case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
+        default: fputs(usage_text, stderr); return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "fencectl history: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_history(struct cli *cli, int argc, char **argv)
+{
+    struct filters f = { .limit = -1 };
+    if (parse_filters(cli, argc, argv, &f) != 0)
+        return EXIT_USAGE;
+    sqlite3 *db;
+    int rc = cli_open_read_only(cli, &db);
+    if (rc != EXIT_OK)
+        return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, history_sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "fencectl history: %s\n", sqlite3_errmsg(db));
+        db_close(db);
+        return EXIT_FAILURE_RT;
+    }
+    sqlite3_bind_text(st, 1, f.node, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, f.action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, f.status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, f.since[0] ? f.since : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, f.until[0] ? f.until : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, f.limit);
+    static const char *const columns[] = { "request_id", "started", "action", "target", "status",
+        "exit", "duration_ms", "filesystems", "requested_by", "recorder", "message" };
+    struct output *o = output_begin(cli, stdout, columns, 11);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v[11];
+        for (int i = 0; i < 11; i++)
+            v[i] = (const char *)sqlite3_column_text(st, i);
+        output_row(o, v);
+    }
+    int result = EXIT_OK;
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "fencectl history: reading %s: %s\n", cli->paths.db_path, sqlite3_errmsg(db));
+        result = EXIT_FAILURE_RT;
+    }
+    if (output_end(o) != 0) {
+        fprintf(stderr, "fencectl history: cannot write the output\n");
+        result = EXIT_FAILURE_RT;
+    }
+    sqlite3_finalize(st);
+    db_close(db);
+    return result;
+}

@@ -1,0 +1,118 @@
+/* fencectl show ID: one operation's whole timeline, from every table
+ * that mentions it, in time order. */
+#include <string.h>
+
+#include "cli.h"
+#include "db.h"
+
+static const char timeline_sql[] =
+    "SELECT t, kind, detail FROM ("
+    " SELECT started_at AS t, 0 AS o, 'operation' AS kind,"
+    "   action || ' ' || target_node || ' requested by ' || requested_by || ' on ' || recorder_node"
+    "   || ' (pid ' || agent_pid || ', operation ' || op_uuid || ')' AS detail, 0 AS seq"
+    "   FROM operations WHERE id = ?1"
+    " UNION ALL SELECT written_at, 1, 'request ' || file_name, body, 0 FROM requests WHERE operation_id = ?1"
+    " UNION ALL SELECT logged_at, 2, 'log ' || level, message, id FROM log_lines WHERE operation_id = ?1"
+    " UNION ALL SELECT logged_at, 2, 'event ' || status, details || ' FILESYSTEMS=' || filesystems, id"
+    "   FROM events WHERE operation_id = ?1"
+    " UNION ALL SELECT started_at, 3, 'discovery ' || method, command || ': ' || outcome || ' '"
+    "   || result || ' in ' || duration_ms || ' ms' || coalesce(' (' || error || ')', ''), id"
+    "   FROM discoveries WHERE operation_id = ?1"
+    " UNION ALL SELECT recorded_at, 4, 'response (' || source || ') ' || file_name, body, id"
+    "   FROM responses WHERE operation_id = ?1"
+    " UNION ALL SELECT coalesce(finished_at, '9999'), 9, 'outcome',"
+    "   status || coalesce(', exit ' || exit_code, '') || coalesce(': ' || message, ''), 0"
+    "   FROM operations WHERE id = ?1"
+    ") ORDER BY t, o, seq";
+
+/* Finds the operation whose request id starts with prefix. */
+static int resolve(sqlite3 *db, const char *prefix, sqlite3_int64 *id)
+{
+    if (!prefix[0] || strspn(prefix, "0123456789abcdef-") != strlen(prefix)) {
+        fprintf(stderr, "fencectl show: '%s' is not a request id (hex digits and dashes)\n", prefix);
+        return EXIT_USAGE;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT id, op_uuid, action, target_node, started_at FROM operations "
+                           "WHERE substr(op_uuid, 1, length(?1)) = ?1 ORDER BY started_at LIMIT 10",
+                           -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "fencectl show: %s\n", sqlite3_errmsg(db));
+        return EXIT_FAILURE_RT;
+    }
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    int found = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (found == 1)
+            fprintf(stderr, "fencectl show: '%s' is ambiguous; it starts:\n", prefix);
+        if (found >= 1)
+            fprintf(stderr, "  %s  %s %s at %s\n", sqlite3_column_text(st, 1),
+                    sqlite3_column_text(st, 2), sqlite3_column_text(st, 3), sqlite3_column_text(st, 4));
+        if (found == 0)
+            *id = sqlite3_column_int64(st, 0);
+        found++;
+    }
+    sqlite3_finalize(st);
+    if (found == 0)
+        fprintf(stderr, "fencectl show: no operation with request id '%s'; see 'fencectl history'\n", prefix);
+    return found == 1 ? EXIT_OK : EXIT_FAILURE_RT;
+}
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+    const char *wanted = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            puts("Usage: fencectl show [--format table|json|csv] REQUEST_ID\n"
+                 "  A unique prefix of the request id is enough.");
+            return EXIT_OK;
+        }
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            if (cli_set_format(cli, argv[++i]) != 0)
+                return EXIT_USAGE;
+        } else if (strncmp(argv[i], "--format=", 9) == 0) {
+            if (cli_set_format(cli, argv[i] + 9) != 0)
+                return EXIT_USAGE;
+        } else if (!wanted && argv[i][0] != '-') {
+            wanted = argv[i];
+        } else {
+            fprintf(stderr, "Usage: fencectl show [--format table|json|csv] REQUEST_ID\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (!wanted) {
+        fprintf(stderr, "Usage: fencectl show [--format table|json|csv] REQUEST_ID\n");
+        return EXIT_USAGE;
+    }
+    sqlite3 *db;
+    int rc = cli_open_read_only(cli, &db);
+    if (rc != EXIT_OK)
+        return rc;
+    sqlite3_int64 id = 0;
+    rc = resolve(db, wanted, &id);
+    sqlite3_stmt *st = NULL;
+    if (rc == EXIT_OK && sqlite3_prepare_v2(db, timeline_sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "fencectl show: %s\n", sqlite3_errmsg(db));
+        rc = EXIT_FAILURE_RT;
+    }
+    if (rc == EXIT_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        static const char *const columns[] = { "time", "what", "detail" };
+        struct output *o = output_begin(cli, stdout, columns, 3);
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *v[3];
+            for (int i = 0; i < 3; i++)
+                v[i] = (const char *)sqlite3_column_text(st, i);
+            if (v[0] && strcmp(v[0], "9999") == 0)
+                v[0] = "(not finished)";
+            output_row(o, v);
+        }
+        if (step != SQLITE_DONE || output_end(o) != 0) {
+            fprintf(stderr, "fencectl show: %s\n", sqlite3_errmsg(db));
+            rc = EXIT_FAILURE_RT;
+        }
+    }
+    sqlite3_finalize(st);
+    db_close(db);
+    return rc;
+}
