@@ -68,7 +68,7 @@ static int write_request(struct fence_run *run, struct stamp *written, struct st
     struct agent_context *ctx = run->ctx;
     struct request req = {
         .action = ctx->cfg->action_name, .target_node = ctx->cfg->target,
-        .recorder_node = ctx->recorder_node,
+        .recorder_node = ctx->identity.host,
     };
     strcpy(req.request_id, ctx->rec.op.request_id);
     stamp_now(written);
@@ -90,11 +90,11 @@ static void record_request_written(struct fence_run *run, const struct stamp *wr
     rec_operation_start(rec, written);
     rec_request(rec, run->file_name, body, written);
     rec_log(rec, LOG_INFO, "Fence action requested: %s for target: %s (by %s)",
-            cfg->action_name, cfg->target, ctx->requested_by);
+            cfg->action_name, cfg->target, ctx->identity.who);
     rec_log(rec, LOG_INFO, "Wrote fence request %s/%s; waiting up to %lld s for the response",
             cfg->paths.request_dir, run->file_name, (long long)(cfg->fence_timeout_ms / 1000));
     rec_event(rec, "requested", "Fence action %s requested by %s", cfg->action_name,
-              ctx->requested_by);
+              ctx->identity.who);
     recorder_step_end(rec);
 }
 

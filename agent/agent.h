@@ -4,6 +4,7 @@
 #define FR_AGENT_H
 
 #include "options.h"
+#include "identity.h"
 #include "record.h"
 
 enum agent_result {
@@ -17,8 +18,7 @@ struct agent_context {
     const struct agent_config *cfg;
     struct recorder rec;
     int signal_fd;
-    char recorder_node[256];
-    char requested_by[128];
+    struct identity identity;   /* rec.op's host and requester live here */
 };
 
 /* Fills rec.op for a recorded operation (off, reboot, on). */

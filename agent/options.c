@@ -115,7 +115,7 @@ static char *trim(char *s)
     return s;
 }
 
-static bool parse_bool(const char *v, bool *out)
+bool parse_bool(const char *v, bool *out)
 {
     static const char *const yes[] = { "1", "yes", "on", "true" };
     static const char *const no[] = { "0", "no", "off", "false" };

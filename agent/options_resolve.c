@@ -85,12 +85,8 @@ static int resolve_bool(struct raw_options *raw, int id, bool *out, struct error
     const struct option_spec *s = &option_specs[id];
     bool from_env;
     const char *text = pick(raw, id, &from_env);
-    static const char *const yes[] = { "1", "yes", "on", "true" };
-    static const char *const no[] = { "0", "no", "off", "false" };
-    for (int i = 0; i < 4; i++) {
-        if (strcasecmp(text, yes[i]) == 0) { *out = true; return 0; }
-        if (strcasecmp(text, no[i]) == 0) { *out = false; return 0; }
-    }
+    if (parse_bool(text, out))
+        return 0;
     if (from_env) {
         env_note(raw, "ignoring %s='%.40s': not true or false; using the default", s->env, text);
         *out = true;

@@ -37,8 +37,23 @@ struct output *output_begin(const struct cli *cli, FILE *out, const char *const 
 void output_row(struct output *o, const char *const *values);
 int output_end(struct output *o);   /* 0, or -1 if writing failed */
 
+/* Handles the options every command takes (--format, --help); returns 1
+ * if c was one of them, 0 if not, -1 on a bad value. */
+int cli_common_option(struct cli *cli, int c, const char *arg, const char *usage);
+#define CLI_COMMON_LONGOPTS { "format", required_argument, NULL, 'f' }, \
+                            { "help", no_argument, NULL, 'h' }
+
 /* Each command: argc/argv start at the command name. */
 int cmd_history(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_stats(struct cli *cli, int argc, char **argv);
+int cmd_orphans(struct cli *cli, int argc, char **argv);
+int cmd_fenced(struct cli *cli, int argc, char **argv);
+int cmd_unfence(struct cli *cli, int argc, char **argv);
+int cmd_respond(struct cli *cli, int argc, char **argv);
+int cmd_prune(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
 
 #endif

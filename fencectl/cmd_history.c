@@ -43,7 +43,7 @@ static int parse_filters(struct cli *cli, int argc, char **argv, struct filters 
     time_t now = time(NULL);
     char *end;
     int c;
-    optind = 1;
+    optind = 0;   /* 0: glibc fully reinitialises after main's "+" scan */
     while ((c = getopt_long(argc, argv, "n:a:s:S:U:l:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':

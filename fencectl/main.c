@@ -4,6 +4,7 @@
  * return values only. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,6 +20,15 @@ struct command {
 static const struct command commands[] = {
     { "history", cmd_history, "operations, newest first (--node, --action, --status, --since, --until, --limit)" },
     { "show", cmd_show, "one operation's whole timeline, by request id or a unique prefix" },
+    { "stats", cmd_stats, "per node and overall: outcomes, success rate, latency p50/p95/max" },
+    { "orphans", cmd_orphans, "unanswered requests, responses without a request, unfinished operations" },
+    { "fenced", cmd_fenced, "nodes fenced now (a successful response file), since when, by which request" },
+    { "unfence", cmd_unfence, "clear a node's fenced state as the agent's 'on' does (asks unless --yes)" },
+    { "respond", cmd_respond, "write a response by hand when the storage reconciler is down" },
+    { "prune", cmd_prune, "remove stale request files (recorded first) and optionally old rows" },
+    { "export", cmd_export, "regenerate the jsonl, readable or main log from the database" },
+    { "import", cmd_import, "load a fence-events-detailed.jsonl into the database, idempotently" },
+    { "check", cmd_check, "health for monitoring: directories, database, stale requests" },
 };
 
 static void usage(FILE *out)
@@ -58,6 +68,17 @@ int cli_set_format(struct cli *cli, const char *text)
     else {
         fprintf(stderr, "fencectl: unknown format '%s' (table, json or csv)\n", text);
         return -1;
+    }
+    return 0;
+}
+
+int cli_common_option(struct cli *cli, int c, const char *arg, const char *usage)
+{
+    if (c == 'f')
+        return cli_set_format(cli, arg) == 0 ? 1 : -1;
+    if (c == 'h') {
+        fputs(usage, stdout);
+        exit(EXIT_OK);
     }
     return 0;
 }

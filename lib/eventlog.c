@@ -58,12 +58,7 @@ static void add_member(struct strbuf *sb, const char *key, const char *value, bo
 {
     if (!first)
         strbuf_adds(sb, ", ");
-    json_add_string(sb, key);
-    strbuf_adds(sb, ": ");
-    if (value)
-        json_add_string(sb, value);
-    else
-        strbuf_adds(sb, "null");
+    json_add_member(sb, key, value);
 }
 
 void render_jsonl(struct strbuf *sb, const struct fence_event *ev)

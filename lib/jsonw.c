@@ -83,3 +83,13 @@ void json_add_string_array(struct strbuf *sb, const char *const *items,
     }
     strbuf_addc(sb, ']');
 }
+
+void json_add_member(struct strbuf *sb, const char *key, const char *value)
+{
+    json_add_string(sb, key);
+    strbuf_adds(sb, ": ");
+    if (value)
+        json_add_string(sb, value);
+    else
+        strbuf_adds(sb, "null");
+}

@@ -11,6 +11,8 @@
 
 /* Appends s as a quoted JSON string. Invalid UTF-8 becomes U+FFFD. */
 void json_add_string(struct strbuf *sb, const char *s);
+/* Appends "key": "value" (value NULL: null). */
+void json_add_member(struct strbuf *sb, const char *key, const char *value);
 /* Appends a JSON array of strings, items separated by sep (", " or ","). */
 void json_add_string_array(struct strbuf *sb, const char *const *items,
                            size_t count, const char *sep);

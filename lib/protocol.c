@@ -11,9 +11,7 @@
 static void add_field(struct strbuf *sb, const char *key, const char *value, bool last)
 {
     strbuf_adds(sb, "  ");
-    json_add_string(sb, key);
-    strbuf_adds(sb, ": ");
-    json_add_string(sb, value);
+    json_add_member(sb, key, value);
     strbuf_adds(sb, last ? "\n" : ",\n");
 }
 
@@ -26,6 +24,33 @@ void request_render(struct strbuf *sb, const struct request *req)
     add_field(sb, "target_node", req->target_node, false);
     add_field(sb, "recorder_node", req->recorder_node, true);
     strbuf_adds(sb, "}\n");
+}
+
+int response_render(struct strbuf *sb, const char *request_body, size_t len, bool success,
+                    const char *message, struct error *err)
+{
+    static const char *const echoed[] = { "request_id", "timestamp", "action",
+                                          "target_node", "recorder_node" };
+    cJSON *req = cJSON_ParseWithLength(request_body, len);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(req, "request_id");
+    if (!cJSON_IsObject(req) || !cJSON_IsString(id)) {
+        cJSON_Delete(req);
+        return errorf(err, "the request is not a JSON object with a request_id");
+    }
+    strbuf_adds(sb, "{\n");
+    for (size_t i = 0; i < sizeof echoed / sizeof echoed[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, echoed[i]);
+        if (cJSON_IsString(v))
+            add_field(sb, echoed[i], v->valuestring, false);
+    }
+    strbuf_addf(sb, "  \"success\": %s,\n", success ? "true" : "false");
+    add_field(sb, "message", message, false);
+    add_field(sb, "action_performed", "off", true);
+    strbuf_adds(sb, "}\n");
+    cJSON_Delete(req);
+    if (strbuf_failed(sb))
+        return errorf(err, "out of memory rendering a response");
+    return 0;
 }
 
 int protocol_file_name(char *out, size_t size, const char *node,

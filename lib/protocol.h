@@ -21,6 +21,13 @@ struct request {
 /* Renders the request body: a pretty-printed JSON object, newline ended. */
 void request_render(struct strbuf *sb, const struct request *req);
 
+/* A response as nnf-sos writes it: every field of the request echoed
+ * (its own timestamp included), then success, message and
+ * action_performed "off"; two-space indent. Fails if request_body is not
+ * a JSON object with a string request_id. */
+int response_render(struct strbuf *sb, const char *request_body, size_t len, bool success,
+                    const char *message, struct error *err);
+
 /* The protocol file name <node>-<request_id>.json. */
 int protocol_file_name(char *out, size_t size, const char *node,
                        const char *request_id, struct error *err);

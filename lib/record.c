@@ -8,6 +8,7 @@
 #include "db.h"
 #include "eventlog.h"
 #include "files.h"
+#include "linehash.h"
 #include "strbuf.h"
 
 static const char *const level_names[] = { "DEBUG", "INFO", "WARNING", "ERROR" };
@@ -229,16 +230,32 @@ void rec_event(struct recorder *rec, const char *status, const char *details_fmt
     render_jsonl(&line, &ev);
     log_dir_path(rec, LOG_FILE_JSONL, path, sizeof path);
     append_log(rec, path, &line);
+    char hash[17];
+    line_hash(line.data ? line.data : "", line.len, hash);
     REC_EXEC(rec, NULL, "INSERT INTO events (operation_id, logged_at, local_time, utc_time, "
              "action, target_node, status, details, recorder_node, pacemaker_action, "
-             "filesystems, request_id) VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-             "ittttttttttt", op_id_or_null(rec), now.iso_ms, now.local, now.iso_s,
+             "filesystems, request_id, line_hash) "
+             "VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "itttttttttttt", op_id_or_null(rec), now.iso_ms, now.local, now.iso_s,
              ev.action, ev.target_node, ev.status, ev.details, ev.recorder_node,
-             ev.pacemaker_action, ev.filesystems, ev.request_id);
+             ev.pacemaker_action, ev.filesystems, ev.request_id, hash);
     if (own_step)
         recorder_step_end(rec);
     strbuf_release(&line);
     strbuf_release(&details);
+}
+
+void rec_adopt_by_uuid(struct recorder *rec, const char *op_uuid)
+{
+    if (!recorder_db_usable(rec))
+        return;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(rec->db, "SELECT id FROM operations WHERE op_uuid = ?", -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, op_uuid, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        rec->operation_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
 }
 
 void rec_operation_start(struct recorder *rec, const struct stamp *started)

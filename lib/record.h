@@ -73,6 +73,10 @@ void rec_log(struct recorder *rec, enum log_level level, const char *fmt, ...)
 void rec_event(struct recorder *rec, const char *status, const char *details_fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Adopts the operation whose uuid is op_uuid, if the database has it
+ * (call inside a step), so later rows join its timeline. */
+void rec_adopt_by_uuid(struct recorder *rec, const char *op_uuid);
+
 /* Operation rows; call inside a step. */
 void rec_operation_start(struct recorder *rec, const struct stamp *started);
 void rec_operation_finish(struct recorder *rec, const char *status, int exit_code,

@@ -2,7 +2,6 @@
  * them node by node (nnf-sos fences ALL pending requests of a node in one
  * go, whatever their action says), write each response under the request's
  * own name, then delete the request. */
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,8 +12,8 @@
 
 #include "clock.h"
 #include "files.h"
-#include "jsonw.h"
 #include "names.h"
+#include "protocol.h"
 #include "responder.h"
 #include "strbuf.h"
 
@@ -59,26 +58,6 @@ static void sleep_ms(int64_t ms)
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
     while (nanosleep(&ts, &ts) != 0)
         ;
-}
-
-/* The response body: every request field echoed, then the verdict, as
- * nnf-sos does (two-space indent, one field per line). */
-static void render_response(struct strbuf *sb, const cJSON *req, bool success, const char *message)
-{
-    static const char *const echoed[] = { "request_id", "timestamp", "action",
-                                          "target_node", "recorder_node" };
-    strbuf_adds(sb, "{\n");
-    for (size_t i = 0; i < sizeof echoed / sizeof echoed[0]; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, echoed[i]);
-        if (!cJSON_IsString(v))
-            continue;
-        strbuf_addf(sb, "  \"%s\": ", echoed[i]);
-        json_add_string(sb, v->valuestring);
-        strbuf_adds(sb, ",\n");
-    }
-    strbuf_addf(sb, "  \"success\": %s,\n  \"message\": ", success ? "true" : "false");
-    json_add_string(sb, message);
-    strbuf_adds(sb, ",\n  \"action_performed\": \"off\"\n}\n");
 }
 
 static int write_in_place(const char *dir, const char *name, const struct strbuf *body,
@@ -131,14 +110,6 @@ static int answer(const struct responder_options *opt, const struct pending *p)
         responder_log(opt, "skipping %s: %s", p->name, err.msg);
         return 0;
     }
-    cJSON *req = cJSON_ParseWithLength(data, len);
-    free(data);
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(req, "request_id");
-    if (!cJSON_IsObject(req) || !cJSON_IsString(id)) {
-        responder_log(opt, "skipping %s: not a JSON request with a request_id", p->name);
-        cJSON_Delete(req);
-        return 0;
-    }
     bool success = opt->mode == MODE_SUCCESS;
     char message[1024];
     if (success)
@@ -148,8 +119,14 @@ static int answer(const struct responder_options *opt, const struct pending *p)
         snprintf(message, sizeof message, "Failed to fence node: could not delete any storage "
                  "groups. Errors: %.900s", opt->message);
     struct strbuf body = STRBUF_INIT;
-    render_response(&body, req, success, message);
-    cJSON_Delete(req);
+    int rendered = response_render(&body, data, len, success, message, &err);
+    free(data);
+    if (rendered != 0) {
+        /* Left in place, as nnf-sos leaves requests it cannot parse. */
+        responder_log(opt, "skipping %s: %s", p->name, err.msg);
+        strbuf_release(&body);
+        return 0;
+    }
     int answered = 0;
     if (write_response(opt, p->name, &body, &err) != 0) {
         responder_log(opt, "cannot answer %s: %s", p->name, err.msg);

@@ -432,7 +432,13 @@ test_discovery_disabled() {
 test_agent_killed_is_recorded_by_companion() {
     agent_bg -o off -n node2 --fence-timeout 30
     wait_for_request node2 > /dev/null
-    sleep 0.2
+    # Killed while waiting: once the operation is recorded as running.
+    i=0
+    until [ "$(sql "select count(*) from operations where status = 'running'" 2>/dev/null)" = 1 ]; do
+        i=$((i + 1)); [ "$i" -gt 300 ] && fail "operation never recorded as running"
+        sleep 0.05
+    done
+    sleep 0.3
     kill -KILL $AGENT_PID
     wait $AGENT_PID 2>/dev/null
     i=0

@@ -78,3 +78,104 @@ test_fencectl_errors_and_exit_codes() {
     [ "$rc" -eq 1 ] || [ "$rc" -eq 3 ] || fail "garbage database exit $rc"
     ctl --help | grep -q "Exit codes" || fail "help"
 }
+
+test_fencectl_stats_counts_and_latency() {
+    three_fences
+    agent -o off -n node4 --fence-timeout 1 2>/dev/null
+    ctl --format json stats > s.json || fail "stats failed"
+    jq -e '(.[] | select(.node == "(all)")) as $a | $a.operations == "4" and $a.completed == "2"
+        and $a.failed == "1" and $a.timeout == "1" and $a.success_rate == "50.0"
+        and ($a.max_ms | tonumber) >= 1000' s.json > /dev/null || fail "stats: $(cat s.json)"
+    jq -e '.[] | select(.node == "node2") | .operations == "2" and .completed == "1"' s.json > /dev/null \
+        || fail "per-node stats"
+    [ "$(ctl --format json stats --since 2000-01-01 | jq length)" -eq 4 ] || fail "--since"
+}
+
+test_fencectl_fenced_and_unfence_like_the_agent() {
+    three_fences
+    ctl --format json fenced > f.json || fail "fenced failed"
+    [ "$(jq -r '[.[].node] | sort | join(",")' f.json)" = "node2,node3" ] || fail "fenced: $(cat f.json)"
+    ctl unfence node2 < /dev/null 2>/dev/null
+    [ $? -eq 2 ] || fail "unfence without --yes and without a terminal must refuse"
+    expect_count 2 "$NNF_FENCE_RESPONSE_DIR"/node2-*.json
+    ctl unfence node2 --yes > /dev/null || fail "unfence failed"
+    # The failed fence's response never marked the node fenced: it stays.
+    expect_count 1 "$NNF_FENCE_RESPONSE_DIR"/node2-*.json
+    jq -e '.success == false' "$NNF_FENCE_RESPONSE_DIR"/node2-*.json > /dev/null || fail "wrong file removed"
+    expect_exit 0 agent -o status -n node2
+    expect_sql "1" "select count(*) from responses where source = 'unfence'"
+    expect_sql "on|completed" "select action, status from operations where requested_by like 'fencectl%'"
+    [ "$(ctl --format json fenced | jq -r '.[].node')" = node3 ] || fail "node3 no longer listed"
+}
+
+test_fencectl_respond_by_hand_answers_a_waiting_agent() {
+    agent_bg -o off -n node7 --fence-timeout 20
+    id=$(wait_for_request node7)
+    ctl respond "${id%%-*}" --success --message "detached by hand" > /dev/null || fail "respond failed"
+    wait $AGENT_PID || fail "agent did not accept the manual response"
+    expect_sql "completed" "select status from operations"
+    expect_sql "1" "select count(*) from responses where source = 'manual' and success = 1"
+    jq -e --arg id "$id" '.request_id == $id and .success == true and .target_node == "node7"' \
+        "$NNF_FENCE_RESPONSE_DIR/node7-$id.json" > /dev/null || fail "response format"
+    ctl respond "$id" --failure 2>/dev/null && fail "answered twice"
+    ctl respond "$id" 2>/dev/null
+    [ $? -eq 2 ] || fail "respond without a verdict must be a usage error"
+}
+
+test_fencectl_orphans_and_check() {
+    agent -o off -n node8 --fence-timeout 1 2>/dev/null
+    id=11111111-2222-4333-8444-555555555555
+    write_response stray $id "{\"request_id\": \"$id\", \"success\": true}"
+    ctl --format json orphans > o.json || fail "orphans failed"
+    jq -e 'any(.[]; .kind == "request-unanswered" and .node == "node8")' o.json > /dev/null || fail "no unanswered request"
+    jq -e 'any(.[]; .kind == "response-without-request" and .node == "stray")' o.json > /dev/null || fail "no stray response"
+    ctl check --fence-timeout 1h > c.txt || fail "check should pass: $(cat c.txt)"
+    sleep 2
+    ctl check --fence-timeout 1s > c.txt
+    [ $? -eq 1 ] || fail "stale request not reported"
+    grep -q "PROBLEM: request node8-" c.txt || fail "check output: $(cat c.txt)"
+}
+
+test_fencectl_prune_records_before_removing() {
+    agent -o off -n node9 --fence-timeout 1 2>/dev/null
+    touch "$NNF_FENCE_REQUEST_DIR/.abandoned.json.tmp"
+    body=$(cat "$NNF_FENCE_REQUEST_DIR"/node9-*.json)
+    ctl prune --older-than 0 --dry-run > /dev/null || fail "dry run failed"
+    expect_count 1 "$NNF_FENCE_REQUEST_DIR"/node9-*.json
+    ctl prune --older-than 1d > /dev/null || fail "prune failed"
+    expect_count 1 "$NNF_FENCE_REQUEST_DIR"/node9-*.json
+    ctl prune --older-than 0 > /dev/null || fail "prune failed"
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/*
+    [ "$(sql "select body from pruned_files where file_name like 'node9-%'")" = "$body" ] || fail "content not recorded"
+    expect_sql "1" "select count(*) from pruned_files where reason like 'abandoned temp file%'"
+    ctl prune --events-older-than 2000-01-01 > /dev/null || fail "row prune"
+    expect_sql "1" "select count(*) from operations"
+    sleep 1   # ages count whole seconds
+    ctl prune --events-older-than 0s > /dev/null || fail "row prune"
+    expect_sql "0" "select count(*) from operations"
+    expect_sql "0" "select count(*) from events"
+}
+
+test_fencectl_export_is_byte_identical_and_import_idempotent() {
+    three_fences
+    ctl export > x.jsonl && cmp x.jsonl "$LOG_DIR/fence-events-detailed.jsonl" || fail "jsonl differs"
+    ctl export --readable --output "$S/r.log" && cmp "$S/r.log" "$LOG_DIR/fence-events-readable.log" || fail "readable differs"
+    ctl export --log | cmp - "$LOG_DIR/fence-events.log" || fail "main log differs"
+    before=$(sql "select count(*) from events")
+    ctl import "$LOG_DIR/fence-events-detailed.jsonl" | grep -q "imported 0 event" || fail "own lines re-imported"
+    [ "$(sql "select count(*) from events")" = "$before" ] || fail "import changed the events"
+    # Into a fresh database (the recovery path): everything, once.
+    ctl --db "$S/restored.db" import "$LOG_DIR/fence-events-detailed.jsonl" > /dev/null || fail "restore import"
+    ctl --db "$S/restored.db" import "$LOG_DIR/fence-events-detailed.jsonl" > /dev/null || fail "second import"
+    [ "$(sqlite3 "$S/restored.db" 'select count(*) from events')" = "$before" ] || fail "import not idempotent"
+    ctl --db "$S/restored.db" export | cmp - "$LOG_DIR/fence-events-detailed.jsonl" || fail "restored export differs"
+}
+
+test_fencectl_imports_the_python_agents_jsonl() {
+    f="$TOP/tests/fixtures/fencectl/python-agent.jsonl"
+    ctl import "$f" > out.txt || fail "import failed"
+    grep -q "imported 4 event(s), 0 already present, 1 rejected" out.txt || fail "$(cat out.txt)"
+    ctl import "$f" | grep -q "imported 0 event(s), 4 already present" || fail "second import not idempotent"
+    expect_sql '["nnf-storage-1", "nnf-storage-4"]' "select filesystems from events where status = 'initiated'"
+    expect_sql "4" "select count(*) from events where origin = 'import'"
+}

@@ -1,0 +1,175 @@
+/* fencectl prune: remove stale request files (and the agent's abandoned
+ * dot-temp files), each recorded in pruned_files with its content before
+ * it is removed, and optionally database rows older than a cutoff. Safe
+ * from cron while agents run: a request whose operation still runs is
+ * never touched. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "db.h"
+#include "dirscan.h"
+#include "files.h"
+#include "timeparse.h"
+
+static const char usage_text[] =
+    "Usage: fencectl prune [--older-than DUR] [--events-older-than DUR] [--dry-run]\n"
+    "  Removes request files older than DUR (default 1d), recording each first.\n"
+    "  --events-older-than also deletes database rows of operations that ended\n"
+    "  before then: that part of the record is gone afterwards.\n";
+
+struct prune_run {
+    const struct cli *cli;
+    sqlite3 *db;
+    time_t now;
+    int64_t older_than;
+    bool dry_run;
+    int removed, kept;
+};
+
+static bool operation_running(sqlite3 *db, const char *request_id)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM operations WHERE op_uuid = ? AND status = 'running'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return true;   /* when unsure, keep the file */
+    sqlite3_bind_text(st, 1, request_id, -1, SQLITE_STATIC);
+    bool running = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return running;
+}
+
+static int record_file(struct prune_run *r, const struct dir_entry *e, const char *body,
+                       const char *reason, struct error *err)
+{
+    char mtime[32], now[32];
+    struct tm tm;
+    gmtime_r(&e->mtime, &tm);
+    strftime(mtime, sizeof mtime, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    gmtime_r(&r->now, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (db_begin_write(r->db, err) != 0)
+        return -1;
+    if (db_execf(r->db, err, NULL, "INSERT INTO pruned_files (directory, file_name, body, "
+                 "modified_at, pruned_at, reason) VALUES (?, ?, ?, ?, ?, ?)", "tttttt",
+                 r->cli->paths.request_dir, e->name, body, mtime, now, reason) != 0) {
+        db_rollback(r->db);
+        return -1;
+    }
+    return db_commit(r->db, err);
+}
+
+static void prune_one(const struct dir_entry *e, void *arg)
+{
+    struct prune_run *r = arg;
+    if (r->now - e->mtime < r->older_than || (!e->temp && operation_running(r->db, e->request_id)))
+        return;
+    char path[4096], age[32], reason[96];
+    struct error err;
+    format_age(r->now - e->mtime, age, sizeof age);
+    snprintf(reason, sizeof reason, "%s, %s old", e->temp ? "abandoned temp file" : "unanswered request", age);
+    if (r->dry_run) {
+        printf("would remove %s/%s (%s)\n", r->cli->paths.request_dir, e->name, reason);
+        return;
+    }
+    char *body = NULL;
+    size_t len;
+    if (path_join(path, sizeof path, r->cli->paths.request_dir, e->name, &err) != 0 ||
+        file_read_limited(path, RESPONSE_MAX_BYTES, &body, &len, &err) != READ_OK ||
+        record_file(r, e, body, reason, &err) != 0 || file_remove_regular(path, &err) != 0) {
+        fprintf(stderr, "fencectl prune: keeping %s: %s\n", e->name, err.msg);
+        r->kept++;
+    } else {
+        printf("removed %s (%s; content recorded)\n", path, reason);
+        r->removed++;
+    }
+    free(body);
+}
+
+/* Rows of operations that ended before cutoff, children first, in one
+ * transaction; log lines and events without an operation by their time. */
+static int prune_rows(sqlite3 *db, const char *cutoff, bool dry_run, struct error *err)
+{
+    static const char *const deletes[] = {
+        "DELETE FROM requests WHERE operation_id IN (SELECT id FROM old_ops)",
+        "DELETE FROM responses WHERE operation_id IN (SELECT id FROM old_ops)",
+        "DELETE FROM discoveries WHERE operation_id IN (SELECT id FROM old_ops)",
+        "DELETE FROM log_lines WHERE operation_id IN (SELECT id FROM old_ops)",
+        "DELETE FROM events WHERE operation_id IN (SELECT id FROM old_ops)",
+        "DELETE FROM operations WHERE id IN (SELECT id FROM old_ops)",
+    };
+    if (db_begin_write(db, err) != 0)
+        return -1;
+    int64_t n = 0;
+    if (db_execf(db, err, NULL, "CREATE TEMP TABLE old_ops AS SELECT id FROM operations "
+                 "WHERE finished_at IS NOT NULL AND finished_at < ?", "t", cutoff) != 0 ||
+        db_query_int(db, "SELECT count(*) FROM old_ops", &n, err) != 0)
+        goto failed;
+    for (size_t i = 0; !dry_run && i < sizeof deletes / sizeof deletes[0]; i++)
+        if (db_execf(db, err, NULL, deletes[i], "") != 0)
+            goto failed;
+    if (!dry_run && (db_execf(db, err, NULL, "DELETE FROM log_lines WHERE operation_id IS NULL "
+                              "AND logged_at < ?", "t", cutoff) != 0 ||
+                     db_execf(db, err, NULL, "DELETE FROM events WHERE operation_id IS NULL "
+                              "AND logged_at < ?", "t", cutoff) != 0))
+        goto failed;
+    db_execf(db, err, NULL, "DROP TABLE old_ops", "");
+    printf("%s %lld operation(s) that ended before %s\n", dry_run ? "would delete" : "deleted",
+           (long long)n, cutoff);
+    if (dry_run) {
+        db_rollback(db);
+        return 0;
+    }
+    return db_commit(db, err);
+failed:
+    db_rollback(db);
+    return -1;
+}
+
+int cmd_prune(struct cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "older-than", required_argument, NULL, 'o' }, { "events-older-than", required_argument, NULL, 'e' },
+        { "dry-run", no_argument, NULL, 'n' }, CLI_COMMON_LONGOPTS, { 0 } };
+    struct prune_run r = { .cli = cli, .now = time(NULL), .older_than = 86400 };
+    const char *events_age = NULL;
+    struct error err;
+    int c;
+    optind = 0;   /* 0: glibc fully reinitialises after main's "+" scan */
+    while ((c = getopt_long(argc, argv, "o:e:nf:h", longopts, NULL)) != -1) {
+        int common = cli_common_option(cli, c, optarg, usage_text);
+        if (common < 0 || (!common && !strchr("oen", c)) ||
+            (c == 'o' && parse_duration(optarg, &r.older_than, &err) != 0)) {
+            fputs(c == 'o' ? err.msg : usage_text, stderr);
+            fputc('\n', stderr);
+            return EXIT_USAGE;
+        }
+        r.dry_run |= c == 'n';
+        if (c == 'e')
+            events_age = optarg;
+    }
+    char cutoff[32];
+    if (events_age && parse_time_bound(events_age, r.now, cutoff, sizeof cutoff, &err) != 0) {
+        fprintf(stderr, "fencectl prune: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    /* Read-write even for a dry run: nothing is removed without a record. */
+    enum db_open_status st = db_open(cli->paths.db_path, DB_READ_WRITE, 10000, &r.db, &err);
+    if (st != DB_OPEN_OK) {
+        fprintf(stderr, "fencectl prune: %s; nothing removed\n", err.msg);
+        return st == DB_OPEN_INCOMPATIBLE ? EXIT_NO_DATABASE : EXIT_FAILURE_RT;
+    }
+    int rc = EXIT_OK;
+    if (dir_scan(cli->paths.request_dir, true, prune_one, &r, &err) != 0) {
+        fprintf(stderr, "fencectl prune: %s\n", err.msg);
+        rc = EXIT_FAILURE_RT;
+    }
+    if (events_age && prune_rows(r.db, cutoff, r.dry_run, &err) != 0) {
+        fprintf(stderr, "fencectl prune: %s\n", err.msg);
+        rc = EXIT_FAILURE_RT;
+    }
+    db_close(r.db);
+    return r.kept ? EXIT_FAILURE_RT : rc;
+}

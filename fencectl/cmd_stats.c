@@ -1,0 +1,145 @@
+/* fencectl stats: per node and overall, how fences went and how long
+ * they took. Latency percentiles are over finished fences (off, reboot). */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "db.h"
+#include "timeparse.h"
+
+static const char usage_text[] = "Usage: fencectl stats [--since T] [--format table|json|csv]\n";
+
+struct tally {
+    char node[256];
+    long ops, completed, failed, timeout, terminated, running;
+    long long *ms;
+    size_t nms, cap;
+};
+
+static long long percentile(const struct tally *t, int p)
+{
+    if (t->nms == 0)
+        return -1;
+    size_t i = (t->nms * (size_t)p + 99) / 100;   /* nearest rank */
+    return t->ms[i ? i - 1 : 0];
+}
+
+static int add(struct tally *t, const char *status, sqlite3_int64 ms, bool has_ms)
+{
+    t->ops++;
+    if (strcmp(status, "completed") == 0) t->completed++;
+    else if (strcmp(status, "failed") == 0) t->failed++;
+    else if (strcmp(status, "timeout") == 0) t->timeout++;
+    else if (strcmp(status, "terminated") == 0) t->terminated++;
+    else t->running++;
+    if (!has_ms)
+        return 0;
+    if (t->nms == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        long long *m = realloc(t->ms, cap * sizeof *m);
+        if (!m)
+            return -1;
+        t->ms = m;
+        t->cap = cap;
+    }
+    t->ms[t->nms++] = ms;
+    return 0;
+}
+
+static void emit(struct output *o, struct tally *t)
+{
+    char num[9][24];
+    long done = t->completed + t->failed + t->timeout + t->terminated;
+    snprintf(num[0], 24, "%ld", t->ops);
+    snprintf(num[1], 24, "%ld", t->completed);
+    snprintf(num[2], 24, "%ld", t->failed);
+    snprintf(num[3], 24, "%ld", t->timeout);
+    snprintf(num[4], 24, "%ld", t->terminated);
+    snprintf(num[5], 24, "%.1f", done ? 100.0 * (double)t->completed / (double)done : 0.0);
+    long long p50 = percentile(t, 50), p95 = percentile(t, 95), max = t->nms ? t->ms[t->nms - 1] : -1;
+    snprintf(num[6], 24, "%lld", p50);
+    snprintf(num[7], 24, "%lld", p95);
+    snprintf(num[8], 24, "%lld", max);
+    const char *v[] = { t->node, num[0], num[1], num[2], num[3], num[4], num[5],
+                        p50 < 0 ? NULL : num[6], p95 < 0 ? NULL : num[7], max < 0 ? NULL : num[8] };
+    output_row(o, v);
+}
+
+/* The query sorts by node and duration, so each node's tally arrives
+ * whole and its durations already ordered; overall is merged at the end. */
+static const char stats_sql[] =
+    "SELECT target_node, status, "
+    "  CAST(round((julianday(finished_at) - julianday(started_at)) * 86400000) AS INTEGER) AS ms "
+    "FROM operations WHERE action IN ('off', 'reboot') AND (?1 IS NULL OR started_at >= ?1) "
+    "ORDER BY target_node, ms";
+
+static int compare_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+int cmd_stats(struct cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = { { "since", required_argument, NULL, 'S' },
+                                              CLI_COMMON_LONGOPTS, { 0 } };
+    char since[32] = "";
+    struct error err;
+    int c;
+    optind = 0;   /* 0: glibc fully reinitialises after main's "+" scan */
+    while ((c = getopt_long(argc, argv, "S:f:h", longopts, NULL)) != -1) {
+        int common = cli_common_option(cli, c, optarg, usage_text);
+        if (common < 0 || (!common && c != 'S')) {
+            fputs(usage_text, stderr);
+            return EXIT_USAGE;
+        }
+        if (c == 'S' && parse_time_bound(optarg, time(NULL), since, sizeof since, &err) != 0) {
+            fprintf(stderr, "fencectl stats: %s\n", err.msg);
+            return EXIT_USAGE;
+        }
+    }
+    sqlite3 *db;
+    int rc = cli_open_read_only(cli, &db);
+    if (rc != EXIT_OK)
+        return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, stats_sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "fencectl stats: %s\n", sqlite3_errmsg(db));
+        db_close(db);
+        return EXIT_FAILURE_RT;
+    }
+    sqlite3_bind_text(st, 1, since[0] ? since : NULL, -1, SQLITE_STATIC);
+    static const char *const columns[] = { "node", "operations", "completed", "failed", "timeout",
+        "terminated", "success_rate", "p50_ms", "p95_ms", "max_ms" };
+    struct output *o = output_begin(cli, stdout, columns, 10);
+    struct tally node = { .node = "" }, all = { .node = "(all)" };
+    int step, failed = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *n = (const char *)sqlite3_column_text(st, 0);
+        const char *status = (const char *)sqlite3_column_text(st, 1);
+        bool has_ms = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        sqlite3_int64 ms = sqlite3_column_int64(st, 2);
+        if (node.ops && strcmp(node.node, n) != 0) {
+            emit(o, &node);
+            node.ops = node.completed = node.failed = node.timeout = node.terminated = node.running = 0;
+            node.nms = 0;
+        }
+        snprintf(node.node, sizeof node.node, "%s", n);
+        failed |= add(&node, status, ms, has_ms) | add(&all, status, ms, has_ms);
+    }
+    if (node.ops)
+        emit(o, &node);
+    qsort(all.ms, all.nms, sizeof *all.ms, compare_ll);
+    emit(o, &all);
+    if (step != SQLITE_DONE || failed || output_end(o) != 0) {
+        fprintf(stderr, "fencectl stats: %s\n", failed ? "out of memory" : sqlite3_errmsg(db));
+        rc = EXIT_FAILURE_RT;
+    }
+    free(node.ms);
+    free(all.ms);
+    sqlite3_finalize(st);
+    db_close(db);
+    return rc;
+}

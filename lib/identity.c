@@ -1,0 +1,39 @@
+#include "identity.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+static void describe_requester(char *out, size_t size, const char *via)
+{
+    const char *service = getenv("PCMK_service");
+    if (!via && service && service[0]) {
+        snprintf(out, size, "%.100s", service);
+        return;
+    }
+    uid_t uid = getuid();
+    struct passwd *pw = getpwuid(uid);
+    snprintf(out, size, "%s%suser %.64s (uid %u)", via ? via : "", via ? " by " : "",
+             pw ? pw->pw_name : "?", (unsigned)uid);
+}
+
+void identity_new_operation(struct operation *op, struct identity *id, const char *action,
+                            const char *target, const char *via)
+{
+    uuid_t u;
+    uuid_generate_random(u);
+    uuid_unparse_lower(u, op->op_uuid);
+    if (gethostname(id->host, sizeof id->host) != 0)
+        snprintf(id->host, sizeof id->host, "unknown");
+    id->host[sizeof id->host - 1] = '\0';
+    describe_requester(id->who, sizeof id->who, via);
+    op->action = action;
+    op->target_node = target;
+    op->recorder_node = id->host;
+    op->requested_by = id->who;
+    op->request_id[0] = '\0';
+    op->filesystems[0] = '\0';
+}
