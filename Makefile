@@ -5,6 +5,7 @@
 #   make demo       a real fence through the agent against the example responder
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make valgrind   the test suite with every binary under valgrind
+#   make bench      benchmarks (figures with the machine noted, never assertions)
 #   make install    install (PREFIX, DESTDIR, SBINDIR)
 
 VERSION   := 0.1.0
@@ -40,7 +41,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/fence_responder
 
-.PHONY: all check unit e2e deps check-deps demo asan valgrind clean install uninstall
+.PHONY: all check unit e2e deps check-deps demo asan valgrind bench clean install uninstall
 all: $(BINS)
 
 $(BUILD)/libfr.a: $(LIB_OBJ)
@@ -71,7 +72,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(AGENT_LIBOBJ) $(BUILD)/libfr.a
 # Packages the build and the tests need, installed with apt-get when
 # missing (as root), so a fresh Debian machine and CI need nothing else.
 BUILD_DEBS := build-essential pkg-config libsqlite3-dev libcjson-dev uuid-dev
-TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind
+TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind \
+              corosync pacemaker pacemaker-cli-utils
 deps:
 	@sh tools/ensure-debs.sh $(BUILD_DEBS)
 check-deps:
@@ -94,6 +96,11 @@ valgrind: check-deps
 	$(MAKE) all unit
 	FR_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=no" \
 	    sh tests/run.sh $(BUILD)
+
+# Figures, never assertions: prints medians next to references in one run.
+bench: all
+	@command -v gawk >/dev/null || sh tools/ensure-debs.sh gawk jq
+	sh bench/fencectl.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR)

@@ -15,8 +15,12 @@ enum { EXIT_OK = 0, EXIT_FAILURE_RT = 1, EXIT_USAGE = 2, EXIT_NO_DATABASE = 3 };
 
 enum format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
 
+#define MAX_DATABASES 16
+
 struct cli {
-    struct paths paths;
+    struct paths paths;          /* paths.db_path: the first database */
+    const char *db_paths[MAX_DATABASES];
+    int db_count;
     char main_log_buf[4096];
     enum format format;
     const char *argv0;
@@ -27,8 +31,12 @@ struct cli {
 int cli_set_format(struct cli *cli, const char *text);
 
 /* Opens the database read-only; on failure prints why and returns the
- * exit code to use (EXIT_NO_DATABASE or EXIT_FAILURE_RT). */
+ * exit code to use (EXIT_NO_DATABASE or EXIT_FAILURE_RT). With several
+ * --db, they are attached and their tables queried as one (temp views
+ * over UNION ALL): for reading rows across recorders, not by row id. */
 int cli_open_read_only(const struct cli *cli, sqlite3 **db);
+/* The database given as the index-th --db, alone. */
+int cli_open_one_read_only(const struct cli *cli, int index, sqlite3 **db);
 
 /* Rows: begin with the column names, one call per row (NULL values are
  * empty in table/CSV and null in JSON), end prints what table needs. */

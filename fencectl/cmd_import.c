@@ -19,8 +19,76 @@ static const char usage_text[] = "Usage: fencectl import FILE\n"
     "  there are skipped, so importing twice changes nothing.\n";
 
 struct import_counts {
-    long imported, skipped, rejected;
+    long imported, skipped, rejected, operations;
 };
+
+static bool is_terminal(const char *status)
+{
+    static const char *const terminal[] = { "completed", "failed", "timeout", "terminated",
+                                            "unfenced", "unfence-failed" };
+    for (size_t i = 0; i < sizeof terminal / sizeof terminal[0]; i++)
+        if (strcmp(status, terminal[i]) == 0)
+            return true;
+    return false;
+}
+
+static const char *operation_status(const char *event_status)
+{
+    if (strcmp(event_status, "unfenced") == 0)
+        return "completed";
+    if (strcmp(event_status, "unfence-failed") == 0)
+        return "failed";
+    return event_status;
+}
+
+/* The operation an imported event belongs to. Our lines carry the
+ * request id; the original agent's do not, so a "requested" (or
+ * "initiated") line opens an operation whose id is derived from the
+ * line's hash (stable across re-imports) and the next terminal line for
+ * the same node and recorder closes it. Returns the row id, 0 if none. */
+static int64_t operation_for(sqlite3 *db, const char *request_id, const char *hash,
+                                   const char *action, const char *target, const char *recorder,
+                                   const char *utc, const char *status, const char *details,
+                                   struct import_counts *n, struct error *err)
+{
+    char derived[37];
+    const char *uuid = request_id;
+    sqlite3_stmt *st;
+    int64_t id = 0;
+    if (!uuid && !is_terminal(status)) {
+        snprintf(derived, sizeof derived, "%.8s-%.4s-4000-8000-%.8s0000", hash, hash + 8, hash + 8);
+        uuid = derived;
+    }
+    const char *find = uuid ? "SELECT id FROM operations WHERE op_uuid = ?1"
+        : "SELECT id FROM operations WHERE target_node = ?2 AND recorder_node = ?3 "
+          "AND status = 'running' AND requested_by = 'import' ORDER BY started_at DESC LIMIT 1";
+    if (sqlite3_prepare_v2(db, find, -1, &st, NULL) != SQLITE_OK)
+        return errorf(err, "%s", sqlite3_errmsg(db)), -1;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, recorder, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (!id) {
+        if (!uuid) {
+            snprintf(derived, sizeof derived, "%.8s-%.4s-4000-8000-%.8s0000", hash, hash + 8, hash + 8);
+            uuid = derived;
+        }
+        if (db_execf(db, err, &id, "INSERT INTO operations (op_uuid, action, target_node, "
+                     "recorder_node, requested_by, agent_pid, started_at) VALUES (?, ?, ?, ?, "
+                     "'import', 0, ?)", "ttttt", uuid, action, target, recorder, utc) != 0)
+            return -1;
+        n->operations++;
+    }
+    if (is_terminal(status) &&
+        db_execf(db, err, NULL, "UPDATE operations SET finished_at = ?, status = ?, exit_code = ?, "
+                 "message = ? WHERE id = ? AND status = 'running'", "ttiti", utc,
+                 operation_status(status), (int64_t)(strcmp(operation_status(status), "completed") != 0),
+                 details, (int64_t)id) != 0)
+        return -1;
+    return id;
+}
 
 static const char *str_field(const cJSON *o, const char *key, const char *fallback)
 {
@@ -86,14 +154,21 @@ static int import_line(sqlite3 *db, const char *line, size_t len, struct import_
     }
     char local[32];
     local_from_utc(utc, local, sizeof local);
+    const char *details = str_field(o, "details", ""), *recorder = str_field(o, "recorder_node", "");
+    const char *request_id = str_field(o, "request_id", NULL);
+    int64_t op = operation_for(db, request_id, hash, action, target, recorder, utc, status,
+                                     details, n, err);
     struct strbuf fs = STRBUF_INIT;
     filesystems_text(o, &fs);
-    int rc = db_execf(db, err, NULL, "INSERT INTO events (logged_at, local_time, utc_time, action, "
-        "target_node, status, details, recorder_node, pacemaker_action, filesystems, request_id, "
-        "origin, line_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)", "tttttttttttt",
-        utc, local, utc, action, target, status, str_field(o, "details", ""),
-        str_field(o, "recorder_node", ""), str_field(o, "pacemaker_action", action),
-        strbuf_str(&fs), str_field(o, "request_id", NULL), hash);
+    int rc = op < 0 ? -1 : db_execf(db, err, NULL, "INSERT INTO events (operation_id, logged_at, "
+        "local_time, utc_time, action, target_node, status, details, recorder_node, pacemaker_action, "
+        "filesystems, request_id, origin, line_hash) "
+        "VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)", "itttttttttttt",
+        (int64_t)op, utc, local, utc, action, target, status, details, recorder,
+        str_field(o, "pacemaker_action", action), strbuf_str(&fs), request_id, hash);
+    if (rc == 0 && op > 0)
+        rc = db_execf(db, err, NULL, "UPDATE operations SET filesystems = ? WHERE id = ?", "ti",
+                      strbuf_str(&fs), (int64_t)op);
     strbuf_release(&fs);
     cJSON_Delete(o);
     if (rc == 0)
@@ -149,6 +224,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         return EXIT_FAILURE_RT;
     }
     db_close(db);
-    printf("imported %ld event(s), %ld already present, %ld rejected\n", n.imported, n.skipped, n.rejected);
+    printf("imported %ld event(s), %ld already present, %ld rejected; %ld operation(s) reconstructed\n",
+           n.imported, n.skipped, n.rejected, n.operations);
     return EXIT_OK;
 }

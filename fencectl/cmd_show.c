@@ -26,7 +26,7 @@ static const char timeline_sql[] =
     ") ORDER BY t, o, seq";
 
 /* Finds the operation whose request id starts with prefix. */
-static int resolve(sqlite3 *db, const char *prefix, sqlite3_int64 *id)
+static int resolve(sqlite3 *db, const char *prefix, sqlite3_int64 *id, bool last_database)
 {
     if (!prefix[0] || strspn(prefix, "0123456789abcdef-") != strlen(prefix)) {
         fprintf(stderr, "fencectl show: '%s' is not a request id (hex digits and dashes)\n", prefix);
@@ -52,7 +52,7 @@ static int resolve(sqlite3 *db, const char *prefix, sqlite3_int64 *id)
         found++;
     }
     sqlite3_finalize(st);
-    if (found == 0)
+    if (found == 0 && last_database)
         fprintf(stderr, "fencectl show: no operation with request id '%s'; see 'fencectl history'\n", prefix);
     return found == 1 ? EXIT_OK : EXIT_FAILURE_RT;
 }
@@ -83,12 +83,20 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "Usage: fencectl show [--format table|json|csv] REQUEST_ID\n");
         return EXIT_USAGE;
     }
-    sqlite3 *db;
-    int rc = cli_open_read_only(cli, &db);
-    if (rc != EXIT_OK)
-        return rc;
+    /* Row ids are per database: find the one that has the operation. */
+    sqlite3 *db = NULL;
     sqlite3_int64 id = 0;
-    rc = resolve(db, wanted, &id);
+    int rc = EXIT_FAILURE_RT;
+    for (int i = 0; i < cli->db_count && rc != EXIT_OK; i++) {
+        db_close(db);
+        db = NULL;
+        rc = cli_open_one_read_only(cli, i, &db);
+        if (rc != EXIT_OK)
+            return rc;
+        rc = resolve(db, wanted, &id, i + 1 == cli->db_count);
+        if (rc == EXIT_USAGE)
+            break;
+    }
     sqlite3_stmt *st = NULL;
     if (rc == EXIT_OK && sqlite3_prepare_v2(db, timeline_sql, -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "fencectl show: %s\n", sqlite3_errmsg(db));

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "db.h"
+#include "strbuf.h"
 
 struct command {
     const char *name;
@@ -37,7 +38,8 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\nGlobal options:\n"
-          "  --db PATH            database [$" ENV_DB_PATH " or " DEFAULT_DB_PATH "]\n"
+          "  --db PATH            database [$" ENV_DB_PATH " or " DEFAULT_DB_PATH "];\n"
+          "                       repeat it to read copies from several recorders as one\n"
           "  --request-dir DIR    [$" ENV_REQUEST_DIR " or " DEFAULT_REQUEST_DIR "]\n"
           "  --response-dir DIR   [$" ENV_RESPONSE_DIR " or " DEFAULT_RESPONSE_DIR "]\n"
           "  --log-dir DIR        [$" ENV_LOG_DIR " or " DEFAULT_LOG_DIR "]\n"
@@ -48,16 +50,62 @@ static void usage(FILE *out)
           out);
 }
 
-int cli_open_read_only(const struct cli *cli, sqlite3 **db)
+int cli_open_one_read_only(const struct cli *cli, int index, sqlite3 **db)
 {
     struct error err;
-    enum db_open_status st = db_open(cli->paths.db_path, DB_READ_ONLY, 5000, db, &err);
+    enum db_open_status st = db_open(cli->db_paths[index], DB_READ_ONLY, 5000, db, &err);
     if (st == DB_OPEN_OK)
         return EXIT_OK;
     fprintf(stderr, "fencectl: %s\n", err.msg);
     if (st == DB_OPEN_MISSING)
         fprintf(stderr, "fencectl: no fence has been recorded there yet, or --db names the wrong file\n");
     return st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
+}
+
+/* Each database is checked alone first (ours, schema known), then
+ * attached. The schema names db0..dbN are ours, never user input. */
+static int open_union(const struct cli *cli, sqlite3 **out)
+{
+    static const char *const tables[] = { "operations", "requests", "responses", "discoveries",
+                                          "log_lines", "events" };
+    sqlite3 *db = NULL;
+    for (int i = 0; i < cli->db_count; i++) {
+        int rc = cli_open_one_read_only(cli, i, &db);
+        if (rc != EXIT_OK)
+            return rc;
+        db_close(db);
+    }
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+        goto failed;
+    for (int i = 0; i < cli->db_count; i++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "ATTACH 'file:' || ? || '?mode=ro' AS db%d", i);
+        if (db_execf(db, NULL, NULL, sql, "t", cli->db_paths[i]) != 0)
+            goto failed;
+    }
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        struct strbuf view = STRBUF_INIT;
+        strbuf_addf(&view, "CREATE TEMP VIEW %s AS ", tables[t]);
+        for (int i = 0; i < cli->db_count; i++)
+            strbuf_addf(&view, "%sSELECT * FROM db%d.%s", i ? " UNION ALL " : "", i, tables[t]);
+        int rc = sqlite3_exec(db, strbuf_str(&view), NULL, NULL, NULL);
+        strbuf_release(&view);
+        if (rc != SQLITE_OK)
+            goto failed;
+    }
+    *out = db;
+    return EXIT_OK;
+failed:
+    fprintf(stderr, "fencectl: cannot combine the databases: %s\n", db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close(db);
+    return EXIT_FAILURE_RT;
+}
+
+int cli_open_read_only(const struct cli *cli, sqlite3 **db)
+{
+    if (cli->db_count > 1)
+        return open_union(cli, db);
+    return cli_open_one_read_only(cli, 0, db);
 }
 
 int cli_set_format(struct cli *cli, const char *text)
@@ -101,7 +149,14 @@ int main(int argc, char **argv)
     /* '+': stop at the command name; its options are its own. */
     while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
         switch (c) {
-        case O_DB: cli.paths.db_path = optarg; break;
+        case O_DB:
+            if (cli.db_count == MAX_DATABASES) {
+                fprintf(stderr, "fencectl: at most %d --db\n", MAX_DATABASES);
+                return EXIT_USAGE;
+            }
+            cli.db_paths[cli.db_count++] = optarg;
+            cli.paths.db_path = cli.db_paths[0];
+            break;
         case O_REQ: cli.paths.request_dir = optarg; break;
         case O_RESP: cli.paths.response_dir = optarg; break;
         case O_LOG: cli.paths.log_dir = optarg; break;
@@ -119,6 +174,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     paths_resolve(&cli.paths, cli.main_log_buf, sizeof cli.main_log_buf);
+    if (cli.db_count == 0)
+        cli.db_paths[cli.db_count++] = cli.paths.db_path;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[optind], commands[i].name) == 0)
             return commands[i].run(&cli, argc - optind, argv + optind);

@@ -5,7 +5,7 @@
 
 #include "respdir.h"
 
-static bool ok_so_far(const char *status)
+static bool is_unfenced_status(const char *status)
 {
     return strcmp(status, "unfenced") == 0;
 }
@@ -88,7 +88,7 @@ bool unfence_run(struct recorder *rec, const char *request_dir, const char *resp
                  "and removed; the node may use its storage again"
                  : "no successful response file: the node was not fenced", run.removed);
     }
-    bool ok = ok_so_far(status);
+    bool ok = is_unfenced_status(status);
     if (ok)
         warn_pending_requests(rec, request_dir, node);
     recorder_step_begin(rec);

@@ -349,7 +349,7 @@ test_database_and_log_modes() {
     [ "$(stat -c %a "$DB")" = 600 ] || fail "database mode $(stat -c %a "$DB")"
     [ "$(stat -c %a "$(dirname "$DB")")" = 700 ] || fail "database dir mode"
     [ "$(stat -c %a "$LOG_DIR/fence-events.log")" = 640 ] || fail "log mode"
-    expect_sql "1179796803|1" "select * from pragma_application_id, pragma_user_version"
+    expect_sql "1179796803|$(ls "$TOP"/schema/[0-9]*.sql | wc -l)" "select * from pragma_application_id, pragma_user_version"
     expect_sql "wal" "pragma journal_mode"
 }
 
@@ -448,4 +448,31 @@ test_agent_killed_is_recorded_by_companion() {
     done
     expect_sql "terminated" "select status from operations"
     expect_file_contains "$LOG_DIR/fence-events-readable.log" "STATUS=terminated"
+}
+
+test_older_schema_is_migrated_in_place() {
+    mkdir -p "$(dirname "$DB")"
+    sqlite3 "$DB" < "$TOP/schema/0001-initial.sql"
+    sqlite3 "$DB" "PRAGMA application_id = 1179796803; PRAGMA user_version = 1;
+        INSERT INTO operations (op_uuid, action, target_node, recorder_node, requested_by, agent_pid,
+        started_at, status) VALUES ('00000000-0000-4000-8000-000000000001', 'off', 'old', 'h', 'x', 1,
+        '2025-01-01T00:00:00.000Z', 'completed');"
+    start_responder
+    expect_exit 0 agent -o off -n node2
+    stop_responder
+    expect_sql "$(ls "$TOP"/schema/[0-9]*.sql | wc -l)" "pragma user_version"
+    expect_sql "2" "select count(*) from operations"
+    expect_sql "2" "select count(*) from events where line_hash is not null"
+}
+
+test_newer_schema_is_refused_but_the_fence_runs() {
+    mkdir -p "$(dirname "$DB")"
+    sqlite3 "$DB" "PRAGMA application_id = 1179796803; PRAGMA user_version = 99;"
+    start_responder
+    agent -o off -n node2 2>"$S/err"
+    rc=$?
+    stop_responder
+    [ "$rc" -eq 0 ] || fail "fence failed on a newer schema (exit $rc)"
+    grep -q "newer than this program" "$S/err" || fail "no explanation: $(cat "$S/err")"
+    expect_sql "99" "pragma user_version"
 }

@@ -178,4 +178,24 @@ test_fencectl_imports_the_python_agents_jsonl() {
     ctl import "$f" | grep -q "imported 0 event(s), 4 already present" || fail "second import not idempotent"
     expect_sql '["nnf-storage-1", "nnf-storage-4"]' "select filesystems from events where status = 'initiated'"
     expect_sql "4" "select count(*) from events where origin = 'import'"
+    # Operations are reconstructed, so the old agent's fences show in history.
+    ctl --format json history --node compute-node-3 > h.json
+    jq -e 'length == 2 and any(.[]; .status == "completed" and .requested_by == "import")' h.json \
+        > /dev/null || fail "imported history: $(cat h.json)"
+    expect_sql "failed" "select status from operations where target_node = 'compute-node-4'"
+}
+
+test_fencectl_several_databases_read_as_one() {
+    start_responder
+    agent -o off -n node1 --db "$S/mgmt1.db" || fail "fence 1"
+    agent -o off -n node2 --db "$S/mgmt2.db" || fail "fence 2"
+    stop_responder
+    ctl --db "$S/mgmt1.db" --db "$S/mgmt2.db" --format json history > h.json || fail "history"
+    [ "$(jq -r '[.[].target] | sort | join(",")' h.json)" = "node1,node2" ] || fail "merged history: $(cat h.json)"
+    id=$(jq -r '.[] | select(.target == "node2") | .request_id' h.json)
+    ctl --db "$S/mgmt1.db" --db "$S/mgmt2.db" show "$id" | grep -q "request node2-$id.json" || fail "show across databases"
+    [ "$(ctl --db "$S/mgmt1.db" --db "$S/mgmt2.db" --format json stats | jq -r '.[] | select(.node == "(all)") | .operations')" = 2 ] \
+        || fail "merged stats"
+    ctl --db "$S/mgmt1.db" --db "$S/missing.db" history 2>/dev/null
+    [ $? -eq 3 ] || fail "a missing database among several must exit 3"
 }

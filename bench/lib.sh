@@ -1,0 +1,28 @@
+# Timing helpers for the benchmarks: medians of whole-process wall times,
+# printed next to a reference measured in the same run. Never used as
+# assertions: these machines are shared and noisy.
+
+# median_ms RUNS COMMAND...: median wall time of RUNS runs, in ms (3 decimals).
+median_ms() {
+    runs=$1; shift
+    i=0
+    times=""
+    while [ "$i" -lt "$runs" ]; do
+        t0=$(date +%s%N)
+        "$@" > /dev/null 2>&1
+        t1=$(date +%s%N)
+        times="$times $(( (t1 - t0) / 1000 ))"
+        i=$((i + 1))
+    done
+    printf '%s\n' $times | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f", (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) / 1000 }'
+}
+
+machine() {
+    model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+    echo "machine: $(nproc) cores, ${model:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(date -u +%Y-%m-%dT%H:%MZ)"
+}
+
+row() {   # row NAME OURS_MS REFERENCE_NAME REFERENCE_MS
+    awk -v n="$1" -v a="$2" -v rn="$3" -v b="$4" 'BEGIN {
+        printf "%-34s %10.2f ms   %-26s %10.2f ms   %8.1fx\n", n, a, rn, b, (a > 0 ? b / a : 0) }'
+}
