@@ -384,7 +384,9 @@ wait_discovered() {
 
 test_discovery_live_state_first() {
     fake_cluster_tools
-    start_responder --delay-ms 500
+    # The answer comes well after discovery (slow under valgrind), so the
+    # outcome's own lines carry the filesystems.
+    start_responder --delay-ms 2000
     expect_exit 0 agent -o off -n node2
     stop_responder
     wait_discovered 1
