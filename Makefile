@@ -5,6 +5,7 @@
 #   make demo       a real fence through the agent against the example responder
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make valgrind   the test suite with every binary under valgrind
+#   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS each (default 60)
 #   make bench      benchmarks (figures with the machine noted, never assertions)
 #   make install    install (PREFIX, DESTDIR, SBINDIR)
 
@@ -28,6 +29,7 @@ AGENT_SRC  := $(wildcard agent/*.c)
 CTL_SRC    := $(wildcard fencectl/*.c)
 RESP_SRC   := $(wildcard contrib/responder/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 MIGRATIONS := $(sort $(wildcard schema/[0-9]*.sql))
 
 OBJ        := $(BUILD)/obj
@@ -41,7 +43,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/fence_responder
 
-.PHONY: all check unit e2e deps check-deps demo asan valgrind bench clean install uninstall
+.PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz bench clean install uninstall
 all: $(BINS)
 
 $(BUILD)/libfr.a: $(LIB_OBJ)
@@ -66,8 +68,12 @@ $(OBJ)/%.o: %.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(AGENT_LIBOBJ) $(BUILD)/libfr.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iagent $(shell pkg-config --cflags cmocka 2>/dev/null) -o $@ $^ \
+	$(CC) $(ALL_CFLAGS) -Iagent $(shell pkg-config --cflags cmocka 2>/dev/null) -o $@ $(filter %.c,$^) $(filter %.o,$^) $(filter %.a,$^) \
 	    $(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# The fuzz targets replay their corpus as part of the unit tests.
+$(BUILD)/tests/test_fuzz_corpus: $(FUZZ_SRC)
+$(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -DFUZZ_CORPUS_DIR='"$(CURDIR)/tests/fuzz/corpus"'
 
 # Packages the build and the tests need, installed with apt-get when
 # missing (as root), so a fresh Debian machine and CI need nothing else.
@@ -97,6 +103,13 @@ valgrind: check-deps
 	FR_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=no" \
 	    sh tests/run.sh $(BUILD)
 
+# libFuzzer on the response parser, the stdin options and the time parser;
+# FUZZ_SECONDS per target. `make check` replays the corpus every time.
+FUZZ_SECONDS ?= 60
+fuzz: all
+	@command -v clang >/dev/null || sh tools/ensure-debs.sh clang
+	sh tools/fuzz.sh $(FUZZ_SECONDS)
+
 # Figures, never assertions: prints medians next to references in one run.
 bench: all
 	@command -v gawk >/dev/null || sh tools/ensure-debs.sh gawk jq
@@ -110,6 +123,6 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/fence_recorder $(DESTDIR)$(SBINDIR)/fencectl
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

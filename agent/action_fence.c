@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "crash_point.h"
 #include "files.h"
 #include "names.h"
 #include "response_wait.h"
@@ -192,11 +193,13 @@ enum agent_result action_fence(struct agent_context *ctx)
     struct stamp written;
     struct strbuf body = STRBUF_INIT;
     int64_t started = monotonic_ms();
+    crash_point("before-request");
     if (write_request(&run, &written, &body, &err) != 0) {
         response_watch_stop(&watch);
         strbuf_release(&body);
         return fail_early(ctx, "failed", err.msg);
     }
+    crash_point("after-request");
     record_request_written(&run, &written, body.data);
     strbuf_release(&body);
     if (watch.inotify_fd < 0)
@@ -204,6 +207,7 @@ enum agent_result action_fence(struct agent_context *ctx)
                 cfg->paths.response_dir, (long long)cfg->poll_interval_ms);
 
     start_companion(&run);
+    crash_point("waiting");
     struct wait_params params = {
         .request_id = rec->op.request_id, .target_node = cfg->target,
         .deadline_ms = started + cfg->fence_timeout_ms, .poll_interval_ms = cfg->poll_interval_ms,
@@ -212,6 +216,7 @@ enum agent_result action_fence(struct agent_context *ctx)
     };
     response_wait(&watch, &params, &run.wait);
     response_watch_stop(&watch);
+    crash_point("after-response");
     /* A result already sent is worth including; never wait for one. */
     if (run.companion.result_fd >= 0 && discovery_ready(run.companion.result_fd, &run))
         close(run.companion.result_fd);

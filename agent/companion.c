@@ -9,12 +9,16 @@
  * connection (SQLite connections must not cross fork()). */
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "agent.h"
+#include "config.h"
+#include "files.h"
+#include "names.h"
 #include "discovery.h"
 #include "signals.h"
 
@@ -74,16 +78,54 @@ static bool agent_finished(int done_fd)
     return done;
 }
 
+/* The response may already be there: the agent was killed between
+ * reading it and recording the outcome, or it arrived after the kill.
+ * Either way it belongs in the record, next to what Pacemaker saw. */
+struct late_response {
+    char name[PROTOCOL_NAME_MAX + 1];
+    char *body;
+    size_t len;
+    struct response parsed;
+    bool valid;
+};
+
+static bool find_response(const struct agent_config *cfg, const struct recorder *rec,
+                          struct late_response *lr)
+{
+    char path[4096];
+    struct error err;
+    memset(lr, 0, sizeof *lr);
+    if (protocol_file_name(lr->name, sizeof lr->name, cfg->target, rec->op.request_id, &err) != 0 ||
+        path_join(path, sizeof path, cfg->paths.response_dir, lr->name, &err) != 0 ||
+        file_read_limited(path, RESPONSE_MAX_BYTES, &lr->body, &lr->len, &err) != READ_OK)
+        return false;
+    lr->valid = response_parse(lr->body, lr->len, rec->op.request_id, cfg->target,
+                               &lr->parsed, &err) == RESPONSE_VALID;
+    return true;
+}
+
 static void record_killed(const struct agent_config *cfg, struct recorder *rec)
 {
-    const char *why = "the agent ended without recording an outcome: it was killed "
-                      "(Pacemaker kills an agent with SIGKILL when the device's timeout expires)";
+    char why[1024];
+    int n = snprintf(why, sizeof why, "the agent ended without recording an outcome: it was "
+                     "killed (Pacemaker kills an agent with SIGKILL when the device's timeout "
+                     "expires)");
+    struct late_response lr;
+    bool answered = find_response(cfg, rec, &lr);
+    if (answered)
+        snprintf(why + n, sizeof why - (size_t)n, "; the response %s had arrived (success: %s) "
+                 "but Pacemaker saw the agent fail", lr.name,
+                 !lr.valid ? "unreadable" : lr.parsed.success ? "true" : "false");
     recorder_step_begin(rec);
     if (rec_operation_abandon(rec, why)) {
+        if (answered)
+            rec_response(rec, lr.name, lr.body, lr.valid ? &lr.parsed : NULL, "companion");
         rec_log(rec, LOG_ERROR, "Fence action %s for %s: %s", cfg->action_name, cfg->target, why);
         rec_event(rec, "terminated", "Fence action %s failed: %s", cfg->action_name, why);
     }
     recorder_step_end(rec);
+    response_free(&lr.parsed);
+    free(lr.body);
 }
 
 static void run_companion(const struct agent_config *cfg, const struct recorder *agent_rec,

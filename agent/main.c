@@ -1,5 +1,6 @@
 /* fence_recorder: parse the options, run one action, map its result to
  * the fence-agent exit code. This is the only place that exits. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -89,6 +90,10 @@ int main(int argc, char **argv)
     struct raw_options raw = { 0 };
     struct agent_config cfg;
     struct error err;
+    /* A file size limit (a full log or database volume under RLIMIT_FSIZE)
+     * must come back as EFBIG from write(), reported and survived, not as
+     * a signal that kills the agent in the middle of a fence. */
+    signal(SIGXFSZ, SIG_IGN);
     int rc = argc > 1 ? options_parse_argv(&raw, argc, argv, &err)
                       : options_parse_stream(&raw, stdin, &err);
     if (rc == 0)

@@ -1,4 +1,5 @@
 #include "options.h"
+#include "strbuf.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -8,7 +9,7 @@
 #include <string.h>
 
 /* Pacemaker's input is a few hundred bytes; anything near this is an error. */
-#define STDIN_MAX_BYTES (1024 * 1024)
+#define STDIN_MAX_BYTES (4 * 1024 * 1024)   /* room for a 1 MiB junk attribute */
 #define VALUE_MAX_BYTES 4096
 
 static const char *const action_names[] = {
@@ -177,21 +178,37 @@ static void parse_line(struct raw_options *raw, char *line, int lineno)
     raw->value[id] = value;
 }
 
+/* Reads all of in, growing as needed (Pacemaker sends a few hundred
+ * bytes), refusing more than STDIN_MAX_BYTES. */
+static char *read_all(FILE *in, size_t *len, struct error *err)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, in)) > 0 && sb.len <= STDIN_MAX_BYTES)
+        strbuf_add(&sb, chunk, n);
+    if (ferror(in) || strbuf_failed(&sb) || sb.len > STDIN_MAX_BYTES) {
+        if (ferror(in))
+            errorf(err, "cannot read options from stdin");
+        else if (strbuf_failed(&sb))
+            errorf(err, "out of memory reading options from stdin");
+        else
+            errorf(err, "options on stdin exceed %d bytes; refusing them", STDIN_MAX_BYTES);
+        strbuf_release(&sb);
+        return NULL;
+    }
+    char *buf = strbuf_detach(&sb, len);   /* NUL-terminated, even when empty */
+    if (!buf)
+        errorf(err, "out of memory reading options from stdin");
+    return buf;
+}
+
 int options_parse_stream(struct raw_options *raw, FILE *in, struct error *err)
 {
-    char *buf = malloc(STDIN_MAX_BYTES + 1);
+    size_t len;
+    char *buf = read_all(in, &len, err);
     if (!buf)
-        return errorf(err, "out of memory reading options from stdin");
-    size_t len = fread(buf, 1, STDIN_MAX_BYTES + 1, in);
-    if (ferror(in)) {
-        free(buf);
-        return errorf(err, "cannot read options from stdin");
-    }
-    if (len > STDIN_MAX_BYTES) {
-        free(buf);
-        return errorf(err, "options on stdin exceed %d bytes; refusing them", STDIN_MAX_BYTES);
-    }
-    buf[len] = '\0';
+        return -1;
     raw->storage = buf;
     int lineno = 0;
     char *p = buf, *end = buf + len;

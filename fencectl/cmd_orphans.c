@@ -1,6 +1,6 @@
 /* fencectl orphans: what was left half-way. Requests nobody answered,
- * responses the database has no request for, and operations that never
- * finished (the agent was killed, or is still waiting). */
+ * responses the database has no request for, and operations whose agent
+ * never recorded an outcome (killed, or still waiting). */
 #include <getopt.h>
 #include <string.h>
 #include <time.h>
@@ -66,24 +66,38 @@ static void response_without_request(const struct dir_entry *e, void *arg)
     emit(s, e->name, e->node, s->now - e->mtime, "no request recorded for it in this database");
 }
 
+/* Operations whose agent never recorded an outcome: still 'running' (the
+ * agent waits, or died with no companion), or 'terminated' by the
+ * companion after a kill (no exit code: the agent never exited itself). */
+/* A dot-temp file: a write cut short (writer killed before its rename). */
+static void abandoned_temp(const struct dir_entry *e, void *arg)
+{
+    struct orphan_scan *s = arg;
+    if (e->temp && s->now - e->mtime >= s->older_than)
+        emit(s, e->name, "", s->now - e->mtime, "a write that never completed; "
+             "'fencectl prune' records and removes it");
+}
+
 static int unfinished_operations(struct orphan_scan *s)
 {
     if (!s->db)
         return 0;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT op_uuid, target_node, action, agent_pid, recorder_node, "
-            "CAST(strftime('%s', 'now') - strftime('%s', started_at) AS INTEGER) "
-            "FROM operations WHERE status = 'running' ORDER BY started_at", -1, &st, NULL) != SQLITE_OK)
+            "CAST(strftime('%s', 'now') - strftime('%s', started_at) AS INTEGER), status "
+            "FROM operations WHERE status = 'running' OR (status = 'terminated' AND "
+            "exit_code IS NULL) ORDER BY started_at", -1, &st, NULL) != SQLITE_OK)
         return -1;
-    s->kind = "operation-unfinished";
     while (sqlite3_step(st) == SQLITE_ROW) {
         sqlite3_int64 age = sqlite3_column_int64(st, 5);
         if (age < s->older_than)
             continue;
+        bool running = strcmp((const char *)sqlite3_column_text(st, 6), "running") == 0;
+        s->kind = running ? "operation-unfinished" : "operation-killed";
         char detail[200];
-        snprintf(detail, sizeof detail, "%s by pid %lld on %s never recorded an outcome",
-                 sqlite3_column_text(st, 2), (long long)sqlite3_column_int64(st, 3),
-                 sqlite3_column_text(st, 4));
+        snprintf(detail, sizeof detail, "%s by pid %lld on %s %s", sqlite3_column_text(st, 2),
+                 (long long)sqlite3_column_int64(st, 3), sqlite3_column_text(st, 4),
+                 running ? "never recorded an outcome" : "was killed before it exited");
         emit(s, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
              (time_t)age, detail);
     }
@@ -124,6 +138,12 @@ int cmd_orphans(struct cli *cli, int argc, char **argv)
     }
     s.kind = "response-without-request";
     if (dir_scan(cli->paths.response_dir, false, response_without_request, &s, &err) != 0) {
+        fprintf(stderr, "fencectl orphans: %s\n", err.msg);
+        rc = EXIT_FAILURE_RT;
+    }
+    s.kind = "temp-abandoned";
+    if (dir_scan(cli->paths.request_dir, true, abandoned_temp, &s, &err) != 0 ||
+        dir_scan(cli->paths.response_dir, true, abandoned_temp, &s, &err) != 0) {
         fprintf(stderr, "fencectl orphans: %s\n", err.msg);
         rc = EXIT_FAILURE_RT;
     }

@@ -3,6 +3,7 @@
  * cmd_<name>.c. Exit codes are decided here and in the commands'
  * return values only. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,7 @@ int cli_common_option(struct cli *cli, int c, const char *arg, const char *usage
 int main(int argc, char **argv)
 {
     struct cli cli = { .argv0 = argv[0], .format = FORMAT_TABLE };
+    signal(SIGXFSZ, SIG_IGN);   /* a file size limit: an error message, not a kill */
     enum { O_DB = 256, O_REQ, O_RESP, O_LOG, O_FORMAT };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },

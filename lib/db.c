@@ -187,7 +187,7 @@ static int create_db_file(const char *path, struct error *err)
     if (fd < 0) {
         if (errno == ELOOP)
             return errorf(err, "%s is a symbolic link; refusing to use it", path);
-        return errorf_errno(err, "cannot create database %s", path);
+        return errorf_errno(err, "cannot open or create database %s for writing", path);
     }
     close(fd);
     return 0;

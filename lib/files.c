@@ -42,7 +42,7 @@ static int mkdir_one(const char *path, mode_t mode, struct error *err)
     return 0;
 }
 
-int dir_ensure(const char *dir, mode_t mode, struct error *err)
+static int make_dir_path(const char *dir, mode_t mode, struct error *err)
 {
     char path[PATH_MAX];
     if (!dir[0])
@@ -72,6 +72,15 @@ int dir_ensure(const char *dir, mode_t mode, struct error *err)
         *p = '/';
     }
     return mkdir_one(path, mode, err);
+}
+
+int dir_ensure(const char *dir, mode_t mode, struct error *err)
+{
+    struct error why;
+    if (make_dir_path(dir, mode, &why) == 0)
+        return 0;
+    /* Name the directory that was wanted, not only the obstacle found. */
+    return errorf(err, "cannot create directory %.1024s: %s", dir, why.msg);
 }
 
 static int write_all(int fd, const char *data, size_t len)

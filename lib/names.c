@@ -3,6 +3,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "utf8.h"
+
 bool node_name_valid(const char *name, const char **why)
 {
     const char *dummy;
@@ -34,6 +36,10 @@ bool node_name_valid(const char *name, const char **why)
             *why = "node name contains a space or control character";
             return false;
         }
+    }
+    if (!utf8_valid(name)) {
+        *why = "node name is not valid UTF-8";
+        return false;
     }
     return true;
 }

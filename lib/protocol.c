@@ -99,6 +99,23 @@ static enum response_verdict check_identity(const struct response *out,
     return RESPONSE_VALID;
 }
 
+/* A key given twice is read differently by different JSON libraries (cJSON
+ * takes the first, Go's encoding/json the last): for the fields that
+ * decide a fence, refuse the ambiguity. */
+static const char *duplicated_key(const cJSON *root)
+{
+    static const char *const decisive[] = { "success", "request_id", "target_node" };
+    for (size_t i = 0; i < sizeof decisive / sizeof *decisive; i++) {
+        int seen = 0;
+        for (const cJSON *c = root->child; c; c = c->next)
+            if (c->string && strcmp(c->string, decisive[i]) == 0)
+                seen++;
+        if (seen > 1)
+            return decisive[i];
+    }
+    return NULL;
+}
+
 enum response_verdict response_parse(const char *body, size_t len,
                                      const char *expect_id,
                                      const char *expect_node,
@@ -125,6 +142,12 @@ enum response_verdict response_parse(const char *body, size_t len,
     enum response_verdict verdict = RESPONSE_VALID;
     if (!cJSON_IsObject(root)) {
         errorf(err, "response is JSON but not an object");
+        verdict = RESPONSE_INVALID;
+        goto out;
+    }
+    const char *dup = duplicated_key(root);
+    if (dup) {
+        errorf(err, "response gives \"%s\" more than once", dup);
         verdict = RESPONSE_INVALID;
         goto out;
     }

@@ -263,7 +263,8 @@ test_monitor_list_validate() {
 
 test_bad_target_names_write_nothing() {
     for name in '../etc' 'a/b' '.hidden' '-dash' 'sp ace' "$(printf 'new\nline')" \
-                "$(printf 'tab\tx')" "$(head -c 300 /dev/zero | tr '\0' a)"; do
+                "$(printf 'tab\tx')" "$(head -c 300 /dev/zero | tr '\0' a)" \
+                "$(head -c 10000 /dev/zero | tr '\0' a)" "$(printf 'latin1-n\366de')"; do
         expect_exit 1 agent -o off -n "$name" --fence-timeout 1 2>/dev/null
     done
     # On stdin a newline ends the line, so only single-line names apply.

@@ -13,7 +13,8 @@
 static void accepts_ordinary_names(void **state)
 {
     (void)state;
-    const char *good[] = { "node2", "compute-node-3", "n1.cluster.example.com", "rabbit_01", "x" };
+    const char *good[] = { "node2", "compute-node-3", "n1.cluster.example.com", "rabbit_01", "x",
+                           "n\xc3\xb6" "de-1" /* UTF-8 */ };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
         assert_true(node_name_valid(good[i], NULL));
 }
@@ -22,7 +23,8 @@ static void rejects_names_that_escape_or_break_paths(void **state)
 {
     (void)state;
     const char *bad[] = { "", "a/b", "../etc", "a..b", ".hidden", "-flag", "a\\b", "sp ace",
-                          "tab\tx", "new\nline", "del\x7f", "bell\x07" };
+                          "tab\tx", "new\nline", "del\x7f", "bell\x07",
+                          "latin1-n\xf6" "de", "overlong-\xc0\xaf", "cut-\xe2\x82" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *why = NULL;
         assert_false(node_name_valid(bad[i], &why));

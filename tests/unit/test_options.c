@@ -106,10 +106,31 @@ static void duplicates_nul_and_long_values(void **state)
     raw_options_free(&raw);
 }
 
+/* Pacemaker never sends this much; a 1 MiB attribute is skipped with a
+ * warning and the fence goes on with the rest. */
+static void skips_a_one_mebibyte_line(void **state)
+{
+    (void)state;
+    const char head[] = "action=off\nnodename=node4\nrequest_dir=";
+    size_t n = 1024 * 1024;
+    char *text = malloc(sizeof head + n + 64);
+    memcpy(text, head, sizeof head - 1);
+    memset(text + sizeof head - 1, 'd', n);
+    strcpy(text + sizeof head - 1 + n, "\njunk=x\n");
+    struct raw_options raw;
+    struct agent_config cfg;
+    struct error err;
+    assert_int_equal(from_stdin(text, &raw, &cfg, &err), 0);
+    assert_string_equal(cfg.target, "node4");
+    assert_true(has_note(&raw, LOG_WARNING, "longer than"));
+    raw_options_free(&raw);
+    free(text);
+}
+
 static void refuses_huge_input(void **state)
 {
     (void)state;
-    size_t n = 2 * 1024 * 1024;
+    size_t n = 5 * 1024 * 1024;
     char *big = malloc(n + 1);
     memset(big, 'a', n);
     big[n] = '\0';
@@ -225,6 +246,7 @@ int main(void)
         cmocka_unit_test_setup(parses_what_pacemaker_sends, clean_env),
         cmocka_unit_test_setup(handles_comments_quotes_spellings_and_crlf, clean_env),
         cmocka_unit_test_setup(duplicates_nul_and_long_values, clean_env),
+        cmocka_unit_test_setup(skips_a_one_mebibyte_line, clean_env),
         cmocka_unit_test_setup(refuses_huge_input, clean_env),
         cmocka_unit_test_setup(parses_short_and_long_options, clean_env),
         cmocka_unit_test_setup(parameter_beats_environment_beats_default, clean_env),

@@ -72,6 +72,11 @@ static void rejects_complete_but_wrong_responses(void **state)
         "{\"request_id\": 5, \"success\": true}",
         "[\"" ID "\", true]",
         "\"string\"",
+        /* ambiguous: readers disagree on which value counts */
+        "{\"request_id\": \"" ID "\", \"success\": false, \"success\": true}",
+        "{\"request_id\": \"" ID "\", \"request_id\": \"" ID "\", \"success\": true}",
+        "{\"request_id\": \"" ID "\", \"target_node\": \"node2\", \"target_node\": \"node9\", "
+        "\"success\": true}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct response r;

@@ -1,0 +1,399 @@
+# Hardening: under concurrency, kills, storage faults and hostile input the
+# agent reports the outcome the response dictates, and nothing recorded is
+# lost. Sourced by runner.sh; each test_* runs in its own scratch dir $S.
+
+integrity_ok() {
+    expect_sql ok "pragma integrity_check"
+}
+
+# Every file under its final protocol name is complete JSON: interrupted
+# writers may leave dot-temp files, never a half-written final file.
+final_files_complete() {
+    for f in "$NNF_FENCE_REQUEST_DIR"/*.json "$NNF_FENCE_RESPONSE_DIR"/*.json; do
+        [ -f "$f" ] || continue
+        jq -e 'type == "object"' "$f" >/dev/null 2>&1 || fail "half-written file under its final name: $f"
+    done
+}
+
+# wait_settled NODE: waits until no operation for NODE is 'running' (the
+# companion records a killed agent a moment after its death).
+wait_settled() {
+    i=0
+    while [ "$(sql "select count(*) from operations where target_node = '$1' and status = 'running'")" != 0 ]; do
+        i=$((i + 1))
+        [ "$i" -gt 500 ] && fail "operation for $1 still running after 10 s"
+        sleep 0.02
+    done
+}
+
+# Lines whole in all three logs: the prefix every line starts with.
+logs_untorn() {
+    bad=$(grep -vc '^\[....-..-.. ..:..:..\] \[[A-Z]*\] ' "$LOG_DIR/fence-events.log")
+    [ "$bad" -eq 0 ] || fail "$bad torn lines in fence-events.log"
+    bad=$(grep -vc '^\[....-..-.. ..:..:..\] ACTION=' "$LOG_DIR/fence-events-readable.log")
+    [ "$bad" -eq 0 ] || fail "$bad torn lines in fence-events-readable.log"
+    lines=$(wc -l < "$LOG_DIR/fence-events-detailed.jsonl")
+    parsed=$(jq -c . "$LOG_DIR/fence-events-detailed.jsonl" | wc -l)
+    [ "$lines" -eq "$parsed" ] || fail "jsonl has $lines lines but $parsed parse"
+}
+
+# ---- concurrency -----------------------------------------------------------
+
+test_two_hundred_fences_at_once_while_prune_and_export_run() {
+    distinct=200; same=20
+    # Under valgrind every agent costs ~100 MB and a second of CPU.
+    [ -n "${FR_WRAP:-}" ] && { distinct=30; same=10; }
+    # Abandoned temp files (the responder never touches dot files) give
+    # prune real work while the agents run.
+    for i in 1 2 3 4 5; do
+        printf '{"target_node": "gone%s"}\n' "$i" > "$NNF_FENCE_REQUEST_DIR/.gone$i-00000000-0000-4000-8000-00000000000$i.json.tmp"
+        touch -d '3 days ago' "$NNF_FENCE_REQUEST_DIR/.gone$i-00000000-0000-4000-8000-00000000000$i.json.tmp"
+    done
+    start_responder
+    (
+        while [ ! -f "$S/stop" ]; do
+            "$FENCECTL" prune >/dev/null 2>>"$S/ctl.err" || echo "prune failed" >>"$S/ctl.err"
+            "$FENCECTL" export --jsonl --output "$S/export.jsonl" 2>>"$S/ctl.err" \
+                || echo "export failed" >>"$S/ctl.err"
+        done
+    ) &
+    ctl_pid=$!
+    pids=
+    for i in $(seq 1 "$distinct"); do
+        agent -q -o off -n "node$i" 2>>"$S/agents.err" &
+        pids="$pids $!"
+    done
+    for i in $(seq 1 "$same"); do
+        agent -q -o off -n shared 2>>"$S/agents.err" &
+        pids="$pids $!"
+    done
+    bad=0
+    for p in $pids; do wait "$p" || bad=$((bad + 1)); done
+    touch "$S/stop"
+    wait "$ctl_pid"
+    stop_responder
+    total=$((distinct + same))
+    [ "$bad" -eq 0 ] || fail "$bad of $total fences failed: $(head -5 "$S/agents.err")"
+    [ ! -s "$S/agents.err" ] || fail "agents complained: $(head -5 "$S/agents.err")"
+    [ ! -s "$S/ctl.err" ] || fail "fencectl complained: $(head -5 "$S/ctl.err")"
+    grep -qi 'locked' "$LOG_DIR/fence-events.log" && fail "database was locked for an agent"
+    expect_sql "$total|$((distinct + 1))" "select count(*), count(distinct target_node) from operations where status = 'completed' and exit_code = 0"
+    expect_sql "$total|$total" "select count(*), count(distinct request_id) from requests"
+    expect_sql "$total" "select count(*) from responses where source = 'agent' and success = 1"
+    [ "$(grep -c 'STATUS=completed' "$LOG_DIR/fence-events-readable.log")" -eq "$total" ] || fail "readable log lines lost"
+    [ "$(jq -c 'select(.status == "completed")' "$LOG_DIR/fence-events-detailed.jsonl" | wc -l)" -eq "$total" ] \
+        || fail "jsonl lines lost"
+    [ "$(grep -c 'Fence action requested' "$LOG_DIR/fence-events.log")" -eq "$total" ] || fail "main log lines lost"
+    logs_untorn
+    # The record and the log agree line for line, and prune did its own job.
+    "$FENCECTL" export --jsonl | cmp -s - "$LOG_DIR/fence-events-detailed.jsonl" \
+        || fail "the database's jsonl differs from the log the agents wrote"
+    expect_sql 5 "select count(*) from pruned_files"
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/.gone*
+    integrity_ok
+}
+
+# ---- crashes and signals ---------------------------------------------------
+
+# crash PHASE NODE: the agent SIGKILLs itself at PHASE (crash_point.h).
+crash() {
+    FENCE_RECORDER_TEST_CRASH_AT=$1 agent -q -o off -n "$2" --fence-timeout 10 2>/dev/null
+    rc=$?
+    [ "$rc" -eq 137 ] || fail "agent crashing at $1 exited $rc, expected 137 (SIGKILL)"
+}
+
+orphans_csv() {
+    "$FENCECTL" --format csv orphans > "$S/orphans.csv" || fail "fencectl orphans failed"
+}
+
+test_sigkill_at_each_phase_is_accounted_for() {
+    start_responder
+    crash before-request k-before
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/k-before* "$NNF_FENCE_REQUEST_DIR"/.k-before*
+    crash after-request k-written
+    crash waiting k-waiting
+    crash after-response k-answered
+    wait_settled k-waiting
+    wait_settled k-answered
+    # The responder answers what it finds; give it a moment for k-written.
+    i=0
+    while [ "$(ls "$NNF_FENCE_RESPONSE_DIR" | grep -c '^k-written-')" -eq 0 ]; do
+        i=$((i + 1)); [ "$i" -gt 200 ] && fail "no response for k-written"; sleep 0.02
+    done
+    stop_responder
+    integrity_ok
+    final_files_complete
+    expect_sql 0 "select count(*) from operations where target_node in ('k-before', 'k-written')"
+    expect_sql "terminated|" "select status, exit_code from operations where target_node = 'k-waiting'"
+    expect_sql "terminated||1" "select o.status, o.exit_code, r.success from operations o join responses r on r.operation_id = o.id where o.target_node = 'k-answered' and r.source = 'companion'"
+    expect_sql 1 "select count(*) from operations where target_node = 'k-answered' and message like '%success: true%Pacemaker saw the agent fail%'"
+    orphans_csv
+    written_id=$(ls "$NNF_FENCE_RESPONSE_DIR" | sed -n 's/^k-written-\(.*\)\.json$/\1/p')
+    grep -q "^response-without-request,k-written-$written_id.json," "$S/orphans.csv" \
+        || fail "orphans does not list the response to the unrecorded request: $(cat "$S/orphans.csv")"
+    for node in k-waiting k-answered; do
+        uuid=$(sql "select op_uuid from operations where target_node = '$node'")
+        grep -q "^operation-killed,$uuid,$node," "$S/orphans.csv" || fail "orphans does not list killed $node"
+    done
+    # Each killed operation is in all three logs too.
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" "TARGET=k-answered .*STATUS=terminated"
+}
+
+test_sigkill_during_the_request_rename_leaves_only_a_temp_file() {
+    command -v strace >/dev/null || fail "strace missing (make check installs it)"
+    # strace kills the agent as it enters its first rename: the request
+    # is written and synced under its dot-temp name, not yet renamed.
+    strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=1 \
+        "$AGENT" -o off -n node5 --fence-timeout 2 2>/dev/null
+    [ $? -eq 137 ] || fail "agent was not killed at its rename"
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/node5-*.json
+    expect_count 1 "$NNF_FENCE_REQUEST_DIR"/.node5-*.json.tmp
+    orphans_csv
+    grep -q '^temp-abandoned,\.node5-' "$S/orphans.csv" || fail "orphans misses the temp file"
+    touch -d '2 days ago' "$NNF_FENCE_REQUEST_DIR"/.node5-*
+    expect_exit 0 "$FENCECTL" prune
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/.node5-*
+    expect_sql 1 "select count(*) from pruned_files where file_name like '.node5-%' and body like '%\"target_node\": \"node5\"%'"
+}
+
+# ---- storage faults --------------------------------------------------------
+
+# restored_by_import DB: the operation the broken database missed comes
+# back from the jsonl the agent kept writing.
+restored_by_import() {
+    "$FENCECTL" --db "$1" import "$LOG_DIR/fence-events-detailed.jsonl" >/dev/null \
+        || fail "import into $1 failed"
+    DB=$1 expect_sql "completed" "select status from operations where target_node = 'node2' order by id desc limit 1"
+}
+
+fence_despite_database() {
+    want=$1; shift
+    agent -o off -n node2 "$@" 2>"$S/err"
+    rc=$?
+    [ "$rc" -eq "$want" ] || fail "fence exited $rc with a broken database, expected $want"
+    grep -q "database" "$S/err" || fail "no database error on stderr"
+    expect_file_contains "$LOG_DIR/fence-events.log" "\[ERROR\] database"
+}
+
+test_database_not_creatable_then_restored_by_import() {
+    start_responder
+    touch "$S/file"
+    fence_despite_database 0 --db "$S/file/fence.db"
+    stop_responder
+    restored_by_import "$S/restored.db"
+}
+
+test_database_read_only_then_restored_by_import() {
+    start_responder
+    expect_exit 0 agent -q -o off -n node1
+    chown -R nobody "$S"
+    chmod 0400 "$DB"
+    # As root the mode would not stop a write: run the agent as its owner.
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$AGENT" -o off -n node2 2>"$S/err"
+    rc=$?
+    stop_responder
+    [ "$rc" -eq 0 ] || fail "fence exited $rc with a read-only database"
+    grep -q "readonly\|read-only\|for writing: Permission denied" "$S/err" || fail "no read-only error on stderr: $(cat "$S/err")"
+    expect_file_contains "$LOG_DIR/fence-events.log" "\[ERROR\] database"
+    expect_sql 0 "select count(*) from operations where target_node = 'node2'"
+    chmod 0600 "$DB"
+    restored_by_import "$DB"
+}
+
+test_database_locked_past_the_busy_timeout_then_restored() {
+    start_responder
+    expect_exit 0 agent -q -o off -n node1
+    mkfifo "$S/lock.in"
+    sqlite3 "$DB" < "$S/lock.in" >/dev/null 2>&1 &
+    lock_pid=$!
+    exec 3>"$S/lock.in"
+    echo "BEGIN IMMEDIATE;" >&3
+    sleep 0.3
+    start=$(date +%s%N)
+    fence_despite_database 0 --db-timeout 1
+    took=$(( ($(date +%s%N) - start) / 1000000 ))
+    grep -q "locked" "$S/err" || fail "the lock is not named on stderr: $(cat "$S/err")"
+    echo "COMMIT;" >&3
+    exec 3>&-
+    wait "$lock_pid"
+    stop_responder
+    echo "fence with the database locked took $took ms"
+    restored_by_import "$DB"
+    integrity_ok
+}
+
+test_database_corrupt_is_left_alone_and_fence_runs() {
+    start_responder
+    mkdir -p "$(dirname "$DB")"
+    head -c 65536 /dev/urandom > "$DB"
+    cp "$DB" "$S/garbage"
+    fence_despite_database 0
+    stop_responder
+    cmp -s "$DB" "$S/garbage" || fail "the agent modified a corrupt database"
+    "$FENCECTL" check >"$S/check" 2>&1 && fail "fencectl check passed a corrupt database"
+    grep -q "database" "$S/check" || fail "check does not name the database: $(cat "$S/check")"
+    mv "$DB" "$DB.corrupt"
+    restored_by_import "$DB"
+}
+
+test_database_on_a_full_file_system() {
+    mkdir -p "$S/full"
+    mount -t tmpfs -o size=256k tmpfs "$S/full" 2>/dev/null || skip_test "cannot mount a tmpfs here"
+    trap 'umount "$S/full" 2>/dev/null' EXIT
+    dd if=/dev/zero of="$S/full/filler" bs=4k 2>/dev/null
+    start_responder
+    fence_despite_database 0 --db "$S/full/db/fence.db"
+    # The logs on the full volume too: the fence still follows the response.
+    agent -q -o off -n node3 --db "$S/full/db/fence.db" --log-dir "$S/full/log" 2>"$S/err3"
+    rc=$?
+    stop_responder
+    [ "$rc" -eq 0 ] || fail "fence with logs on a full disk exited $rc"
+    restored_by_import "$S/restored.db"
+}
+
+test_file_size_limit_instead_of_a_full_disk() {
+    start_responder
+    # RLIMIT_FSIZE of 2 KiB: the request (~300 bytes) and the first log
+    # lines fit, a database page (4 KiB) does not. SIGXFSZ must not kill.
+    prlimit --fsize=2048 "$AGENT" -o off -n node2 2>"$S/err"
+    rc=$?
+    stop_responder
+    [ "$rc" -eq 0 ] || fail "fence under a file size limit exited $rc"
+    grep -q "database" "$S/err" || fail "no database error on stderr"
+    rm -rf "$(dirname "$DB")"
+    restored_by_import "$DB"
+}
+
+test_request_dir_not_creatable_fails_clearly_and_is_recorded() {
+    touch "$S/file"
+    agent -o off -n node2 --request-dir "$S/file/requests" 2>"$S/err"
+    [ $? -eq 1 ] || fail "fence without a request directory did not fail"
+    grep -q "$S/file/requests" "$S/err" || fail "stderr does not name the directory: $(cat "$S/err")"
+    expect_sql "failed|1" "select status, exit_code from operations where target_node = 'node2'"
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" "TARGET=node2 .*STATUS=failed"
+}
+
+# ---- hostile and broken input ----------------------------------------------
+
+# hostile KIND WANT_EXIT PATTERN: an agent fences node h-KIND, the response
+# name gets KIND, the agent ends with WANT_EXIT and a message matching
+# PATTERN in the record.
+hostile() {
+    kind=$1; want=$2; pattern=$3; node=h-$1
+    agent_bg -q -o off -n "$node" --fence-timeout 2
+    id=$(wait_for_request "$node")
+    r="$NNF_FENCE_RESPONSE_DIR/$node-$id.json"
+    ok="\"request_id\": \"$id\", \"target_node\": \"$node\""
+    case "$kind" in
+    symlink-shadow) ln -s /etc/shadow "$r" ;;
+    symlink-fifo) mkfifo "$S/fifo"; ln -s "$S/fifo" "$r" ;;
+    fifo) mkfifo "$r" ;;
+    directory) mkdir "$r" ;;
+    one-gib) truncate -s 1G "$r" ;;
+    empty) : > "$r" ;;
+    truncated) printf '{%s, "succ' "$ok" > "$r" ;;
+    not-object) printf '["%s", true]\n' "$id" > "$r" ;;
+    nested) head -c 200000 /dev/zero | tr '\0' '[' > "$r" ;;
+    bad-utf8) printf '{%s, "success": true, "message": "caf\351 \377"}\n' "$ok" > "$r" ;;
+    success-string) printf '{%s, "success": "true"}\n' "$ok" > "$r" ;;
+    success-number) printf '{%s, "success": 1}\n' "$ok" > "$r" ;;
+    other-id) printf '{"request_id": "00000000-0000-4000-8000-000000000000", "success": true}\n' > "$r" ;;
+    other-node) printf '{"request_id": "%s", "target_node": "node9", "success": true}\n' "$id" > "$r" ;;
+    duplicate-key) printf '{%s, "success": false, "success": true}\n' "$ok" > "$r" ;;
+    esac
+    wait "$AGENT_PID"
+    rc=$?
+    [ "$rc" -eq "$want" ] || fail "$kind: agent exited $rc, expected $want"
+    msg=$(sql "select message from operations where op_uuid = '$id'")
+    printf '%s\n' "$msg" | grep -q -- "$pattern" || fail "$kind: message [$msg] lacks [$pattern]"
+    rm -rf "$r"
+}
+
+test_hostile_responses_get_the_right_outcome() {
+    sum=$(md5sum /etc/shadow)
+    touch "$S/marker"
+    hostile symlink-shadow 1 "symbolic link"
+    hostile symlink-fifo 1 "symbolic link"
+    hostile fifo 1 "not a regular file"
+    hostile directory 1 "not a regular file"
+    hostile one-gib 1 "more than the limit"
+    hostile empty 1 "timeout\|no valid response.*empty"
+    hostile truncated 1 "not valid JSON"
+    hostile not-object 1 "not an object"
+    hostile nested 1 "not valid JSON"
+    hostile success-string 1 "not a JSON boolean"
+    hostile success-number 1 "not a JSON boolean"
+    hostile other-id 1 "carries request_id 00000000-0000-4000-8000-000000000000"
+    hostile other-node 1 "for node node9"
+    hostile duplicate-key 1 "more than once"
+    hostile bad-utf8 0 "caf"
+    [ "$(md5sum /etc/shadow)" = "$sum" ] || fail "/etc/shadow changed"
+    [ -p "$S/fifo" ] || fail "the FIFO behind the symlink was replaced"
+    logs_untorn
+    # Nothing written outside the configured directories.
+    outside=$(find "$S" -newer "$S/marker" -type f ! -path "$NNF_FENCE_REQUEST_DIR/*" \
+              ! -path "$NNF_FENCE_RESPONSE_DIR/*" ! -path "$LOG_DIR/*" ! -path "$(dirname "$DB")/*")
+    [ -z "$outside" ] || fail "written outside the configured directories: $outside"
+}
+
+test_stale_response_of_an_earlier_request_does_not_answer() {
+    old=00000000-0000-4000-8000-0000000000aa
+    write_response node2 "$old" "{\"request_id\": \"$old\", \"target_node\": \"node2\", \"success\": true}"
+    expect_exit 1 agent -q -o off -n node2 --fence-timeout 1
+    expect_sql "timeout" "select status from operations where target_node = 'node2'"
+    [ -f "$NNF_FENCE_RESPONSE_DIR/node2-$old.json" ] || fail "the stale response was removed by off"
+}
+
+test_non_ascii_node_name_is_fenced() {
+    start_responder
+    node=$(printf 'n\303\266de-7')
+    expect_exit 0 agent -q -o off -n "$node"
+    stop_responder
+    expect_sql "completed" "select status from operations where target_node = '$node'"
+    jq -e --arg n "$node" 'select(.target_node == $n)' "$LOG_DIR/fence-events-detailed.jsonl" >/dev/null \
+        || fail "jsonl lost the UTF-8 node name"
+}
+
+test_hostile_stdin_is_handled() {
+    big=$(head -c 1048576 /dev/zero | tr '\0' x)
+    # A 1 MiB line is skipped with a warning; the fence still runs.
+    start_responder
+    printf 'action=off\njunk=%s\nrequest_dir=%s\nnodename=node2\n' "$big" "$big" | agent 2>"$S/err"
+    [ $? -eq 0 ] || fail "1 MiB lines broke the fence: $(head -c 300 "$S/err")"
+    grep -q "longer than" "$S/err" || fail "no warning for the 1 MiB value"
+    stop_responder
+    # NUL bytes, no final newline, a key twice (last wins, with a warning).
+    printf 'action=list\nplug=a\0b\nport=node3\nport=node4' | agent >"$S/out" 2>"$S/err"
+    [ $? -eq 0 ] || fail "NUL/no-newline stdin rejected"
+    grep -q "NUL" "$S/err" || fail "NUL line not reported"
+    grep -q "given again" "$S/err" || fail "duplicate key not reported"
+    grep -q "^node4" "$S/out" || fail "last duplicate did not win: $(cat "$S/out")"
+    # More than 4 MiB: refused as a whole, exit 1, nothing recorded.
+    { printf 'action=off\nport=node5\n'; head -c 5000000 /dev/zero | tr '\0' 'y'; } | agent 2>"$S/err"
+    [ $? -eq 1 ] || fail "5 MB of stdin accepted"
+    grep -q "exceed" "$S/err" || fail "no message for oversized stdin"
+    expect_sql 0 "select count(*) from operations where target_node = 'node5'"
+}
+
+test_out_of_range_environment_falls_back_loudly() {
+    for v in -5 999999999999 abc 0; do
+        FENCE_TIMEOUT=$v agent -o validate-all -n node2 2>"$S/err"
+        [ $? -eq 0 ] || fail "FENCE_TIMEOUT=$v broke validate-all"
+        grep -q "ignoring FENCE_TIMEOUT='$v'.*default" "$S/err" || fail "FENCE_TIMEOUT=$v not reported"
+    done
+    # A parameter (the device's own setting) out of range is an error.
+    expect_exit 1 agent -o validate-all -n node2 --fence-timeout -5
+    expect_exit 1 agent -o validate-all -n node2 --fence-timeout 999999999999
+    printf 'action=validate-all\nport=node2\nfence_timeout=abc\n' | agent 2>/dev/null
+    [ $? -eq 1 ] || fail "fence_timeout=abc on stdin accepted"
+}
+
+test_symlinked_database_is_not_followed() {
+    start_responder
+    mkdir -p "$(dirname "$DB")"
+    printf 'precious\n' > "$S/precious"
+    ln -s "$S/precious" "$DB"
+    fence_despite_database 0
+    stop_responder
+    [ "$(cat "$S/precious")" = precious ] || fail "the symlink's target was written"
+}
