@@ -78,7 +78,7 @@ $(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -DFUZZ_CORPUS_DIR='"$(CURDIR)/tes
 # Packages the build and the tests need, installed with apt-get when
 # missing (as root), so a fresh Debian machine and CI need nothing else.
 BUILD_DEBS := build-essential pkg-config libsqlite3-dev libcjson-dev uuid-dev
-TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind \
+TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind strace \
               corosync pacemaker pacemaker-cli-utils
 deps:
 	@sh tools/ensure-debs.sh $(BUILD_DEBS)
@@ -111,7 +111,14 @@ fuzz: all
 	sh tools/fuzz.sh $(FUZZ_SECONDS)
 
 # Figures, never assertions: prints medians next to references in one run.
-bench: all
+BENCH_TOOLS := $(BUILD)/bench/frbench $(BUILD)/bench/no_inotify.so
+$(BUILD)/bench/frbench: bench/frbench.c $(BUILD)/libfr.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libfr.a $(ALL_LDFLAGS) $(PKG_LIBS)
+$(BUILD)/bench/no_inotify.so: bench/no_inotify.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $<
+bench: all $(BENCH_TOOLS)
 	@command -v gawk >/dev/null || sh tools/ensure-debs.sh gawk jq
 	sh bench/fencectl.sh $(BUILD)
 
