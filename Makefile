@@ -120,6 +120,8 @@ $(BUILD)/bench/no_inotify.so: bench/no_inotify.c
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $<
 bench: all $(BENCH_TOOLS)
 	@command -v gawk >/dev/null || sh tools/ensure-debs.sh gawk jq
+	sh bench/agent.sh $(BUILD)
+	sh bench/db.sh $(BUILD)
 	sh bench/fencectl.sh $(BUILD)
 
 install: all

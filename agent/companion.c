@@ -133,6 +133,8 @@ static void run_companion(const struct agent_config *cfg, const struct recorder 
 {
     struct recorder rec;
     recorder_open(&rec, &agent_rec->paths, cfg->db_timeout_ms, VERBOSITY_QUIET);
+    if (cfg->syslog)
+        recorder_enable_syslog(&rec);
     rec.op = agent_rec->op;
     recorder_adopt(&rec, agent_rec->operation_id);
     if (cfg->discovery.enabled)

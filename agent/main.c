@@ -46,6 +46,8 @@ static enum agent_result run_recorded(const struct agent_config *cfg, const stru
         return RESULT_ERROR;
     }
     recorder_open(&ctx.rec, &cfg->paths, cfg->db_timeout_ms, cfg->verbosity);
+    if (cfg->syslog)
+        recorder_enable_syslog(&ctx.rec);
     emit_notes(raw, &ctx.rec, cfg->verbosity);
     enum agent_result r = cfg->action == ACT_ON ? action_unfence(&ctx) : action_fence(&ctx);
     recorder_close(&ctx.rec);

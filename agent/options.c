@@ -116,17 +116,6 @@ static char *trim(char *s)
     return s;
 }
 
-bool parse_bool(const char *v, bool *out)
-{
-    static const char *const yes[] = { "1", "yes", "on", "true" };
-    static const char *const no[] = { "0", "no", "off", "false" };
-    for (size_t i = 0; i < 4; i++) {
-        if (strcasecmp(v, yes[i]) == 0) { *out = true; return true; }
-        if (strcasecmp(v, no[i]) == 0) { *out = false; return true; }
-    }
-    return false;
-}
-
 /* One key=value line, fencing.py style: '-' and '_' spellings, one pair of
  * surrounding double quotes removed, unknown keys ignored (Pacemaker
  * passes every device attribute). */

@@ -16,7 +16,7 @@ enum opt_id {
     OPT_ACTION, OPT_PLUG, OPT_PORT, OPT_NODENAME, OPT_HOSTNAME,
     OPT_REQUEST_DIR, OPT_RESPONSE_DIR, OPT_LOG_DIR, OPT_DB,
     OPT_FENCE_TIMEOUT, OPT_POLL_INTERVAL, OPT_DB_TIMEOUT, OPT_DELAY,
-    OPT_DISCOVERY, OPT_DISCOVERY_TIMEOUT, OPT_CRM_MON_PATH, OPT_CIBADMIN_PATH,
+    OPT_DISCOVERY, OPT_DISCOVERY_TIMEOUT, OPT_CRM_MON_PATH, OPT_CIBADMIN_PATH, OPT_SYSLOG,
     OPT_VERBOSE, OPT_QUIET, OPT_VERSION, OPT_HELP,
     OPT_COUNT
 };
@@ -65,6 +65,7 @@ struct agent_config {
     int64_t delay_ms;
     int db_timeout_ms;
     struct discovery_config discovery;
+    bool syslog;                  /* fence events also to syslog */
     enum verbosity verbosity;
     bool help, version;
 };
@@ -80,7 +81,6 @@ void raw_options_free(struct raw_options *raw);
 int options_resolve(struct raw_options *raw, struct agent_config *cfg, struct error *err);
 
 /* fencing.py's booleans: 1/yes/on/true and 0/no/off/false, any case. */
-bool parse_bool(const char *text, bool *out);
 
 enum action action_from_name(const char *name);
 bool action_needs_target(enum action a);

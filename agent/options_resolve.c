@@ -173,7 +173,8 @@ int options_resolve(struct raw_options *raw, struct agent_config *cfg, struct er
         resolve_ms(raw, OPT_DB_TIMEOUT, &db_timeout_ms, err) ||
         resolve_ms(raw, OPT_DELAY, &cfg->delay_ms, err) ||
         resolve_ms(raw, OPT_DISCOVERY_TIMEOUT, &cfg->discovery.timeout_ms, err) ||
-        resolve_bool(raw, OPT_DISCOVERY, &cfg->discovery.enabled, err))
+        resolve_bool(raw, OPT_DISCOVERY, &cfg->discovery.enabled, err) ||
+        resolve_bool(raw, OPT_SYSLOG, &cfg->syslog, err))
         return -1;
     cfg->db_timeout_ms = (int)db_timeout_ms;
     cfg->discovery.crm_mon = pick(raw, OPT_CRM_MON_PATH, &from_env);

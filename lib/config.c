@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 static const char *env_or(const char *name, const char *fallback)
 {
@@ -29,4 +30,22 @@ void paths_resolve(struct paths *p, char *main_log_buf, unsigned buf_size)
             p->main_log = (n > 0 && (unsigned)n < buf_size) ? main_log_buf : "";
         }
     }
+}
+
+bool parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = { "1", "yes", "on", "true" };
+    static const char *const no[] = { "0", "no", "off", "false" };
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(v, yes[i]) == 0) { *out = true; return true; }
+        if (strcasecmp(v, no[i]) == 0) { *out = false; return true; }
+    }
+    return false;
+}
+
+bool syslog_wanted(void)
+{
+    const char *v = getenv(ENV_SYSLOG);
+    bool on = true;
+    return !v || !parse_bool(v, &on) || on;
 }

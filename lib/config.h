@@ -4,6 +4,8 @@
 #ifndef FR_CONFIG_H
 #define FR_CONFIG_H
 
+#include <stdbool.h>
+
 #define DEFAULT_REQUEST_DIR  "/localdisk/fence-recorder/requests"
 #define DEFAULT_RESPONSE_DIR "/localdisk/fence-recorder/responses"
 #define DEFAULT_LOG_DIR      "/var/log/fence-recorder"
@@ -42,5 +44,13 @@ struct paths {
  * The strings point into the environment or static storage, except
  * main_log, which is built in the caller-provided buffer. */
 void paths_resolve(struct paths *p, char *main_log_buf, unsigned buf_size);
+
+/* "1", "yes", "on", "true" and their opposites, in any case. */
+bool parse_bool(const char *text, bool *out);
+
+/* For tools other than the agent (whose syslog parameter wins): events go
+ * to syslog unless FENCE_RECORDER_SYSLOG says false. */
+#define ENV_SYSLOG "FENCE_RECORDER_SYSLOG"
+bool syslog_wanted(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "event_syslog.h"
 #include "eventlog.h"
 #include "files.h"
 #include "linehash.h"
@@ -199,6 +200,25 @@ void rec_log(struct recorder *rec, enum log_level level, const char *fmt, ...)
     va_end(ap);
 }
 
+void recorder_enable_syslog(struct recorder *rec)
+{
+    event_syslog_open();
+    rec->to_syslog = true;
+}
+
+/* The readable line without its timestamp (syslog adds its own). */
+static void event_to_syslog(const char *status, const struct strbuf *readable)
+{
+    const char *text = strbuf_str(readable);
+    const char *body = strstr(text, "] ");
+    body = body ? body + 2 : text;
+    bool bad = strcmp(status, "failed") == 0 || strcmp(status, "timeout") == 0 ||
+               strcmp(status, "terminated") == 0 || strcmp(status, "unfence-failed") == 0;
+    char one_line[4096];
+    snprintf(one_line, sizeof one_line, "%.*s", (int)strcspn(body, "\n"), body);
+    event_syslog(bad, one_line);
+}
+
 void rec_event(struct recorder *rec, const char *status, const char *details_fmt, ...)
 {
     struct strbuf details = STRBUF_INIT;
@@ -226,6 +246,8 @@ void rec_event(struct recorder *rec, const char *status, const char *details_fmt
     render_readable(&line, &ev);
     log_dir_path(rec, LOG_FILE_READABLE, path, sizeof path);
     append_log(rec, path, &line);
+    if (rec->to_syslog)
+        event_to_syslog(status, &line);
     strbuf_reset(&line);
     render_jsonl(&line, &ev);
     log_dir_path(rec, LOG_FILE_JSONL, path, sizeof path);

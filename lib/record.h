@@ -46,6 +46,7 @@ struct recorder {
     struct operation op;
     bool log_failure_reported;
     int busy_timeout_ms;
+    bool to_syslog;
 };
 
 /* Prepares the record; the database is opened read-write (created if
@@ -57,6 +58,9 @@ void recorder_open(struct recorder *rec, const struct paths *paths,
  * (the discovery child): same as open, then adopt the operation row. */
 void recorder_adopt(struct recorder *rec, int64_t operation_id);
 void recorder_close(struct recorder *rec);
+/* Also send every fence event to syslog (ident fence_recorder, facility
+ * daemon), so existing log shipping sees it with no extra agent. */
+void recorder_enable_syslog(struct recorder *rec);
 /* Closes the connection so the process can fork (an SQLite connection
  * must not cross fork()); the next step opens it again. */
 void recorder_release_db(struct recorder *rec);

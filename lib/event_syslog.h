@@ -1,0 +1,13 @@
+/* Fence events to syslog (ident fence_recorder, facility daemon). Kept
+ * apart from the recorder: <syslog.h> defines LOG_INFO, LOG_WARNING...
+ * as macros, which would silently replace our own log levels. */
+#ifndef FR_EVENT_SYSLOG_H
+#define FR_EVENT_SYSLOG_H
+
+#include <stdbool.h>
+
+void event_syslog_open(void);
+/* text is one readable-log line without its timestamp. */
+void event_syslog(bool is_error, const char *text);
+
+#endif
