@@ -43,7 +43,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/fence_responder
 
-.PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz bench clean install uninstall
+.PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz bench man clean install uninstall deb
 all: $(BINS)
 
 $(BUILD)/libfr.a: $(LIB_OBJ)
@@ -78,7 +78,7 @@ $(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -DFUZZ_CORPUS_DIR='"$(CURDIR)/tes
 # Packages the build and the tests need, installed with apt-get when
 # missing (as root), so a fresh Debian machine and CI need nothing else.
 BUILD_DEBS := build-essential pkg-config libsqlite3-dev libcjson-dev uuid-dev
-TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind strace \
+TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind strace xsltproc debhelper \
               corosync pacemaker pacemaker-cli-utils
 deps:
 	@sh tools/ensure-debs.sh $(BUILD_DEBS)
@@ -124,12 +124,66 @@ bench: all $(BENCH_TOOLS)
 	sh bench/db.sh $(BUILD)
 	sh bench/fencectl.sh $(BUILD)
 
-install: all
-	install -d $(DESTDIR)$(SBINDIR)
-	install -m 0755 $(BUILD)/fence_recorder $(DESTDIR)$(SBINDIR)/fence_recorder
-	install -m 0755 $(BUILD)/fencectl $(DESTDIR)$(SBINDIR)/fencectl
+# Installation: where Pacemaker looks for agents (/usr/sbin), and each
+# contrib file to its conventional place. DESTDIR for staging/packaging.
+MANDIR        ?= $(PREFIX)/share/man
+SYSCONFDIR    ?= /etc
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+TMPFILESDIR   ?= $(PREFIX)/lib/tmpfiles.d
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR        ?= $(PREFIX)/share/doc/fence-recorder
+# The man pages' date: the last commit's, so rebuilds are reproducible.
+MANDATE       ?= $(shell git log -1 --format=%cs 2>/dev/null || date -u +%Y-%m-%d)
+
+MANPAGES := $(BUILD)/man/fence_recorder.8 $(BUILD)/man/fencectl.8
+# fence_recorder(8) is rendered from the agent's own metadata: it cannot
+# drift from the parameters the agent accepts.
+$(BUILD)/man/fence_recorder.8: $(BUILD)/fence_recorder tools/metadata2man.xsl
+	@mkdir -p $(@D)
+	@command -v xsltproc >/dev/null || sh tools/ensure-debs.sh xsltproc
+	$(BUILD)/fence_recorder -o metadata | xsltproc --stringparam version $(VERSION) \
+	    --stringparam date $(MANDATE) tools/metadata2man.xsl - > $@.tmp && mv $@.tmp $@
+$(BUILD)/man/fencectl.8: contrib/man/fencectl.8
+	@mkdir -p $(@D)
+	cp $< $@
+man: $(MANPAGES)
+
+INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(SBINDIR)/fence_responder \
+    $(MANDIR)/man8/fence_recorder.8 $(MANDIR)/man8/fencectl.8 \
+    $(UNITDIR)/fence-responder.service $(UNITDIR)/fencectl-prune.service \
+    $(UNITDIR)/fencectl-prune.timer $(TMPFILESDIR)/fence-recorder.conf \
+    $(SYSCONFDIR)/logrotate.d/fence-recorder $(SYSCONFDIR)/cron.d/fence-recorder \
+    $(COMPLETIONDIR)/fencectl $(DOCDIR)/README.md $(DOCDIR)/responder.md \
+    $(DOCDIR)/examples/pcs-stonith-create.sh $(DOCDIR)/examples/cib-primitive.xml
+
+install: all man
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(SYSCONFDIR)/cron.d \
+	    $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)/examples
+	install -m 0755 $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/fence_responder $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 contrib/systemd/fence-responder.service contrib/systemd/fencectl-prune.service \
+	    contrib/systemd/fencectl-prune.timer $(DESTDIR)$(UNITDIR)/
+	install -m 0644 contrib/tmpfiles.d/fence-recorder.conf $(DESTDIR)$(TMPFILESDIR)/
+	install -m 0644 contrib/logrotate/fence-recorder $(DESTDIR)$(SYSCONFDIR)/logrotate.d/
+	install -m 0644 contrib/cron/fence-recorder $(DESTDIR)$(SYSCONFDIR)/cron.d/
+	install -m 0644 contrib/bash-completion/fencectl $(DESTDIR)$(COMPLETIONDIR)/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 contrib/responder/README.md $(DESTDIR)$(DOCDIR)/responder.md
+	install -m 0644 contrib/examples/pcs-stonith-create.sh contrib/examples/cib-primitive.xml \
+	    $(DESTDIR)$(DOCDIR)/examples/
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/fence_recorder $(DESTDIR)$(SBINDIR)/fencectl
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# The Debian package, built from a copy of the tree (dpkg-buildpackage
+# writes next to its source), then copied to $(BUILD)/.
+deb:
+	@command -v dh >/dev/null || sh tools/ensure-debs.sh debhelper dpkg-dev xsltproc
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	tar --exclude=./build --exclude='./build-*' --exclude=./.git -cf - . | tar -C $(BUILD)/deb/src -xf -
+	cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b
+	cp $(BUILD)/deb/fence-recorder_*.deb $(BUILD)/
 
 clean:
 	rm -rf build build-asan build-fuzz

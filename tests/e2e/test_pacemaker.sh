@@ -134,3 +134,26 @@ test_pcmk_discovery_reads_the_real_cib() {
     cibadmin --delete --scope resources -X '<clone id="dlm-clone"/>'
     cibadmin --delete --scope resources -X '<clone id="fs-home-clone"/>'
 }
+
+# The device as contrib/examples/cib-primitive.xml defines it (what the
+# README tells administrators to load), with its paths moved into the
+# test's scratch directories and its host list set to the lab's node.
+test_pcmk_shipped_cib_example_registers_and_fences() {
+    sed -e "s|/localdisk/fence-recorder/requests|$NNF_FENCE_REQUEST_DIR|" \
+        -e "s|/localdisk/fence-recorder/responses|$NNF_FENCE_RESPONSE_DIR|" \
+        -e "s|/var/log/fence-recorder|$LOG_DIR|" -e "s|/var/lib/fence-recorder/fence-recorder.db|$DB|" \
+        -e 's|value="node1 node2 node3"|value="pm-example"|' \
+        -e 's|name="filesystem_discovery" value="true"|name="filesystem_discovery" value="false"|' \
+        "$TOP/contrib/examples/cib-primitive.xml" > example.xml
+    grep -q "$NNF_FENCE_REQUEST_DIR" example.xml || fail "example paths not rewritten"
+    cibadmin --create -o resources --xml-file example.xml || fail "cibadmin rejects the shipped example"
+    wait_until 20 sh -c "stonith_admin --list-registered | grep -qx storage-fence" \
+        || { lab_device_remove storage-fence; fail "example device not registered"; }
+    start_responder
+    stonith_admin --fence pm-example --timeout 30
+    rc=$?
+    stop_responder
+    lab_device_remove storage-fence
+    [ "$rc" -eq 0 ] || fail "fence through the example device failed ($rc)"
+    expect_sql "completed" "select status from operations where target_node = 'pm-example'"
+}

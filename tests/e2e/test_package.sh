@@ -1,0 +1,66 @@
+# The Debian package: built from the tree with dpkg-buildpackage, installed
+# with dpkg, used, and purged, as a cluster node would. Needs root; an
+# agent already at /usr/sbin/fence_recorder is put back afterwards.
+
+suite_setup() {
+    [ "$(id -u)" -eq 0 ] || { echo "SKIP: installing a package needs root"; return 2; }
+    if dpkg -s fence-recorder >/dev/null 2>&1; then
+        echo "SKIP: fence-recorder is installed here as a package; not replacing it"
+        return 2
+    fi
+    PKG_WORK=$(mktemp -d /tmp/fr-pkg.XXXXXX)
+    export PKG_WORK
+    mkdir "$PKG_WORK/src"
+    (cd "$TOP" && tar --exclude=./build --exclude='./build-*' --exclude=./.git -cf - .) \
+        | tar -C "$PKG_WORK/src" -xf - || return 1
+    (cd "$PKG_WORK/src" && dpkg-buildpackage -us -uc -b) > "$PKG_WORK/build.log" 2>&1 \
+        || { tail -30 "$PKG_WORK/build.log"; return 1; }
+    DEB=$(ls "$PKG_WORK"/fence-recorder_*.deb)
+    export DEB
+    for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/sbin/fence_responder; do
+        [ -e "$f" ] && mv "$f" "$f.fr-pkg-test-backup"
+    done
+    return 0
+}
+
+suite_teardown() {
+    dpkg --purge fence-recorder >/dev/null 2>&1
+    for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/sbin/fence_responder; do
+        [ -e "$f.fr-pkg-test-backup" ] && mv "$f.fr-pkg-test-backup" "$f"
+    done
+    rm -rf "$PKG_WORK"
+}
+
+test_package_installs_works_and_purges() {
+    dpkg -i "$DEB" > "$S/install.log" 2>&1 || fail "dpkg -i failed: $(tail -5 "$S/install.log")"
+    for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/sbin/fence_responder \
+             /usr/share/man/man8/fence_recorder.8.gz /usr/share/man/man8/fencectl.8.gz \
+             /lib/systemd/system/fencectl-prune.timer /lib/systemd/system/fence-responder.service \
+             /usr/lib/tmpfiles.d/fence-recorder.conf /etc/logrotate.d/fence-recorder \
+             /etc/cron.d/fence-recorder /usr/share/bash-completion/completions/fencectl \
+             /usr/share/doc/fence-recorder/examples/pcs-stonith-create.sh; do
+        [ -e "$f" ] || fail "package did not install $f"
+    done
+    # The prune timer is enabled; the example responder never is.
+    [ -L /etc/systemd/system/timers.target.wants/fencectl-prune.timer ] || fail "prune timer not enabled"
+    [ ! -e /etc/systemd/system/multi-user.target.wants/fence-responder.service ] \
+        || fail "the example responder was enabled"
+    # The man page is the agent's metadata: every parameter is in it.
+    for p in $(/usr/sbin/fence_recorder -o metadata | sed -n 's/.*<parameter name="\([a-z_]*\)".*/\1/p'); do
+        zcat /usr/share/man/man8/fence_recorder.8.gz | grep -q "^\.B $p\$" || fail "man page lacks parameter $p"
+    done
+    /usr/sbin/fence_recorder -o metadata | xmllint --noout --relaxng /usr/share/cluster/relaxng/metadata.rng - 2>/dev/null \
+        || fail "installed agent's metadata is invalid"
+    # A real fence through the installed binaries.
+    /usr/sbin/fence_responder --request-dir "$NNF_FENCE_REQUEST_DIR" --response-dir "$NNF_FENCE_RESPONSE_DIR" \
+        -q --pid-file "$S/responder.pid" &
+    while [ ! -s "$S/responder.pid" ]; do sleep 0.02; done
+    printf 'action=off\nport=node2\n' | /usr/sbin/fence_recorder || fail "installed agent failed to fence"
+    stop_responder
+    /usr/sbin/fencectl history --node node2 | grep -q completed || fail "installed fencectl does not show the fence"
+    dpkg --purge fence-recorder > "$S/purge.log" 2>&1 || fail "dpkg --purge failed: $(tail -5 "$S/purge.log")"
+    for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /etc/cron.d/fence-recorder \
+             /etc/systemd/system/timers.target.wants/fencectl-prune.timer; do
+        [ ! -e "$f" ] || fail "$f left behind after purge"
+    done
+}
