@@ -86,22 +86,29 @@ check-deps:
 	@sh tools/ensure-debs.sh $(BUILD_DEBS) $(TEST_DEBS)
 
 unit: $(UNIT_BIN)
+VALGRIND   := valgrind -q --error-exitcode=99 --leak-check=full \
+              --errors-for-leak-kinds=definite,indirect --track-fds=no
+ASAN_BUILD := build-asan
+ASAN_FLAGS := CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+              SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+# The whole suite natively, under ASan+UBSan and under valgrind
+# (tests/all.sh); about 15 minutes on 2 cores.
 check: check-deps
 	$(MAKE) all unit
-	sh tests/run.sh $(BUILD)
+	$(MAKE) all unit BUILD=$(ASAN_BUILD) $(ASAN_FLAGS)
+	VALGRIND="$(VALGRIND)" sh tests/all.sh $(BUILD) $(ASAN_BUILD)
 
 demo: deps
 	$(MAKE) all
 	sh tools/demo.sh $(BUILD)
 
-asan:
-	$(MAKE) check BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
-	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+asan: check-deps
+	$(MAKE) all unit BUILD=$(ASAN_BUILD) $(ASAN_FLAGS)
+	sh tests/run.sh $(ASAN_BUILD)
 
 valgrind: check-deps
 	$(MAKE) all unit
-	FR_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=no" \
-	    sh tests/run.sh $(BUILD)
+	FR_WRAP="$(VALGRIND)" sh tests/run.sh $(BUILD)
 
 # libFuzzer on the response parser, the stdin options and the time parser;
 # FUZZ_SECONDS per target. `make check` replays the corpus every time.

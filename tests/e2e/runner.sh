@@ -14,8 +14,12 @@ pattern=${2:-}
 . "$script"
 tests=$(grep -o '^test_[a-z0-9_]*' "$script")
 selected=
+# PATTERN may list several substrings separated by '|'.
 for t in $tests; do
-    case "$t" in *"$pattern"*) selected="$selected $t" ;; esac
+    for p in $(printf '%s' "$pattern" | tr '|' ' '); do
+        case "$t" in *"$p"*) selected="$selected $t"; break ;; esac
+    done
+    [ -z "$pattern" ] && selected="$selected $t"
 done
 [ -n "$selected" ] || { echo "DONE $(basename "$script")"; exit 0; }
 

@@ -1,0 +1,36 @@
+#!/bin/sh
+# What `make check` (and so CI) runs: the whole suite natively, again built
+# with ASan+UBSan, and again with every binary under valgrind (except the
+# Pacemaker and package suites there: Pacemaker and dpkg start those
+# binaries, out of valgrind's reach). Ends with the totals of all three.
+#
+#   sh tests/all.sh BUILD ASAN_BUILD
+set -u
+BUILD=$1
+ASAN_BUILD=$2
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+VALGRIND=${VALGRIND:-valgrind -q --error-exitcode=99 --leak-check=full}   # the Makefile passes its own
+total_pass=0
+total_fail=0
+summaries=
+run() {
+    label=$1; shift
+    echo "=== $label"
+    out=$(mktemp)
+    "$@" 2>&1 | tee "$out"
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+    rm -f "$out"
+    [ -n "$line" ] || line="0 passed, 1 failed"   # the run died before its summary
+    summaries="$summaries
+  $label: $line"
+    total_pass=$((total_pass + ${line%% passed*}))
+    f=${line#*passed, }
+    total_fail=$((total_fail + ${f%% failed*}))
+}
+run "native" sh "$TOP/tests/run.sh" "$BUILD"
+run "asan+ubsan" sh "$TOP/tests/run.sh" "$ASAN_BUILD"
+run "valgrind" env FR_WRAP="$VALGRIND" FR_SKIP_SUITES="test_pacemaker test_package" \
+    sh "$TOP/tests/run.sh" "$BUILD"
+echo "=== summary$summaries"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]
