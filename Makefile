@@ -12,7 +12,8 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr
 SBINDIR   ?= $(PREFIX)/sbin
-BUILD     ?= build
+# Not from the environment (the tests export BUILD); `make BUILD=dir` works.
+BUILD     := build
 
 CC        ?= cc
 PKGS      := sqlite3 libcjson uuid
@@ -195,4 +196,4 @@ deb:
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

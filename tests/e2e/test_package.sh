@@ -1,4 +1,4 @@
-# The Debian package: built from the tree with dpkg-buildpackage, installed
+# The Debian package: built from the tree with `make deb`, installed
 # with dpkg, used, and purged, as a cluster node would. Needs root; an
 # agent already at /usr/sbin/fence_recorder is put back afterwards.
 
@@ -13,9 +13,11 @@ suite_setup() {
     mkdir "$PKG_WORK/src"
     (cd "$TOP" && tar --exclude=./build --exclude='./build-*' --exclude=./.git -cf - .) \
         | tar -C "$PKG_WORK/src" -xf - || return 1
-    (cd "$PKG_WORK/src" && dpkg-buildpackage -us -uc -b) > "$PKG_WORK/build.log" 2>&1 \
+    # As the README says (make deb); the suite's BUILD, TOP and FR_WRAP
+    # must not leak into the package's build.
+    (cd "$PKG_WORK/src" && env -u BUILD -u TOP -u FR_WRAP make deb) > "$PKG_WORK/build.log" 2>&1 \
         || { tail -30 "$PKG_WORK/build.log"; return 1; }
-    DEB=$(ls "$PKG_WORK"/fence-recorder_*.deb)
+    DEB=$(ls "$PKG_WORK"/src/build/fence-recorder_*.deb)
     export DEB
     for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/sbin/fence_responder; do
         [ -e "$f" ] && mv "$f" "$f.fr-pkg-test-backup"
@@ -62,5 +64,19 @@ test_package_installs_works_and_purges() {
     for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /etc/cron.d/fence-recorder \
              /etc/systemd/system/timers.target.wants/fencectl-prune.timer; do
         [ ! -e "$f" ] || fail "$f left behind after purge"
+    done
+}
+
+# The tmpfiles.d entry, applied under a scratch root by systemd-tmpfiles:
+# the same directories and modes the agent would create.
+test_tmpfiles_entry_creates_the_directories_with_their_modes() {
+    command -v systemd-tmpfiles >/dev/null || skip_test "systemd-tmpfiles is not installed here"
+    mkdir -p "$S/root/usr/lib/tmpfiles.d"
+    cp "$TOP/contrib/tmpfiles.d/fence-recorder.conf" "$S/root/usr/lib/tmpfiles.d/"
+    systemd-tmpfiles --root="$S/root" --create fence-recorder.conf || fail "systemd-tmpfiles failed"
+    for d in localdisk/fence-recorder/requests:755 localdisk/fence-recorder/responses:755 \
+             var/log/fence-recorder:755 var/lib/fence-recorder:700; do
+        [ "$(stat -c %a "$S/root/${d%:*}" 2>/dev/null)" = "${d#*:}" ] \
+            || fail "${d%:*} missing or not mode ${d#*:}"
     done
 }
