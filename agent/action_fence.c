@@ -221,6 +221,8 @@ enum agent_result action_fence(struct agent_context *ctx)
     if (run.companion.result_fd >= 0 && discovery_ready(run.companion.result_fd, &run))
         close(run.companion.result_fd);
     enum agent_result result = conclude(&run, monotonic_ms() - started);
+    if (run.companion.done_fd >= 0)
+        recorder_defer_checkpoint(rec);   /* the companion checkpoints after we exit */
     companion_done(&run.companion);
     wait_result_free(&run.wait);
     strbuf_release(&run.discovery_out);

@@ -142,7 +142,9 @@ static void run_companion(const struct agent_config *cfg, const struct recorder 
     else
         close(result_fd);
     recorder_release_db(&rec);   /* hold nothing open while waiting */
-    if (!agent_finished(done_fd))
+    if (agent_finished(done_fd))
+        recorder_checkpoint(&rec);   /* deferred by the agent */
+    else
         record_killed(cfg, &rec);
     recorder_close(&rec);
 }

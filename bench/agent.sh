@@ -52,14 +52,14 @@ else
     export CRM_MON_PATH="$W/crm_mon" CIBADMIN_PATH="$W/cibadmin"
 fi
 set -- $(FILESYSTEM_DISCOVERY_ENABLED=true "$FRBENCH" fence 50 "$AGENT")
-disc_ms=$(sqlite3 "$FENCE_RECORDER_DB" "select printf('%.1f', avg(duration_ms)) from discoveries")
+disc_ms=$(sqlite3 -cmd ".timeout 10000" "$FENCE_RECORDER_DB" "select printf('%.1f', avg(duration_ms)) from discoveries")
 echo "one whole off with discovery ($how): p50 $4 ms; discovery itself averages $disc_ms ms per method, off the fence's path"
 
 "$BUILD/fence_responder" -q --pid-file "$W/responder.pid" &
 RESPONDER_PID=$!
 while [ ! -s "$W/responder.pid" ]; do sleep 0.01; done
 for count in 100 200; do
-    before=$(sqlite3 "$FENCE_RECORDER_DB" "select count(*) from operations where status = 'completed'")
+    before=$(sqlite3 -cmd ".timeout 10000" "$FENCE_RECORDER_DB" "select count(*) from operations where status = 'completed'")
     ( while [ ! -f "$W/stop" ]; do stat -c %s "$FENCE_RECORDER_DB-wal" 2>/dev/null || true; sleep 0.01; done ) \
         > "$W/wal-sizes" &
     sampler=$!
@@ -75,11 +75,11 @@ for count in 100 200; do
     for pid in $pids; do wait "$pid" || failed=$((failed + 1)); done
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     touch "$W/stop"; wait "$sampler"; rm -f "$W/stop"
-    after=$(sqlite3 "$FENCE_RECORDER_DB" "select count(*) from operations where status = 'completed'")
+    after=$(sqlite3 -cmd ".timeout 10000" "$FENCE_RECORDER_DB" "select count(*) from operations where status = 'completed'")
     lines=$(grep -c "TARGET=burst$count-" "$LOG_DIR/fence-events-readable.log")
     wal_max=$(sort -n "$W/wal-sizes" | tail -n 1)
     echo "$count fences at once: $ms ms; $((after - before)) of $count completed in the database, $lines readable log lines (want $((2 * count))), $failed failed; WAL peaked at $((wal_max / 1024)) KiB"
 done
-ops=$(sqlite3 "$FENCE_RECORDER_DB" "select count(*) from operations")
-sqlite3 "$FENCE_RECORDER_DB" "pragma wal_checkpoint(truncate)" >/dev/null
+ops=$(sqlite3 -cmd ".timeout 10000" "$FENCE_RECORDER_DB" "select count(*) from operations")
+sqlite3 -cmd ".timeout 10000" "$FENCE_RECORDER_DB" "pragma wal_checkpoint(truncate)" >/dev/null
 echo "database after $ops operations: $(($(stat -c %s "$FENCE_RECORDER_DB") / ops)) bytes per operation (see bench/db.sh for 100,000)"

@@ -41,10 +41,10 @@ INSERT INTO events SELECT id + shift, operation_id + shift, strftime('%Y-%m-%dT%
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 EOF
-ops=$(sqlite3 "$DB" "select count(*) from operations")
+ops=$(sqlite3 -cmd ".timeout 10000" "$DB" "select count(*) from operations")
 bytes=$(stat -c %s "$DB")
 echo "$ops operations ($SEED recorded by the agent, the rest copies of them): $((bytes / 1048576)) MiB, $((bytes / ops)) bytes per operation"
-echo "  rows per operation: $(sqlite3 "$DB" "select printf('%.1f events, %.1f log lines', (select count(*) from events) * 1.0 / $ops, (select count(*) from log_lines) * 1.0 / $ops)")"
+echo "  rows per operation: $(sqlite3 -cmd ".timeout 10000" "$DB" "select printf('%.1f events, %.1f log lines', (select count(*) from events) * 1.0 / $ops, (select count(*) from log_lines) * 1.0 / $ops)")"
 
 # 1000 stale request files (a responder that was down for days).
 i=0
@@ -59,5 +59,5 @@ t0=$(date +%s%N)
 echo "fencectl prune, 1000 stale request files on this database: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 t0=$(date +%s%N)
 "$BUILD/fencectl" prune --events-older-than 180d > /dev/null
-left=$(sqlite3 "$DB" "select count(*) from operations")
+left=$(sqlite3 -cmd ".timeout 10000" "$DB" "select count(*) from operations")
 echo "fencectl prune --events-older-than 180d: $(( ($(date +%s%N) - t0) / 1000000 )) ms, $((ops - left)) operations removed, $left kept"

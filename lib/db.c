@@ -310,3 +310,8 @@ void db_close(sqlite3 *db)
 {
     sqlite3_close(db);
 }
+
+void db_defer_checkpoint(sqlite3 *db)
+{
+    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+}

@@ -44,4 +44,8 @@ int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
 /* Reads the single integer that sql returns (e.g. PRAGMA user_version). */
 int db_query_int(sqlite3 *db, const char *sql, int64_t *value, struct error *err);
 
+/* Closing this connection will not checkpoint the WAL (see
+ * recorder_defer_checkpoint). */
+void db_defer_checkpoint(sqlite3 *db);
+
 #endif

@@ -130,6 +130,20 @@ bool recorder_db_usable(const struct recorder *rec)
     return rec->db && !rec->db_failed;
 }
 
+void recorder_defer_checkpoint(struct recorder *rec)
+{
+    if (rec->db)
+        db_defer_checkpoint(rec->db);
+}
+
+void recorder_checkpoint(struct recorder *rec)
+{
+    recorder_reacquire_db(rec);
+    /* A failure here costs disk space (a longer WAL), never a record. */
+    if (recorder_db_usable(rec))
+        sqlite3_exec(rec->db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
+}
+
 void recorder_step_begin(struct recorder *rec)
 {
     if (rec->in_step)

@@ -65,6 +65,11 @@ void recorder_enable_syslog(struct recorder *rec);
  * must not cross fork()); the next step opens it again. */
 void recorder_release_db(struct recorder *rec);
 bool recorder_db_usable(const struct recorder *rec);
+/* The last connection to close checkpoints the WAL: two more fsyncs. The
+ * agent leaves that to its companion, which runs it once the agent has
+ * exited, so Pacemaker hears the outcome sooner. */
+void recorder_defer_checkpoint(struct recorder *rec);
+void recorder_checkpoint(struct recorder *rec);
 
 void recorder_step_begin(struct recorder *rec);
 void recorder_step_end(struct recorder *rec);

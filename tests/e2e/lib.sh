@@ -88,8 +88,10 @@ stop_responder() {
     return 0
 }
 
+# Like every reader should, with a busy timeout: an agent's companion may
+# be checkpointing the WAL just after the agent exited.
 sql() {
-    sqlite3 -batch -noheader "$DB" "$@"
+    sqlite3 -batch -noheader -cmd ".timeout 10000" "$DB" "$@"
 }
 
 expect_sql() {

@@ -80,7 +80,7 @@ test_parameters_beat_environment() {
     stop_responder
     expect_file_contains "$S/other-log/fence-events.log" "Fence action requested"
     [ ! -e "$LOG_DIR/fence-events.log" ] || fail "LOG_DIR used despite --log-dir"
-    [ "$(sqlite3 "$S/other.db" 'select count(*) from operations')" = 1 ] || fail "--db not used"
+    [ "$(sqlite3 -cmd ".timeout 10000" "$S/other.db" 'select count(*) from operations')" = 1 ] || fail "--db not used"
     [ ! -e "$DB" ] || fail "env database used despite --db"
 }
 

@@ -167,7 +167,7 @@ test_fencectl_export_is_byte_identical_and_import_idempotent() {
     # Into a fresh database (the recovery path): everything, once.
     ctl --db "$S/restored.db" import "$LOG_DIR/fence-events-detailed.jsonl" > /dev/null || fail "restore import"
     ctl --db "$S/restored.db" import "$LOG_DIR/fence-events-detailed.jsonl" > /dev/null || fail "second import"
-    [ "$(sqlite3 "$S/restored.db" 'select count(*) from events')" = "$before" ] || fail "import not idempotent"
+    [ "$(sqlite3 -cmd ".timeout 10000" "$S/restored.db" 'select count(*) from events')" = "$before" ] || fail "import not idempotent"
     ctl --db "$S/restored.db" export | cmp - "$LOG_DIR/fence-events-detailed.jsonl" || fail "restored export differs"
 }
 
