@@ -10,15 +10,11 @@ BUILD=$(cd "${1:-build}" && pwd)
 FENCES=${2:-200}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-W=$(mktemp -d /tmp/fr-bench-agent.XXXXXX)
 RESPONDER_PID=
-cleanup() { [ -n "$RESPONDER_PID" ] && kill "$RESPONDER_PID" 2>/dev/null; rm -rf "$W"; }
-trap cleanup EXIT
-export NNF_FENCE_REQUEST_DIR="$W/rq" NNF_FENCE_RESPONSE_DIR="$W/rs" LOG_DIR="$W/log"
-export FENCE_RECORDER_DB="$W/db/fr.db" FILESYSTEM_DISCOVERY_ENABLED=false
+bench_cleanup() { [ -z "$RESPONDER_PID" ] || kill "$RESPONDER_PID" 2>/dev/null; }
+bench_workspace agent
 AGENT="$BUILD/fence_recorder"
 FRBENCH="$BUILD/bench/frbench"
-"$AGENT" -o monitor   # creates the directories and the database once
 
 machine
 echo

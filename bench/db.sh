@@ -9,14 +9,10 @@ BUILD=$(cd "${1:-build}" && pwd)
 OPS=${2:-100000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-W=$(mktemp -d /tmp/fr-bench-db.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-export NNF_FENCE_REQUEST_DIR="$W/rq" NNF_FENCE_RESPONSE_DIR="$W/rs" LOG_DIR="$W/log"
-export FENCE_RECORDER_DB="$W/db/fr.db" FILESYSTEM_DISCOVERY_ENABLED=false
+bench_workspace db
 DB=$FENCE_RECORDER_DB
 SEED=100
 machine
-"$BUILD/fence_recorder" -o monitor
 "$BUILD/bench/frbench" fence "$SEED" "$BUILD/fence_recorder" >/dev/null
 copies=$(( (OPS + SEED - 1) / SEED - 1 ))
 

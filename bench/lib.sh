@@ -26,3 +26,14 @@ row() {   # row NAME OURS_MS REFERENCE_NAME REFERENCE_MS
     awk -v n="$1" -v a="$2" -v rn="$3" -v b="$4" 'BEGIN {
         printf "%-34s %10.2f ms   %-26s %10.2f ms   %8.1fx\n", n, a, rn, b, (a > 0 ? b / a : 0) }'
 }
+
+# bench_workspace NAME: a scratch directory W (removed at exit, after
+# bench_cleanup if the script defines one) with the agent's directories
+# and database in it, created once by a monitor call.
+bench_workspace() {
+    W=$(mktemp -d "/tmp/fr-bench-$1.XXXXXX")
+    trap 'command -v bench_cleanup >/dev/null && bench_cleanup; rm -rf "$W"' EXIT
+    export NNF_FENCE_REQUEST_DIR="$W/rq" NNF_FENCE_RESPONSE_DIR="$W/rs" LOG_DIR="$W/log"
+    export FENCE_RECORDER_DB="$W/db/fr.db" FILESYSTEM_DISCOVERY_ENABLED=false
+    "$BUILD/fence_recorder" -o monitor
+}

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "record.h"
 
 /* Exit codes, mapped from command results in main.c only. */
 enum { EXIT_OK = 0, EXIT_FAILURE_RT = 1, EXIT_USAGE = 2, EXIT_NO_DATABASE = 3 };
@@ -35,6 +36,10 @@ int cli_set_format(struct cli *cli, const char *text);
  * --db, they are attached and their tables queried as one (temp views
  * over UNION ALL): for reading rows across recorders, not by row id. */
 int cli_open_read_only(const struct cli *cli, sqlite3 **db);
+/* The record for a command that changes something (unfence, respond):
+ * like the agent's, events also to syslog unless FENCE_RECORDER_SYSLOG
+ * says false. */
+void cli_recorder_open(const struct cli *cli, struct recorder *rec);
 /* The database given as the index-th --db, alone. */
 int cli_open_one_read_only(const struct cli *cli, int index, sqlite3 **db);
 

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
 #include "db.h"
 #include "files.h"
 #include "identity.h"
@@ -73,9 +72,7 @@ static int write_and_record(struct cli *cli, const struct found_request *req, co
     }
     struct recorder rec;
     struct identity id;
-    recorder_open(&rec, &cli->paths, 10000, VERBOSITY_NORMAL);
-    if (syslog_wanted())
-        recorder_enable_syslog(&rec);
+    cli_recorder_open(cli, &rec);
     identity_new_operation(&rec.op, &id, "respond", req->node, "fencectl");
     struct response parsed = { .success = success, .message = (char *)message,
                                .request_id = (char *)req->request_id, .target_node = (char *)req->node };

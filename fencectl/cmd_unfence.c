@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
 #include "identity.h"
 #include "names.h"
 #include "respdir.h"
@@ -74,9 +73,7 @@ int cmd_unfence(struct cli *cli, int argc, char **argv)
         return EXIT_USAGE;
     struct recorder rec;
     struct identity id;
-    recorder_open(&rec, &cli->paths, 10000, VERBOSITY_NORMAL);
-    if (syslog_wanted())
-        recorder_enable_syslog(&rec);
+    cli_recorder_open(cli, &rec);
     identity_new_operation(&rec.op, &id, "on", node, "fencectl");
     bool ok = unfence_run(&rec, cli->paths.request_dir, cli->paths.response_dir, node);
     recorder_close(&rec);

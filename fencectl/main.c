@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "db.h"
 #include "strbuf.h"
 
@@ -119,6 +120,13 @@ int cli_set_format(struct cli *cli, const char *text)
         return -1;
     }
     return 0;
+}
+
+void cli_recorder_open(const struct cli *cli, struct recorder *rec)
+{
+    recorder_open(rec, &cli->paths, DB_DEFAULT_BUSY_TIMEOUT_MS, VERBOSITY_NORMAL);
+    if (syslog_wanted())
+        recorder_enable_syslog(rec);
 }
 
 int cli_common_option(struct cli *cli, int c, const char *arg, const char *usage)
