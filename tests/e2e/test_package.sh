@@ -80,3 +80,15 @@ test_tmpfiles_entry_creates_the_directories_with_their_modes() {
             || fail "${d%:*} missing or not mode ${d#*:}"
     done
 }
+
+# make install into a staging DESTDIR puts every file in place, and make
+# uninstall takes exactly those away again.
+test_make_install_and_uninstall_with_destdir() {
+    (cd "$TOP" && env -u BUILD make -s install DESTDIR="$S/stage" >/dev/null) || fail "make install failed"
+    [ -x "$S/stage/usr/sbin/fence_recorder" ] || fail "agent not in /usr/sbin"
+    n=$(find "$S/stage" -type f | wc -l)
+    [ "$n" -eq 16 ] || fail "make install put $n files, expected 16: $(find "$S/stage" -type f)"
+    (cd "$TOP" && env -u BUILD make -s uninstall DESTDIR="$S/stage" >/dev/null) || fail "make uninstall failed"
+    left=$(find "$S/stage" -type f)
+    [ -z "$left" ] || fail "make uninstall left: $left"
+}
