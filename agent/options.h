@@ -80,8 +80,6 @@ void raw_options_free(struct raw_options *raw);
  * ignored input) are left in raw for the caller to log. */
 int options_resolve(struct raw_options *raw, struct agent_config *cfg, struct error *err);
 
-/* fencing.py's booleans: 1/yes/on/true and 0/no/off/false, any case. */
-
 enum action action_from_name(const char *name);
 bool action_needs_target(enum action a);
 

@@ -66,9 +66,6 @@ static void response_without_request(const struct dir_entry *e, void *arg)
     emit(s, e->name, e->node, s->now - e->mtime, "no request recorded for it in this database");
 }
 
-/* Operations whose agent never recorded an outcome: still 'running' (the
- * agent waits, or died with no companion), or 'terminated' by the
- * companion after a kill (no exit code: the agent never exited itself). */
 /* A dot-temp file: a write cut short (writer killed before its rename). */
 static void abandoned_temp(const struct dir_entry *e, void *arg)
 {
@@ -78,6 +75,9 @@ static void abandoned_temp(const struct dir_entry *e, void *arg)
              "'fencectl prune' records and removes it");
 }
 
+/* Operations whose agent never recorded an outcome: still 'running' (the
+ * agent waits, or died with no companion), or 'terminated' by the
+ * companion after a kill (no exit code: the agent never exited itself). */
 static int unfinished_operations(struct orphan_scan *s)
 {
     if (!s->db)

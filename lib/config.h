@@ -45,7 +45,7 @@ struct paths {
  * main_log, which is built in the caller-provided buffer. */
 void paths_resolve(struct paths *p, char *main_log_buf, unsigned buf_size);
 
-/* "1", "yes", "on", "true" and their opposites, in any case. */
+/* fencing.py's booleans: "1", "yes", "on", "true" and their opposites, any case. */
 bool parse_bool(const char *text, bool *out);
 
 /* For tools other than the agent (whose syslog parameter wins): events go

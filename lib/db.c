@@ -15,6 +15,7 @@
 #include "config.h"
 #include "files.h"
 #include "schema.h"
+#include "write_queue.h"
 
 static int db_error(struct error *err, sqlite3 *db, const char *what)
 {
@@ -35,9 +36,18 @@ int db_query_int(sqlite3 *db, const char *sql, int64_t *value, struct error *err
     return 0;
 }
 
+/* The queue of the writer now in db_begin_write, for the busy handler.
+ * Our programs are single-threaded, so one per process is enough. */
+static struct write_queue *waiting_writer;
+
 int db_begin_write(sqlite3 *db, struct error *err)
 {
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    struct write_queue queue = WRITE_QUEUE_INIT(sqlite3_db_filename(db, "main"));
+    waiting_writer = &queue;
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    waiting_writer = NULL;
+    write_queue_leave(&queue);
+    if (rc != SQLITE_OK)
         return db_error(err, db, "cannot start a write transaction");
     return 0;
 }
@@ -197,8 +207,10 @@ static int create_db_file(const char *path, struct error *err)
 
 /* SQLite's own busy timeout sleeps in growing steps up to 100 ms, so with
  * many agents at once the lock is often free while every waiter sleeps;
- * sleeping too little instead burns the CPU the lock holder needs. Waits
- * double from 0.25 ms to 8 ms, jittered so waiters spread out. */
+ * sleeping too little instead burns the CPU the lock holder needs. A
+ * writer starting a transaction queues (write_queue.h) and, at the front,
+ * asks again every 0.25-2 ms; other waits (or no queue) double from
+ * 0.25 ms to 8 ms, jittered so waiters spread out. */
 static int busy_wait(void *timeout_ms, int count)
 {
     static int64_t started;
@@ -208,9 +220,17 @@ static int busy_wait(void *timeout_ms, int count)
         started = now;
         jitter = (unsigned)getpid();
     }
-    if (now - started >= (int64_t)(intptr_t)timeout_ms)
+    int64_t deadline = started + (int64_t)(intptr_t)timeout_ms;
+    if (now >= deadline)
         return 0;
     unsigned step = 250u << (count < 5 ? count : 5);
+    if (waiting_writer) {
+        enum queue_result q = write_queue_enter(waiting_writer, deadline);
+        if (q == QUEUE_TIMED_OUT)
+            return 0;
+        if (q == QUEUE_AT_FRONT)
+            step = 250u << (count < 3 ? count : 3);
+    }
     jitter = jitter * 1103515245u + 12345u;
     usleep(step / 2 + jitter % step);
     return 1;
