@@ -105,7 +105,7 @@ demo: deps
 
 asan: check-deps
 	$(MAKE) all unit BUILD=$(ASAN_BUILD) $(ASAN_FLAGS)
-	sh tests/run.sh $(ASAN_BUILD)
+	FR_SANITIZED=1 sh tests/run.sh $(ASAN_BUILD)
 
 valgrind: check-deps
 	$(MAKE) all unit

@@ -33,7 +33,7 @@ static int check_db(const struct agent_config *cfg, struct error *err)
     sqlite3 *db;
     if (db_open(cfg->paths.db_path, DB_READ_WRITE, cfg->db_timeout_ms, &db, err) != DB_OPEN_OK)
         return -1;
-    int rc = db_begin_write(db, err);
+    int rc = db_begin_write(db, cfg->db_timeout_ms, err);
     db_rollback(db);
     db_close(db);
     return rc;

@@ -50,7 +50,7 @@ static int record_file(struct prune_run *r, const struct dir_entry *e, const cha
     strftime(mtime, sizeof mtime, "%Y-%m-%dT%H:%M:%SZ", &tm);
     gmtime_r(&r->now, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (db_begin_write(r->db, err) != 0)
+    if (db_begin_write(r->db, DB_DEFAULT_BUSY_TIMEOUT_MS, err) != 0)
         return -1;
     if (db_execf(r->db, err, NULL, "INSERT INTO pruned_files (directory, file_name, body, "
                  "modified_at, pruned_at, reason) VALUES (?, ?, ?, ?, ?, ?)", "tttttt",
@@ -100,7 +100,7 @@ static int prune_rows(sqlite3 *db, const char *cutoff, bool dry_run, struct erro
         "DELETE FROM events WHERE operation_id IN (SELECT id FROM old_ops)",
         "DELETE FROM operations WHERE id IN (SELECT id FROM old_ops)",
     };
-    if (db_begin_write(db, err) != 0)
+    if (db_begin_write(db, DB_DEFAULT_BUSY_TIMEOUT_MS, err) != 0)
         return -1;
     int64_t n = 0;
     if (db_execf(db, err, NULL, "CREATE TEMP TABLE old_ops AS SELECT id FROM operations "

@@ -36,19 +36,42 @@ int db_query_int(sqlite3 *db, const char *sql, int64_t *value, struct error *err
     return 0;
 }
 
-/* The queue of the writer now in db_begin_write, for the busy handler.
- * Our programs are single-threaded, so one per process is enough. */
-static struct write_queue *waiting_writer;
+/* This process's open write transaction and its place in the writers'
+ * queue (write_queue.h), held from BEGIN to COMMIT or ROLLBACK. Our
+ * programs are single-threaded and write through one connection at a
+ * time, so one per process is enough. begin_deadline bounds the whole
+ * wait, queue and SQLite's lock together. */
+static struct write_queue held = { .fd = -1 };
+static sqlite3 *held_by;
+static int64_t begin_deadline;
 
-int db_begin_write(sqlite3 *db, struct error *err)
+static void leave_queue(sqlite3 *db)
 {
-    struct write_queue queue = WRITE_QUEUE_INIT(sqlite3_db_filename(db, "main"));
-    waiting_writer = &queue;
+    if (!held_by || held_by != db)   /* db_close(NULL) must not match "none held" */
+        return;
+    write_queue_leave(&held);
+    held_by = NULL;
+}
+
+int db_begin_write(sqlite3 *db, int timeout_ms, struct error *err)
+{
+    begin_deadline = monotonic_ms() + timeout_ms;
+    if (!held_by) {
+        held = (struct write_queue)WRITE_QUEUE_INIT(sqlite3_db_filename(db, "main"));
+        if (write_queue_enter(&held, begin_deadline) == QUEUE_TIMED_OUT) {
+            write_queue_leave(&held);
+            begin_deadline = 0;
+            return errorf(err, "cannot start a write transaction: database is locked "
+                          "(other writers were queued ahead for %d ms)", timeout_ms);
+        }
+        held_by = db;
+    }
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    waiting_writer = NULL;
-    write_queue_leave(&queue);
-    if (rc != SQLITE_OK)
+    begin_deadline = 0;
+    if (rc != SQLITE_OK) {
+        leave_queue(db);
         return db_error(err, db, "cannot start a write transaction");
+    }
     return 0;
 }
 
@@ -59,6 +82,7 @@ int db_commit(sqlite3 *db, struct error *err)
         db_rollback(db);
         return -1;
     }
+    leave_queue(db);
     return 0;
 }
 
@@ -66,6 +90,7 @@ void db_rollback(sqlite3 *db)
 {
     if (!sqlite3_get_autocommit(db))
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    leave_queue(db);
 }
 
 static int bind_args(sqlite3_stmt *st, const char *types, va_list ap)
@@ -121,9 +146,10 @@ int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
 
 /* Applies the migrations the file lacks, under one write lock, re-reading
  * the version inside it: another agent may have migrated meanwhile. */
-static enum db_open_status migrate(sqlite3 *db, const char *path, struct error *err)
+static enum db_open_status migrate(sqlite3 *db, const char *path, int timeout_ms,
+                                   struct error *err)
 {
-    if (db_begin_write(db, err) != 0)
+    if (db_begin_write(db, timeout_ms, err) != 0)
         return DB_OPEN_FAILED;
     int64_t app_id = 0, version = 0;
     if (db_query_int(db, "PRAGMA application_id", &app_id, err) != 0 ||
@@ -161,8 +187,15 @@ failed:
 static enum db_open_status check_identity(sqlite3 *db, const char *path, struct error *err)
 {
     int64_t app_id = 0, version = 0;
-    if (db_query_int(db, "PRAGMA application_id", &app_id, err) != 0 ||
-        db_query_int(db, "PRAGMA user_version", &version, err) != 0) {
+    /* Both from one snapshot: read apart, another agent's migration could
+     * commit in between (application_id 0, then a version: "not ours"). */
+    bool read_ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ||
+                   db_error(err, db, "cannot start a read transaction") == 0;
+    read_ok = read_ok && db_query_int(db, "PRAGMA application_id", &app_id, err) == 0 &&
+              db_query_int(db, "PRAGMA user_version", &version, err) == 0;
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (!read_ok) {
         char inner[sizeof err->msg];
         snprintf(inner, sizeof inner, "%s", err->msg);
         errorf(err, "%s: %s (is it a database?)", path, inner);
@@ -208,8 +241,8 @@ static int create_db_file(const char *path, struct error *err)
 /* SQLite's own busy timeout sleeps in growing steps up to 100 ms, so with
  * many agents at once the lock is often free while every waiter sleeps;
  * sleeping too little instead burns the CPU the lock holder needs. A
- * writer starting a transaction queues (write_queue.h) and, at the front,
- * asks again every 0.25-2 ms; other waits (or no queue) double from
+ * writer at the front of the queue is the only one asking (the others
+ * sleep in flock), so it asks every 0.25-2 ms; any other wait doubles from
  * 0.25 ms to 8 ms, jittered so waiters spread out. */
 static int busy_wait(void *timeout_ms, int count)
 {
@@ -220,17 +253,11 @@ static int busy_wait(void *timeout_ms, int count)
         started = now;
         jitter = (unsigned)getpid();
     }
-    int64_t deadline = started + (int64_t)(intptr_t)timeout_ms;
+    int64_t deadline = begin_deadline ? begin_deadline : started + (int64_t)(intptr_t)timeout_ms;
     if (now >= deadline)
         return 0;
-    unsigned step = 250u << (count < 5 ? count : 5);
-    if (waiting_writer) {
-        enum queue_result q = write_queue_enter(waiting_writer, deadline);
-        if (q == QUEUE_TIMED_OUT)
-            return 0;
-        if (q == QUEUE_AT_FRONT)
-            step = 250u << (count < 3 ? count : 3);
-    }
+    unsigned step = held.at_front ? 250u << (count < 3 ? count : 3)
+                                  : 250u << (count < 5 ? count : 5);
     jitter = jitter * 1103515245u + 12345u;
     usleep(step / 2 + jitter % step);
     return 1;
@@ -310,7 +337,7 @@ enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeou
         status = check_identity(db, path, err);
         if (status == DB_OPEN_MISSING) {
             if (mode == DB_READ_WRITE) {
-                status = migrate(db, path, err);
+                status = migrate(db, path, busy_timeout_ms, err);
             } else {
                 errorf(err, "%s has an older schema; run the agent or fencectl "
                        "with write access once to migrate it", path);
@@ -328,6 +355,7 @@ enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeou
 
 void db_close(sqlite3 *db)
 {
+    leave_queue(db);
     sqlite3_close(db);
 }
 

@@ -30,8 +30,9 @@ enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeou
 void db_close(sqlite3 *db);
 
 /* BEGIN IMMEDIATE: takes the write lock at once, so a transaction never
- * fails half-way on a lock upgrade. */
-int db_begin_write(sqlite3 *db, struct error *err);
+ * fails half-way on a lock upgrade. Writers first queue (write_queue.h)
+ * until COMMIT or ROLLBACK; timeout_ms bounds the whole wait. */
+int db_begin_write(sqlite3 *db, int timeout_ms, struct error *err);
 int db_commit(sqlite3 *db, struct error *err);
 void db_rollback(sqlite3 *db);
 

@@ -138,10 +138,10 @@ void recorder_defer_checkpoint(struct recorder *rec)
 
 void recorder_checkpoint(struct recorder *rec)
 {
+    /* Only a connection, closed later: SQLite checkpoints on the close of
+     * the last connection, as the agent's own close would have. Forcing a
+     * checkpoint here made 200 fences at once run 200 checkpoints. */
     recorder_reacquire_db(rec);
-    /* A failure here costs disk space (a longer WAL), never a record. */
-    if (recorder_db_usable(rec))
-        sqlite3_exec(rec->db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
 }
 
 void recorder_step_begin(struct recorder *rec)
@@ -151,7 +151,7 @@ void recorder_step_begin(struct recorder *rec)
     recorder_reacquire_db(rec);
     rec->in_step = true;
     struct error err;
-    if (recorder_db_usable(rec) && db_begin_write(rec->db, &err) != 0)
+    if (recorder_db_usable(rec) && db_begin_write(rec->db, rec->busy_timeout_ms, &err) != 0)
         db_failed(rec, &err);
 }
 

@@ -31,9 +31,11 @@ static bool alarm_blocked(void)
 
 static int open_queue_file(const char *db_path)
 {
+    if (!db_path || !db_path[0])   /* a temporary or in-memory database */
+        return -1;
     char path[PATH_MAX];
     int n = snprintf(path, sizeof path, "%s%s", db_path, WRITE_QUEUE_SUFFIX);
-    if (!db_path[0] || n < 0 || (size_t)n >= sizeof path)
+    if (n < 0 || (size_t)n >= sizeof path)
         return -1;
     return open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, MODE_DB);
 }

@@ -28,7 +28,7 @@ run() {
     total_fail=$((total_fail + ${f%% failed*}))
 }
 run "native" sh "$TOP/tests/run.sh" "$BUILD"
-run "asan+ubsan" sh "$TOP/tests/run.sh" "$ASAN_BUILD"
+run "asan+ubsan" env FR_SANITIZED=1 sh "$TOP/tests/run.sh" "$ASAN_BUILD"
 run "valgrind" env FR_WRAP="$VALGRIND" FR_SKIP_SUITES="test_pacemaker test_package" \
     sh "$TOP/tests/run.sh" "$BUILD"
 echo "=== summary$summaries"
