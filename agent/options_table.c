@@ -1,6 +1,7 @@
 /* The option table. Names follow fencing.py: the long option with '_' for
  * '-' is the metadata parameter, so a Pacemaker device attribute reaches
  * the agent as the same key on stdin. */
+#include "config.h"
 #include "options.h"
 
 #define NO_ENV NULL
@@ -33,7 +34,7 @@ const struct option_spec option_specs[OPT_COUNT] = {
         "1", "POLL_INTERVAL", false, NULL,
         "Seconds between re-checks of the response directory, for file systems without inotify (NFS)" },
     [OPT_DB_TIMEOUT] = { "db_timeout", "db-timeout", 0, true, TYPE_SECOND, "[seconds]",
-        "10", "FENCE_RECORDER_DB_TIMEOUT", false, NULL,
+        "10", ENV_DB_TIMEOUT, false, NULL,
         "Seconds to wait for a database lock held by another process before recording to the logs only" },
     [OPT_DELAY] = { "delay", "delay", 0, true, TYPE_SECOND, "[seconds]", "0",
         NO_ENV, false, NULL, "Wait X seconds before fencing is started" },

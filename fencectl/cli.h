@@ -25,6 +25,7 @@ struct cli {
     char main_log_buf[4096];
     enum format format;
     const char *argv0;
+    int db_timeout_ms;           /* waits for the write lock (FENCE_RECORDER_DB_TIMEOUT) */
 };
 
 /* --format's value, accepted before or after the command name. Returns

@@ -193,8 +193,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     }
     sqlite3 *db;
     struct error err;
-    enum db_open_status st = db_open(cli->paths.db_path, DB_READ_WRITE, 10000, &db, &err);
-    if (st != DB_OPEN_OK || db_begin_write(db, DB_DEFAULT_BUSY_TIMEOUT_MS, &err) != 0) {
+    enum db_open_status st = db_open(cli->paths.db_path, DB_READ_WRITE, cli->db_timeout_ms, &db, &err);
+    if (st != DB_OPEN_OK || db_begin_write(db, cli->db_timeout_ms, &err) != 0) {
         fprintf(stderr, "fencectl import: %s\n", err.msg);
         if (st == DB_OPEN_OK)
             db_close(db);

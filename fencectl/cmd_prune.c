@@ -50,7 +50,7 @@ static int record_file(struct prune_run *r, const struct dir_entry *e, const cha
     strftime(mtime, sizeof mtime, "%Y-%m-%dT%H:%M:%SZ", &tm);
     gmtime_r(&r->now, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (db_begin_write(r->db, DB_DEFAULT_BUSY_TIMEOUT_MS, err) != 0)
+    if (db_begin_write(r->db, r->cli->db_timeout_ms, err) != 0)
         return -1;
     if (db_execf(r->db, err, NULL, "INSERT INTO pruned_files (directory, file_name, body, "
                  "modified_at, pruned_at, reason) VALUES (?, ?, ?, ?, ?, ?)", "tttttt",
@@ -90,7 +90,8 @@ static void prune_one(const struct dir_entry *e, void *arg)
 
 /* Rows of operations that ended before cutoff, children first, in one
  * transaction; log lines and events without an operation by their time. */
-static int prune_rows(sqlite3 *db, const char *cutoff, bool dry_run, struct error *err)
+static int prune_rows(sqlite3 *db, const char *cutoff, bool dry_run, int timeout_ms,
+                      struct error *err)
 {
     static const char *const deletes[] = {
         "DELETE FROM requests WHERE operation_id IN (SELECT id FROM old_ops)",
@@ -100,7 +101,7 @@ static int prune_rows(sqlite3 *db, const char *cutoff, bool dry_run, struct erro
         "DELETE FROM events WHERE operation_id IN (SELECT id FROM old_ops)",
         "DELETE FROM operations WHERE id IN (SELECT id FROM old_ops)",
     };
-    if (db_begin_write(db, DB_DEFAULT_BUSY_TIMEOUT_MS, err) != 0)
+    if (db_begin_write(db, timeout_ms, err) != 0)
         return -1;
     int64_t n = 0;
     if (db_execf(db, err, NULL, "CREATE TEMP TABLE old_ops AS SELECT id FROM operations "
@@ -156,7 +157,7 @@ int cmd_prune(struct cli *cli, int argc, char **argv)
         return EXIT_USAGE;
     }
     /* Read-write even for a dry run: nothing is removed without a record. */
-    enum db_open_status st = db_open(cli->paths.db_path, DB_READ_WRITE, 10000, &r.db, &err);
+    enum db_open_status st = db_open(cli->paths.db_path, DB_READ_WRITE, cli->db_timeout_ms, &r.db, &err);
     if (st != DB_OPEN_OK) {
         fprintf(stderr, "fencectl prune: %s; nothing removed\n", err.msg);
         return st == DB_OPEN_INCOMPATIBLE ? EXIT_NO_DATABASE : EXIT_FAILURE_RT;
@@ -166,7 +167,7 @@ int cmd_prune(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "fencectl prune: %s\n", err.msg);
         rc = EXIT_FAILURE_RT;
     }
-    if (events_age && prune_rows(r.db, cutoff, r.dry_run, &err) != 0) {
+    if (events_age && prune_rows(r.db, cutoff, r.dry_run, cli->db_timeout_ms, &err) != 0) {
         fprintf(stderr, "fencectl prune: %s\n", err.msg);
         rc = EXIT_FAILURE_RT;
     }

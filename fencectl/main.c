@@ -124,7 +124,7 @@ int cli_set_format(struct cli *cli, const char *text)
 
 void cli_recorder_open(const struct cli *cli, struct recorder *rec)
 {
-    recorder_open(rec, &cli->paths, DB_DEFAULT_BUSY_TIMEOUT_MS, VERBOSITY_NORMAL);
+    recorder_open(rec, &cli->paths, cli->db_timeout_ms, VERBOSITY_NORMAL);
     if (syslog_wanted())
         recorder_enable_syslog(rec);
 }
@@ -142,7 +142,8 @@ int cli_common_option(struct cli *cli, int c, const char *arg, const char *usage
 
 int main(int argc, char **argv)
 {
-    struct cli cli = { .argv0 = argv[0], .format = FORMAT_TABLE };
+    struct cli cli = { .argv0 = argv[0], .format = FORMAT_TABLE,
+                       .db_timeout_ms = DB_DEFAULT_BUSY_TIMEOUT_MS };
     signal(SIGXFSZ, SIG_IGN);   /* a file size limit: an error message, not a kill */
     enum { O_DB = 256, O_REQ, O_RESP, O_LOG, O_FORMAT };
     static const struct option longopts[] = {
@@ -184,6 +185,9 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     paths_resolve(&cli.paths, cli.main_log_buf, sizeof cli.main_log_buf);
+    if (!db_timeout_from_env(&cli.db_timeout_ms))
+        fprintf(stderr, "fencectl: ignoring %s='%s': not a number of seconds in (0, 3600]; "
+                "using %d s\n", ENV_DB_TIMEOUT, getenv(ENV_DB_TIMEOUT), cli.db_timeout_ms / 1000);
     if (cli.db_count == 0)
         cli.db_paths[cli.db_count++] = cli.paths.db_path;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

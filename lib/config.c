@@ -49,3 +49,16 @@ bool syslog_wanted(void)
     bool on = true;
     return !v || !parse_bool(v, &on) || on;
 }
+
+bool db_timeout_from_env(int *ms)
+{
+    const char *v = getenv(ENV_DB_TIMEOUT);
+    if (!v)
+        return true;
+    char *end;
+    double seconds = strtod(v, &end);
+    if (end == v || *end || !(seconds > 0 && seconds <= 3600))
+        return false;
+    *ms = (int)(seconds * 1000);
+    return true;
+}

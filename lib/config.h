@@ -17,6 +17,7 @@
 #define ENV_LOG_DIR      "LOG_DIR"
 #define ENV_FENCE_LOG    "FENCE_LOG"
 #define ENV_DB_PATH      "FENCE_RECORDER_DB"
+#define ENV_DB_TIMEOUT   "FENCE_RECORDER_DB_TIMEOUT"
 
 #define LOG_FILE_MAIN     "fence-events.log"
 #define LOG_FILE_READABLE "fence-events-readable.log"
@@ -52,5 +53,10 @@ bool parse_bool(const char *text, bool *out);
  * to syslog unless FENCE_RECORDER_SYSLOG says false. */
 #define ENV_SYSLOG "FENCE_RECORDER_SYSLOG"
 bool syslog_wanted(void);
+
+/* For tools other than the agent: FENCE_RECORDER_DB_TIMEOUT, seconds in
+ * (0, 3600], into *ms. Unset leaves *ms alone; set but invalid also does,
+ * and returns false so the caller can say so. */
+bool db_timeout_from_env(int *ms);
 
 #endif

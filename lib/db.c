@@ -47,7 +47,7 @@ static int64_t begin_deadline;
 
 static void leave_queue(sqlite3 *db)
 {
-    if (!held_by || held_by != db)   /* db_close(NULL) must not match "none held" */
+    if (!db || held_by != db)   /* db_close(NULL) must not match "none held" */
         return;
     write_queue_leave(&held);
     held_by = NULL;

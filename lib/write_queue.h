@@ -1,13 +1,13 @@
-/* A waiting room in front of SQLite's write lock.
+/* A queue in front of SQLite's write lock.
  *
  * SQLite lets a writer that finds the lock taken only sleep and ask again.
  * When a whole rack is fenced at once, a few hundred agents asking again
  * starve the lock holder of CPU on a 2-core management node (measured:
  * 220 agents took 12-17 s, and some gave up at the 10 s busy timeout and
- * recorded to the logs only). So a writer that has to wait first queues on
- * flock() of a file beside the database: the one at the front asks SQLite,
- * the others sleep in the kernel. SQLite's own locking still protects the
- * data; the queue only decides who asks. */
+ * recorded to the logs only). So every write transaction first takes
+ * flock() of a file beside the database and keeps it until COMMIT: the
+ * holder writes, the others sleep in the kernel. SQLite's own locking
+ * still protects the data; the queue only decides who asks. */
 #ifndef FR_WRITE_QUEUE_H
 #define FR_WRITE_QUEUE_H
 
