@@ -136,3 +136,21 @@ wait_for_request() {
         sleep 0.01
     done
 }
+
+# hold_write_lock / release_write_lock: another writer (the sqlite3 shell)
+# holds the database's write lock in between, as a stuck tool would.
+hold_write_lock() {
+    mkfifo "$S/lock.in"
+    sqlite3 "$DB" < "$S/lock.in" >/dev/null 2>&1 &
+    LOCK_PID=$!
+    exec 3>"$S/lock.in"
+    echo "BEGIN IMMEDIATE;" >&3
+    sleep 0.3
+}
+
+release_write_lock() {
+    echo "COMMIT;" >&3
+    exec 3>&-
+    wait "$LOCK_PID"
+    rm -f "$S/lock.in"
+}

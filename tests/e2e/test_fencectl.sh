@@ -86,12 +86,7 @@ test_fencectl_write_commands_wait_as_long_as_the_environment_says() {
     FENCE_RECORDER_DB_TIMEOUT=abc ctl history >/dev/null 2>"$S/err" || fail "history with a bad timeout"
     grep -q "ignoring FENCE_RECORDER_DB_TIMEOUT='abc'" "$S/err" || fail "bad timeout not reported: $(cat "$S/err")"
     # Another writer holds the lock: prune gives up after the 0.5 s it was given.
-    mkfifo "$S/lock.in"
-    sqlite3 "$DB" < "$S/lock.in" >/dev/null 2>&1 &
-    lock_pid=$!
-    exec 3>"$S/lock.in"
-    echo "BEGIN IMMEDIATE;" >&3
-    sleep 0.3
+    hold_write_lock
     stale="$NNF_FENCE_REQUEST_DIR/.gone-00000000-0000-4000-8000-000000000001.json.tmp"
     echo '{"target_node": "gone"}' > "$stale"
     touch -d '3 days ago' "$stale"
@@ -99,9 +94,7 @@ test_fencectl_write_commands_wait_as_long_as_the_environment_says() {
     FENCE_RECORDER_DB_TIMEOUT=0.5 ctl prune 2>"$S/err"
     rc=$?
     took=$(( ($(date +%s%N) - start) / 1000000 ))
-    echo "COMMIT;" >&3
-    exec 3>&-
-    wait "$lock_pid"
+    release_write_lock
     [ "$rc" -ne 0 ] || fail "prune succeeded while the database was locked"
     grep -q "locked" "$S/err" || fail "the lock is not named: $(cat "$S/err")"
     [ "$took" -lt 5000 ] || fail "prune waited $took ms with a 0.5 s timeout"

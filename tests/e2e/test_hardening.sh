@@ -203,19 +203,12 @@ test_database_read_only_then_restored_by_import() {
 test_database_locked_past_the_busy_timeout_then_restored() {
     start_responder
     expect_exit 0 agent -q -o off -n node1
-    mkfifo "$S/lock.in"
-    sqlite3 "$DB" < "$S/lock.in" >/dev/null 2>&1 &
-    lock_pid=$!
-    exec 3>"$S/lock.in"
-    echo "BEGIN IMMEDIATE;" >&3
-    sleep 0.3
+    hold_write_lock
     start=$(date +%s%N)
     fence_despite_database 0 --db-timeout 1
     took=$(( ($(date +%s%N) - start) / 1000000 ))
     grep -q "locked" "$S/err" || fail "the lock is not named on stderr: $(cat "$S/err")"
-    echo "COMMIT;" >&3
-    exec 3>&-
-    wait "$lock_pid"
+    release_write_lock
     stop_responder
     echo "fence with the database locked took $took ms"
     restored_by_import "$DB"
