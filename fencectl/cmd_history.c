@@ -14,15 +14,20 @@ static const char usage_text[] =
     "  T is a time (2026-11-25, 2026-11-25T02:31:00, UTC) or an age (30m, 24h, 7d).\n"
     "  Statuses: running, completed, failed, timeout, terminated.\n";
 
-static const char history_sql[] =
-    "SELECT op_uuid, started_at, action, target_node, status, exit_code, "
-    "  CAST(round((julianday(finished_at) - julianday(started_at)) * 86400000) AS INTEGER), "
-    "  filesystems, requested_by, recorder_node, message "
-    "FROM operations "
-    "WHERE (?1 IS NULL OR target_node = ?1) AND (?2 IS NULL OR action = ?2) "
-    "  AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR started_at >= ?4) "
-    "  AND (?5 IS NULL OR started_at < ?5) "
-    "ORDER BY started_at DESC, id DESC LIMIT ?6";
+/* Two fixed statements, not one: with "?1 IS NULL OR target_node = ?1"
+ * SQLite cannot use the (target_node, started_at) index and walks every
+ * operation newest first until it has a node's LIMIT (1,068 page reads for
+ * a node's 20 newest among 500,000 operations; 36-43 ms against 4 ms). */
+#define HISTORY_COLUMNS                                                              \
+    "SELECT op_uuid, started_at, action, target_node, status, exit_code, "           \
+    "  CAST(round((julianday(finished_at) - julianday(started_at)) * 86400000) AS INTEGER), " \
+    "  filesystems, requested_by, recorder_node, message FROM operations "
+#define HISTORY_FILTERS                                                              \
+    "  AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR status = ?3) "             \
+    "  AND (?4 IS NULL OR started_at >= ?4) AND (?5 IS NULL OR started_at < ?5) "    \
+    "ORDER BY started_at DESC, id DESC LIMIT ?6"
+static const char history_sql[] = HISTORY_COLUMNS "WHERE ?1 IS NULL " HISTORY_FILTERS;
+static const char node_history_sql[] = HISTORY_COLUMNS "WHERE target_node = ?1 " HISTORY_FILTERS;
 
 struct filters {
     const char *node, *action, *status;
@@ -87,7 +92,7 @@ int cmd_history(struct cli *cli, int argc, char **argv)
     if (rc != EXIT_OK)
         return rc;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, history_sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, f.node ? node_history_sql : history_sql, -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "fencectl history: %s\n", sqlite3_errmsg(db));
         db_close(db);
         return EXIT_FAILURE_RT;
