@@ -19,6 +19,20 @@ test_metadata_validates_against_clusterlabs_schema() {
     grep -q '<action name="on" automatic="0"/>' meta.xml || fail "on action not declared"
 }
 
+# pcs is not packaged for Debian 12: the shipped pcs example and the
+# README's are checked by their parameter names against the metadata.
+test_pcs_examples_name_only_real_parameters() {
+    agent -o metadata > meta.xml || fail "metadata exited non-zero"
+    for src in "$TOP/contrib/examples/pcs-stonith-create.sh" "$TOP/README.md"; do
+        names=$(sed -n '/pcs stonith create/,/op monitor/p' "$src" \
+            | grep -o '[a-z_]*=' | tr -d '=' | grep -v '^pcmk_\|^interval$' | sort -u)
+        [ -n "$names" ] || fail "no pcs parameters found in $src"
+        for n in $names; do
+            grep -q "<parameter name=\"$n\"" meta.xml || fail "$src: pcs names '$n', not a parameter"
+        done
+    done
+}
+
 test_metadata_as_unprivileged_user_touches_nothing() {
     chmod 755 "$S"
     # As Pacemaker's controller runs it: user hacluster-like, paths unwritable.
