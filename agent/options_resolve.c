@@ -4,11 +4,10 @@
  * original agent did, so a stray variable never blocks a fence. */
 #include "options.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "names.h"
 
 struct range { double min, max; double scale; /* to milliseconds */ };
@@ -16,25 +15,10 @@ struct range { double min, max; double scale; /* to milliseconds */ };
 static const struct range range_for[OPT_COUNT] = {
     [OPT_FENCE_TIMEOUT] = { 1, 86400, 1000 },
     [OPT_POLL_INTERVAL] = { 0.001, 60, 1000 },
-    [OPT_DB_TIMEOUT] = { 0, 3600, 1000 },
+    [OPT_DB_TIMEOUT] = { 0, DB_TIMEOUT_MAX_S, 1000 },
     [OPT_DELAY] = { 0, 3600, 1000 },
     [OPT_DISCOVERY_TIMEOUT] = { 1, 300, 1000 },
 };
-
-static bool parse_number(const char *text, bool integer_only, double *out)
-{
-    if (!text[0])
-        return false;
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || *end || !isfinite(v))
-        return false;
-    if (integer_only && v != floor(v))
-        return false;
-    *out = v;
-    return true;
-}
 
 /* The value of option id: the parameter, else the environment, else the
  * default. *from_env tells where it came from, for error wording. */

@@ -186,8 +186,9 @@ int main(int argc, char **argv)
     }
     paths_resolve(&cli.paths, cli.main_log_buf, sizeof cli.main_log_buf);
     if (!db_timeout_from_env(&cli.db_timeout_ms))
-        fprintf(stderr, "fencectl: ignoring %s='%s': not a number of seconds in (0, 3600]; "
-                "using %d s\n", ENV_DB_TIMEOUT, getenv(ENV_DB_TIMEOUT), cli.db_timeout_ms / 1000);
+        fprintf(stderr, "fencectl: ignoring %s='%s': not whole seconds from 0 to %d; "
+                "using %d s\n", ENV_DB_TIMEOUT, getenv(ENV_DB_TIMEOUT), DB_TIMEOUT_MAX_S,
+                cli.db_timeout_ms / 1000);
     if (cli.db_count == 0)
         cli.db_paths[cli.db_count++] = cli.paths.db_path;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

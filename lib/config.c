@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -50,14 +52,28 @@ bool syslog_wanted(void)
     return !v || !parse_bool(v, &on) || on;
 }
 
+bool parse_number(const char *text, bool integer_only, double *out)
+{
+    if (!text[0])
+        return false;
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || *end || !isfinite(v))
+        return false;
+    if (integer_only && v != floor(v))
+        return false;
+    *out = v;
+    return true;
+}
+
 bool db_timeout_from_env(int *ms)
 {
     const char *v = getenv(ENV_DB_TIMEOUT);
-    if (!v)
+    double seconds;
+    if (!v || !v[0])
         return true;
-    char *end;
-    double seconds = strtod(v, &end);
-    if (end == v || *end || !(seconds > 0 && seconds <= 3600))
+    if (!parse_number(v, true, &seconds) || seconds < 0 || seconds > DB_TIMEOUT_MAX_S)
         return false;
     *ms = (int)(seconds * 1000);
     return true;

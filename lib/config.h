@@ -54,9 +54,14 @@ bool parse_bool(const char *text, bool *out);
 #define ENV_SYSLOG "FENCE_RECORDER_SYSLOG"
 bool syslog_wanted(void);
 
-/* For tools other than the agent: FENCE_RECORDER_DB_TIMEOUT, seconds in
- * (0, 3600], into *ms. Unset leaves *ms alone; set but invalid also does,
- * and returns false so the caller can say so. */
+/* A decimal number, the whole text; integer_only refuses fractions. */
+bool parse_number(const char *text, bool integer_only, double *out);
+
+/* For tools other than the agent, read as the agent reads it:
+ * FENCE_RECORDER_DB_TIMEOUT, whole seconds from 0 to DB_TIMEOUT_MAX_S,
+ * into *ms. Unset leaves *ms alone; set but invalid also does, and
+ * returns false so the caller can say so. */
+#define DB_TIMEOUT_MAX_S 3600
 bool db_timeout_from_env(int *ms);
 
 #endif
