@@ -54,7 +54,7 @@ static double percentile(double *v, int n, double p)
 static pid_t spawn(char **argv)
 {
     pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], NULL, NULL, argv, environ);
+    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);   /* PATH, as a shell would */
     if (rc != 0) {
         fprintf(stderr, "frbench: cannot run %s: %s\n", argv[0], strerror(rc));
         exit(1);

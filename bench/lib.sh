@@ -2,27 +2,14 @@
 # printed next to a reference measured in the same run. Never used as
 # assertions: these machines are shared and noisy.
 
-# median_ms RUNS COMMAND...: median wall time of RUNS runs, in ms (3 decimals).
-# Timed by frbench (fork+exec+wait in C) when it is built: timing in the
-# shell adds two runs of date(1), 5 ms on a VM with slow process start.
+# median_ms RUNS COMMAND...: median wall time of RUNS runs, in ms (3 decimals),
+# timed by frbench (fork+exec+wait in C; `make bench` builds it): timing in
+# the shell with date(1) adds ~5 ms on a VM with slow process start.
 median_ms() {
     runs=$1; shift
-    if [ -x "${BUILD:-}/bench/frbench" ]; then
-        cmd=$(command -v "$1"); shift
-        set -- $("$BUILD/bench/frbench" spawn "$runs" "$cmd" "$@")
-        printf '%.3f' "$1"
-        return
-    fi
-    i=0
-    times=""
-    while [ "$i" -lt "$runs" ]; do
-        t0=$(date +%s%N)
-        "$@" > /dev/null 2>&1
-        t1=$(date +%s%N)
-        times="$times $(( (t1 - t0) / 1000 ))"
-        i=$((i + 1))
-    done
-    printf '%s\n' $times | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f", (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) / 1000 }'
+    [ -x "$BUILD/bench/frbench" ] || { echo "median_ms: $BUILD/bench/frbench not built; run make bench" >&2; exit 1; }
+    set -- $("$BUILD/bench/frbench" spawn "$runs" "$@")
+    printf '%.3f' "$1"
 }
 
 machine() {

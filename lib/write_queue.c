@@ -78,16 +78,13 @@ static enum queue_result lock_until(int fd, int64_t deadline_ms)
 
 enum queue_result write_queue_enter(struct write_queue *q, int64_t deadline_ms)
 {
-    if (q->at_front)
+    if (q->at_front)   /* a second flock() of the file would wait for ourselves */
         return QUEUE_AT_FRONT;
-    if (q->unavailable)
-        return QUEUE_UNAVAILABLE;
     /* A caller that blocks SIGALRM could never be woken at its deadline. */
     if (q->fd < 0 && !alarm_blocked())
         q->fd = open_queue_file(q->db_path);
     enum queue_result r = q->fd < 0 ? QUEUE_UNAVAILABLE : lock_until(q->fd, deadline_ms);
     q->at_front = r == QUEUE_AT_FRONT;
-    q->unavailable = r == QUEUE_UNAVAILABLE;
     return r;
 }
 

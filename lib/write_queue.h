@@ -18,9 +18,8 @@
 
 struct write_queue {
     const char *db_path;
-    int fd;              /* the queue file, opened on first need */
+    int fd;              /* the queue file, opened by write_queue_enter */
     bool at_front;       /* we hold the queue lock */
-    bool unavailable;    /* no queue file (read-only directory): plain waiting */
 };
 
 #define WRITE_QUEUE_INIT(path) { .db_path = (path), .fd = -1 }

@@ -95,7 +95,7 @@ static void symlinked_queue_file_is_not_followed(void **state)
     struct write_queue q = WRITE_QUEUE_INIT(db);
     assert_int_equal(write_queue_enter(&q, monotonic_ms() + 100), QUEUE_UNAVAILABLE);
     assert_int_not_equal(access(target, F_OK), 0);
-    /* Once unavailable, the caller waits the plain way without asking again. */
+    /* Asking again changes nothing: the link is still not followed. */
     assert_int_equal(write_queue_enter(&q, monotonic_ms() + 100), QUEUE_UNAVAILABLE);
     write_queue_leave(&q);
 }
