@@ -139,18 +139,25 @@ wait_for_request() {
 
 # hold_write_lock / release_write_lock: another writer (the sqlite3 shell)
 # holds the database's write lock in between, as a stuck tool would.
+# It waits until the lock is really held: the sqlite3 shell has no busy
+# timeout of its own, and an agent's companion may still be closing (and
+# checkpointing) the database, so a bare BEGIN could fail and hold nothing.
 hold_write_lock() {
     mkfifo "$S/lock.in"
-    sqlite3 "$DB" < "$S/lock.in" >/dev/null 2>&1 &
+    sqlite3 "$DB" < "$S/lock.in" > "$S/lock.out" 2>&1 &
     LOCK_PID=$!
     exec 3>"$S/lock.in"
-    echo "BEGIN IMMEDIATE;" >&3
-    sleep 0.3
+    printf '.timeout 10000\nBEGIN IMMEDIATE;\nSELECT %s;\n' "'locked'" >&3
+    i=0
+    until grep -q '^locked$' "$S/lock.out"; do
+        i=$((i + 1)); [ "$i" -gt 500 ] && fail "could not take the write lock: $(cat "$S/lock.out")"
+        sleep 0.02
+    done
 }
 
 release_write_lock() {
     echo "COMMIT;" >&3
     exec 3>&-
     wait "$LOCK_PID"
-    rm -f "$S/lock.in"
+    rm -f "$S/lock.in" "$S/lock.out"
 }
