@@ -12,6 +12,8 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr
 SBINDIR   ?= $(PREFIX)/sbin
+# Programs that are not commands for people: the example responder.
+LIBEXECDIR ?= $(PREFIX)/lib/fence-recorder
 # Not from the environment (the tests export BUILD); `make BUILD=dir` works.
 BUILD     := build
 
@@ -42,7 +44,10 @@ RESP_OBJ   := $(RESP_SRC:%.c=$(OBJ)/%.o)
 AGENT_LIBOBJ := $(filter-out $(OBJ)/agent/main.o,$(AGENT_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/fence_responder
+# The example responder is never named fence_*: cluster tools run every
+# fence_* they find as an agent, and this one answers fences.
+RESPONDER := fence-recorder-responder
+BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/$(RESPONDER)
 
 .PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz bench man clean install uninstall deb
 all: $(BINS)
@@ -54,7 +59,7 @@ $(BUILD)/fence_recorder: $(AGENT_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/fencectl: $(CTL_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-$(BUILD)/fence_responder: $(RESP_OBJ) $(BUILD)/libfr.a
+$(BUILD)/$(RESPONDER): $(RESP_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(OBJ)/schema_sql.c: $(MIGRATIONS) tools/embed-sql.sh
@@ -156,7 +161,7 @@ $(BUILD)/man/fencectl.8: contrib/man/fencectl.8
 	cp $< $@
 man: $(MANPAGES)
 
-INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(SBINDIR)/fence_responder \
+INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(LIBEXECDIR)/$(RESPONDER) \
     $(MANDIR)/man8/fence_recorder.8 $(MANDIR)/man8/fencectl.8 \
     $(UNITDIR)/fence-responder.service $(UNITDIR)/fencectl-prune.service \
     $(UNITDIR)/fencectl-prune.timer $(TMPFILESDIR)/fence-recorder.conf \
@@ -165,10 +170,11 @@ INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(SBINDIR)/fence_resp
     $(DOCDIR)/examples/pcs-stonith-create.sh $(DOCDIR)/examples/cib-primitive.xml
 
 install: all man
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(SYSCONFDIR)/cron.d \
 	    $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)/examples
-	install -m 0755 $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/fence_responder $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BUILD)/fence_recorder $(BUILD)/fencectl $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BUILD)/$(RESPONDER) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 contrib/systemd/fence-responder.service contrib/systemd/fencectl-prune.service \
 	    contrib/systemd/fencectl-prune.timer $(DESTDIR)$(UNITDIR)/
@@ -182,7 +188,7 @@ install: all man
 	    $(DESTDIR)$(DOCDIR)/examples/
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 # The Debian package, built from a copy of the tree (dpkg-buildpackage
 # writes next to its source), then copied to $(BUILD)/.

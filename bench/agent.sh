@@ -51,7 +51,7 @@ set -- $(FILESYSTEM_DISCOVERY_ENABLED=true "$FRBENCH" fence 50 "$AGENT")
 disc_ms=$(sqlite3 -cmd ".timeout 10000" "$FENCE_RECORDER_DB" "select printf('%.1f', avg(duration_ms)) from discoveries")
 echo "one whole off with discovery ($how): p50 $4 ms; discovery itself averages $disc_ms ms per method, off the fence's path"
 
-"$BUILD/fence_responder" -q --pid-file "$W/responder.pid" &
+"$BUILD/fence-recorder-responder" --serve -q --pid-file "$W/responder.pid" &
 RESPONDER_PID=$!
 while [ ! -s "$W/responder.pid" ]; do sleep 0.01; done
 for count in 100 200; do

@@ -22,7 +22,7 @@ export FILESYSTEM_DISCOVERY_ENABLED=false
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Starting the example responder (plays nnf-sos) on $DEMO"
-"$BUILD/fence_responder" --pid-file "$DEMO/responder.pid" &
+"$BUILD/fence-recorder-responder" --serve --pid-file "$DEMO/responder.pid" &
 RESPONDER_PID=$!
 while [ ! -s "$DEMO/responder.pid" ]; do sleep 0.05; done
 

@@ -30,7 +30,7 @@ void responder_log(const struct responder_options *opt, const char *fmt, ...)
         return;
     struct stamp now;
     stamp_now(&now);
-    fprintf(stderr, "[%s] fence_responder: ", now.iso_ms);
+    fprintf(stderr, "[%s] fence-recorder-responder: ", now.iso_ms);
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);

@@ -1,5 +1,10 @@
-/* fence_responder: watch the request directory (inotify, plus a periodic
- * rescan for NFS) and answer requests like nnf-sos. */
+/* fence-recorder-responder: watch the request directory (inotify, plus a
+ * periodic rescan for NFS) and answer requests like nnf-sos.
+ *
+ * It answers nothing unless started with --serve: cluster tools run any
+ * program that looks like a fence agent with "action=metadata" on stdin,
+ * and a responder started by accident fakes every fence. It is therefore
+ * also never named fence_* nor installed where fence agents live. */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -18,8 +23,11 @@
 
 static void usage(FILE *out)
 {
-    fputs("Usage: fence_responder [options]\n"
-          "Answers fence_recorder requests the way NNF's nnf-sos does.\n\n"
+    fputs("Usage: fence-recorder-responder --serve [options]\n"
+          "Answers fence_recorder requests the way NNF's nnf-sos does: every answer\n"
+          "tells the agent a node's storage is detached. For tests, demos and sites\n"
+          "without nnf-sos; never beside nnf-sos.\n\n"
+          "  --serve                  required: without it nothing is answered\n"
           "  --request-dir DIR        requests to answer [$NNF_FENCE_REQUEST_DIR or " DEFAULT_REQUEST_DIR "]\n"
           "  --response-dir DIR       where responses go [$NNF_FENCE_RESPONSE_DIR or " DEFAULT_RESPONSE_DIR "]\n"
           "  --mode success|failure|silent   how to answer (default success)\n"
@@ -52,7 +60,7 @@ static int parse_ms(const char *text, int64_t *out)
 static int parse_args(int argc, char **argv, struct responder_options *opt)
 {
     enum { O_REQ = 256, O_RESP, O_MODE, O_MSG, O_GROUPS, O_INPLACE, O_PAUSE, O_DELAY,
-           O_POLL, O_COUNT, O_ONCE, O_NODES, O_PID };
+           O_POLL, O_COUNT, O_ONCE, O_NODES, O_PID, O_SERVE };
     static const struct option longopts[] = {
         { "request-dir", required_argument, NULL, O_REQ },
         { "response-dir", required_argument, NULL, O_RESP },
@@ -67,6 +75,7 @@ static int parse_args(int argc, char **argv, struct responder_options *opt)
         { "once", no_argument, NULL, O_ONCE },
         { "nodes", required_argument, NULL, O_NODES },
         { "pid-file", required_argument, NULL, O_PID },
+        { "serve", no_argument, NULL, O_SERVE },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { 0 },
@@ -81,18 +90,19 @@ static int parse_args(int argc, char **argv, struct responder_options *opt)
             if (strcmp(optarg, "success") == 0) opt->mode = MODE_SUCCESS;
             else if (strcmp(optarg, "failure") == 0) opt->mode = MODE_FAILURE;
             else if (strcmp(optarg, "silent") == 0) opt->mode = MODE_SILENT;
-            else { fprintf(stderr, "fence_responder: unknown mode '%s'\n", optarg); return -1; }
+            else { fprintf(stderr, "fence-recorder-responder: unknown mode '%s'\n", optarg); return -1; }
             break;
         case O_MSG: opt->message = optarg; break;
         case O_INPLACE: opt->in_place = true; break;
         case O_ONCE: opt->once = true; break;
         case O_NODES: opt->nodes = optarg; break;
         case O_PID: opt->pid_file = optarg; break;
+        case O_SERVE: opt->serve = true; break;
         case 'q': opt->quiet = true; break;
         case 'h': usage(stdout); exit(0);
         case O_GROUPS: case O_PAUSE: case O_DELAY: case O_POLL: case O_COUNT:
             if (parse_ms(optarg, &n) != 0) {
-                fprintf(stderr, "fence_responder: '%s' is not a valid number for --%s\n",
+                fprintf(stderr, "fence-recorder-responder: '%s' is not a valid number for --%s\n",
                         optarg, longopts[c - 256].name);
                 return -1;
             }
@@ -107,7 +117,12 @@ static int parse_args(int argc, char **argv, struct responder_options *opt)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "fence_responder: unexpected argument '%s'\n", argv[optind]);
+        fprintf(stderr, "fence-recorder-responder: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    if (!opt->serve) {
+        fputs("fence-recorder-responder: refusing to answer fence requests without --serve "
+              "(every answer makes a fence succeed)\n", stderr);
         return -1;
     }
     return 0;
@@ -119,7 +134,7 @@ static int write_pid_file(const char *path)
     int n = snprintf(text, sizeof text, "%ld\n", (long)getpid());
     FILE *f = fopen(path, "w");
     if (!f || fwrite(text, 1, (size_t)n, f) != (size_t)n || fclose(f) != 0) {
-        fprintf(stderr, "fence_responder: cannot write pid file %s\n", path);
+        fprintf(stderr, "fence-recorder-responder: cannot write pid file %s\n", path);
         return -1;
     }
     return 0;
@@ -155,7 +170,7 @@ int main(int argc, char **argv)
     struct error err;
     if (dir_ensure(opt.paths.request_dir, 0755, &err) != 0 ||
         dir_ensure(opt.paths.response_dir, 0755, &err) != 0) {
-        fprintf(stderr, "fence_responder: %s\n", err.msg);
+        fprintf(stderr, "fence-recorder-responder: %s\n", err.msg);
         return 1;
     }
     sigset_t set;
@@ -167,7 +182,7 @@ int main(int argc, char **argv)
     int inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (signal_fd < 0 || inotify_fd < 0 ||
         inotify_add_watch(inotify_fd, opt.paths.request_dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
-        perror("fence_responder: cannot watch the request directory");
+        perror("fence-recorder-responder: cannot watch the request directory");
         return 1;
     }
     if (opt.pid_file && write_pid_file(opt.pid_file) != 0)

@@ -1,4 +1,4 @@
-/* fence_responder: the example external system. It answers fence requests
+/* fence-recorder-responder: the example external system. It answers fence requests
  * the way NNF's nnf-sos does (see README.md beside this file). */
 #ifndef FR_RESPONDER_H
 #define FR_RESPONDER_H
@@ -21,6 +21,7 @@ struct responder_options {
     int64_t poll_ms;
     long count;                 /* exit after answering this many; 0: never */
     bool once;
+    bool serve;                 /* --serve given: an administrator meant it */
     const char *nodes;          /* comma-separated; NULL: every node */
     const char *pid_file;
     bool quiet;

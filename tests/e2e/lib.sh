@@ -5,7 +5,7 @@
 
 AGENT="$BUILD/fence_recorder"
 FENCECTL="$BUILD/fencectl"
-RESPONDER="$BUILD/fence_responder"
+RESPONDER="$BUILD/fence-recorder-responder"
 
 setup_env() {
     S=$1
@@ -75,7 +75,7 @@ expect_exit() {
 # start_responder ARGS...: the example responder in the background, ready
 # when its pid file exists.
 start_responder() {
-    "$RESPONDER" --request-dir "$NNF_FENCE_REQUEST_DIR" --response-dir "$NNF_FENCE_RESPONSE_DIR" \
+    "$RESPONDER" --serve --request-dir "$NNF_FENCE_REQUEST_DIR" --response-dir "$NNF_FENCE_RESPONSE_DIR" \
         --poll-ms 100 --pid-file "$S/responder.pid" -q "$@" &
     i=0
     while [ ! -s "$S/responder.pid" ]; do

@@ -75,7 +75,7 @@ test_conformance_responder_never_acts_twice() {
     body="{\"request_id\": \"$id\", \"action\": \"off\", \"target_node\": \"node2\"}"
     printf '%s\n' "$body" > "$NNF_FENCE_REQUEST_DIR/node2-$id.json"
     write_response node2 $id "{\"request_id\": \"$id\", \"success\": true, \"message\": \"earlier\"}"
-    "$RESPONDER" --request-dir "$NNF_FENCE_REQUEST_DIR" --response-dir "$NNF_FENCE_RESPONSE_DIR" --once -q \
+    "$RESPONDER" --serve --request-dir "$NNF_FENCE_REQUEST_DIR" --response-dir "$NNF_FENCE_RESPONSE_DIR" --once -q \
         || fail "responder --once failed"
     expect_count 0 "$NNF_FENCE_REQUEST_DIR"/*.json
     jq -e '.message == "earlier"' "$NNF_FENCE_RESPONSE_DIR/node2-$id.json" > /dev/null || fail "response rewritten"

@@ -391,3 +391,35 @@ test_symlinked_database_is_not_followed() {
     stop_responder
     [ "$(cat "$S/precious")" = precious ] || fail "the symlink's target was written"
 }
+
+# ---- nothing answers a fence by accident -----------------------------------
+
+# Cluster tools (pcs stonith list, stonith_admin -M, crm ra) run every
+# program that looks like an agent with "action=metadata" on stdin. The
+# example responder must neither look like one nor answer anything unless
+# an administrator started it with --serve.
+test_responder_answers_nothing_without_serve() {
+    for f in "$BUILD"/fence_*; do
+        [ "$(basename "$f")" = fence_recorder ] || fail "a build product is named like an agent: $f"
+    done
+    rm -rf "$NNF_FENCE_REQUEST_DIR" "$NNF_FENCE_RESPONSE_DIR"
+    printf 'action=metadata\n' | timeout 5 "$RESPONDER" > "$S/out" 2> "$S/err"
+    rc=$?
+    [ "$rc" -eq 2 ] || fail "responder without --serve exited $rc, expected 2 (124: it kept running)"
+    grep -q -- '--serve' "$S/err" || fail "the refusal does not name --serve: $(cat "$S/err")"
+    [ ! -e "$NNF_FENCE_REQUEST_DIR" ] && [ ! -e "$NNF_FENCE_RESPONSE_DIR" ] \
+        || fail "responder without --serve created the protocol directories"
+    # With every answering option but --serve, a pending request stays unanswered.
+    mkdir -p "$NNF_FENCE_REQUEST_DIR" "$NNF_FENCE_RESPONSE_DIR"
+    id=11111111-2222-4333-8444-555555555555
+    printf '{"request_id": "%s", "action": "off", "target_node": "node2"}\n' "$id" \
+        > "$NNF_FENCE_REQUEST_DIR/node2-$id.json"
+    expect_exit 2 timeout 5 "$RESPONDER" --once -q \
+        --request-dir "$NNF_FENCE_REQUEST_DIR" --response-dir "$NNF_FENCE_RESPONSE_DIR"
+    [ ! -e "$NNF_FENCE_RESPONSE_DIR/node2-$id.json" ] || fail "answered without --serve"
+    # And so a fence with no storage system behind it fails, as it must.
+    export FENCE_TIMEOUT=1
+    printf 'action=off\nplug=node3\n' | agent 2>/dev/null
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "a fence with no responder exited $rc, expected 1"
+}

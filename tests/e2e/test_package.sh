@@ -19,7 +19,7 @@ suite_setup() {
         || { tail -30 "$PKG_WORK/build.log"; return 1; }
     DEB=$(ls "$PKG_WORK"/src/build/fence-recorder_*.deb)
     export DEB
-    for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/sbin/fence_responder; do
+    for f in /usr/sbin/fence_recorder /usr/sbin/fencectl; do
         [ -e "$f" ] && mv "$f" "$f.fr-pkg-test-backup"
     done
     return 0
@@ -27,7 +27,7 @@ suite_setup() {
 
 suite_teardown() {
     dpkg --purge fence-recorder >/dev/null 2>&1
-    for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/sbin/fence_responder; do
+    for f in /usr/sbin/fence_recorder /usr/sbin/fencectl; do
         [ -e "$f.fr-pkg-test-backup" ] && mv "$f.fr-pkg-test-backup" "$f"
     done
     rm -rf "$PKG_WORK"
@@ -35,7 +35,7 @@ suite_teardown() {
 
 test_package_installs_works_and_purges() {
     dpkg -i "$DEB" > "$S/install.log" 2>&1 || fail "dpkg -i failed: $(tail -5 "$S/install.log")"
-    for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/sbin/fence_responder \
+    for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/lib/fence-recorder/fence-recorder-responder \
              /usr/share/man/man8/fence_recorder.8.gz /usr/share/man/man8/fencectl.8.gz \
              /lib/systemd/system/fencectl-prune.timer /lib/systemd/system/fence-responder.service \
              /usr/lib/tmpfiles.d/fence-recorder.conf /etc/logrotate.d/fence-recorder \
@@ -47,6 +47,9 @@ test_package_installs_works_and_purges() {
     [ -L /etc/systemd/system/timers.target.wants/fencectl-prune.timer ] || fail "prune timer not enabled"
     [ ! -e /etc/systemd/system/multi-user.target.wants/fence-responder.service ] \
         || fail "the example responder was enabled"
+    # Nothing of ours but the agent where cluster tools look for agents.
+    agents=$(dpkg -L fence-recorder | grep '/fence_[^/]*$' | grep -v '/man/')
+    [ "$agents" = /usr/sbin/fence_recorder ] || fail "the package installs files named like agents: $agents"
     # The man page is the agent's metadata: every parameter is in it.
     for p in $(/usr/sbin/fence_recorder -o metadata | sed -n 's/.*<parameter name="\([a-z_]*\)".*/\1/p'); do
         zcat /usr/share/man/man8/fence_recorder.8.gz | grep -q "^\.B $p\$" || fail "man page lacks parameter $p"
@@ -54,7 +57,7 @@ test_package_installs_works_and_purges() {
     /usr/sbin/fence_recorder -o metadata | xmllint --noout --relaxng /usr/share/cluster/relaxng/metadata.rng - 2>/dev/null \
         || fail "installed agent's metadata is invalid"
     # A real fence through the installed binaries.
-    /usr/sbin/fence_responder --request-dir "$NNF_FENCE_REQUEST_DIR" --response-dir "$NNF_FENCE_RESPONSE_DIR" \
+    /usr/lib/fence-recorder/fence-recorder-responder --serve --request-dir "$NNF_FENCE_REQUEST_DIR" --response-dir "$NNF_FENCE_RESPONSE_DIR" \
         -q --pid-file "$S/responder.pid" &
     while [ ! -s "$S/responder.pid" ]; do sleep 0.02; done
     printf 'action=off\nport=node2\n' | /usr/sbin/fence_recorder || fail "installed agent failed to fence"
@@ -86,6 +89,10 @@ test_tmpfiles_entry_creates_the_directories_with_their_modes() {
 test_make_install_and_uninstall_with_destdir() {
     (cd "$TOP" && env -u BUILD make -s install DESTDIR="$S/stage" >/dev/null) || fail "make install failed"
     [ -x "$S/stage/usr/sbin/fence_recorder" ] || fail "agent not in /usr/sbin"
+    [ -x "$S/stage/usr/lib/fence-recorder/fence-recorder-responder" ] \
+        || fail "example responder not in /usr/lib/fence-recorder"
+    agents=$(find "$S/stage" -name 'fence_*' -type f ! -path '*/man/*' | sed "s|^$S/stage||")
+    [ "$agents" = /usr/sbin/fence_recorder ] || fail "files named like fence agents: $agents"
     n=$(find "$S/stage" -type f | wc -l)
     [ "$n" -eq 16 ] || fail "make install put $n files, expected 16: $(find "$S/stage" -type f)"
     (cd "$TOP" && env -u BUILD make -s uninstall DESTDIR="$S/stage" >/dev/null) || fail "make uninstall failed"
