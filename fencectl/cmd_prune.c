@@ -1,8 +1,9 @@
 /* fencectl prune: remove stale request files (and the agent's abandoned
  * dot-temp files), each recorded in pruned_files with its content before
  * it is removed, and optionally database rows older than a cutoff. Safe
- * from cron while agents run: a request whose operation still runs is
- * never touched. */
+ * from cron while agents run: a request whose agent is alive (it holds a
+ * flock on the file, lib/files.h) or whose operation still runs is never
+ * touched. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,18 +69,44 @@ static void prune_one(const struct dir_entry *e, void *arg)
         return;
     char path[4096], age[32], reason[96];
     struct error err;
+    struct locked_file lf;
+    if (path_join(path, sizeof path, r->cli->paths.request_dir, e->name, &err) != 0) {
+        fprintf(stderr, "fencectl prune: keeping %s: %s\n", e->name, err.msg);
+        r->kept++;
+        return;
+    }
+    /* Whatever its age, a file a live agent holds is its fence in
+     * progress (the agent may wait on a lock, or for a slow reconciler). */
+    switch (file_lock_for_removal(path, &lf, &err)) {
+    case LOCK_TAKEN:
+        break;
+    case LOCK_IN_USE:
+        printf("kept %s: its agent is still running\n", path);
+        return;
+    case LOCK_GONE:
+        return;   /* renamed or answered meanwhile */
+    default:
+        fprintf(stderr, "fencectl prune: keeping %s: %s\n", e->name, err.msg);
+        r->kept++;
+        return;
+    }
     format_age(r->now - e->mtime, age, sizeof age);
     snprintf(reason, sizeof reason, "%s, %s old", e->temp ? "abandoned temp file" : "unanswered request", age);
     if (r->dry_run) {
-        printf("would remove %s/%s (%s)\n", r->cli->paths.request_dir, e->name, reason);
+        locked_file_release(&lf);
+        printf("would remove %s (%s)\n", path, reason);
         return;
     }
     char *body = NULL;
     size_t len;
-    if (path_join(path, sizeof path, r->cli->paths.request_dir, e->name, &err) != 0 ||
-        file_read_limited(path, RESPONSE_MAX_BYTES, &body, &len, &err) != READ_OK ||
-        record_file(r, e, body, reason, &err) != 0 || file_remove_regular(path, &err) != 0) {
+    /* The lock is held from before the read until after the unlink. */
+    if (locked_file_read(&lf, RESPONSE_MAX_BYTES, &body, &len, &err) != READ_OK ||
+        record_file(r, e, body, reason, &err) != 0) {
+        locked_file_release(&lf);
         fprintf(stderr, "fencectl prune: keeping %s: %s\n", e->name, err.msg);
+        r->kept++;
+    } else if (locked_file_remove(&lf, &err) != 0) {
+        fprintf(stderr, "fencectl prune: recorded but kept %s: %s\n", e->name, err.msg);
         r->kept++;
     } else {
         printf("removed %s (%s; content recorded)\n", path, reason);

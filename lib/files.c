@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -146,6 +148,71 @@ int file_write_atomic(const char *dir, const char *name, const char *data,
     return fsync_dir(dir, err);
 }
 
+/* Reads the rest of an open regular file of at most max_size bytes. */
+static enum read_status read_fd_limited(int fd, const char *path, size_t max_size,
+                                        char **data, size_t *len, struct error *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        errorf_errno(err, "cannot stat %s", path);
+        return READ_ERROR;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        errorf(err, "%s is not a regular file", path);
+        return READ_REFUSED;
+    }
+    if ((size_t)st.st_size > max_size) {
+        errorf(err, "%s has %lld bytes, more than the limit of %zu",
+               path, (long long)st.st_size, max_size);
+        return READ_REFUSED;
+    }
+    /* Sized by the file, not by the limit: a 1 MiB buffer per file is an
+     * mmap and munmap each time, which dominated scans of 100,000 files.
+     * One byte more than fstat said notices a file that grew since. */
+    size_t cap = (size_t)st.st_size + 1;
+    char *buf = malloc(cap + 1);
+    if (!buf) {
+        errorf(err, "out of memory reading %s", path);
+        return READ_ERROR;
+    }
+    size_t got = 0;
+    for (;;) {
+        if (got == cap) {
+            if (cap > max_size)
+                break;
+            size_t more = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
+            char *bigger = realloc(buf, more + 1);
+            if (!bigger) {
+                free(buf);
+                errorf(err, "out of memory reading %s", path);
+                return READ_ERROR;
+            }
+            buf = bigger;
+            cap = more;
+        }
+        ssize_t n = read(fd, buf + got, cap - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            errorf_errno(err, "cannot read %s", path);
+            free(buf);
+            return READ_ERROR;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    if (got > max_size) {
+        errorf(err, "%s grew past the limit of %zu bytes", path, max_size);
+        free(buf);
+        return READ_REFUSED;
+    }
+    buf[got] = '\0';
+    *data = buf;
+    *len = got;
+    return READ_OK;
+}
+
 enum read_status file_read_limited(const char *path, size_t max_size,
                                    char **data, size_t *len,
                                    struct error *err)
@@ -156,72 +223,153 @@ enum read_status file_read_limited(const char *path, size_t max_size,
      * hang the agent; fstat then rejects it. */
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        if (errno == ENOENT)
+        int saved = errno;
+        if (saved == ENOENT)
             return READ_MISSING;
-        if (errno == ELOOP) {
+        if (saved == ELOOP) {
             errorf(err, "%s is a symbolic link; refusing to follow it", path);
             return READ_REFUSED;
+        }
+        if (saved == EMFILE || saved == ENFILE) {
+            /* Not "missing" and not a transient I/O error: say what it is. */
+            errorf(err, "out of file descriptors opening %s (%s: %s)", path,
+                   saved == EMFILE ? "EMFILE, this process's limit; raise LimitNOFILE/ulimit -n"
+                                   : "ENFILE, the system's table is full", strerror(saved));
+            errno = saved;
+            return READ_NO_FDS;
         }
         errorf_errno(err, "cannot open %s", path);
         return READ_ERROR;
     }
-    struct stat st;
-    enum read_status status = READ_OK;
-    if (fstat(fd, &st) != 0) {
-        errorf_errno(err, "cannot stat %s", path);
-        status = READ_ERROR;
-    } else if (!S_ISREG(st.st_mode)) {
-        errorf(err, "%s is not a regular file", path);
-        status = READ_REFUSED;
-    } else if ((size_t)st.st_size > max_size) {
-        errorf(err, "%s has %lld bytes, more than the limit of %zu",
-               path, (long long)st.st_size, max_size);
-        status = READ_REFUSED;
+    enum read_status status = read_fd_limited(fd, path, max_size, data, len, err);
+    close(fd);
+    return status;
+}
+
+enum lock_result file_lock_for_removal(const char *path, struct locked_file *lf,
+                                       struct error *err)
+{
+    lf->fd = -1;
+    if (strlen(path) >= sizeof lf->path) {
+        errorf(err, "path too long: %.200s...", path);
+        return LOCK_FAILED;
     }
-    if (status != READ_OK) {
-        close(fd);
-        return status;
+    strcpy(lf->path, path);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return LOCK_GONE;
+        if (errno == ELOOP)
+            errorf(err, "%s is a symbolic link; not touching it", path);
+        else
+            errorf_errno(err, "cannot open %s", path);
+        return LOCK_FAILED;
     }
-    /* Read one byte past the limit to notice a file that grew after fstat. */
-    char *buf = malloc(max_size + 2);
-    if (!buf) {
+    struct stat held, now;
+    if (fstat(fd, &held) != 0 || !S_ISREG(held.st_mode)) {
+        errorf(err, "%s is not a regular file; not touching it", path);
         close(fd);
-        errorf(err, "out of memory reading %s", path);
+        return LOCK_FAILED;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int saved = errno;
+        close(fd);
+        if (saved == EWOULDBLOCK)
+            return LOCK_IN_USE;
+        errno = saved;
+        errorf_errno(err, "cannot lock %s", path);
+        return LOCK_FAILED;
+    }
+    /* Between open and flock an agent may have renamed its temp file to
+     * the final name, or removed it: then path is not what we hold. */
+    if (lstat(path, &now) != 0 || now.st_dev != held.st_dev || now.st_ino != held.st_ino) {
+        close(fd);
+        return LOCK_GONE;
+    }
+    lf->fd = fd;
+    return LOCK_TAKEN;
+}
+
+enum read_status locked_file_read(struct locked_file *lf, size_t max_size, char **data,
+                                  size_t *len, struct error *err)
+{
+    *data = NULL;
+    *len = 0;
+    if (lseek(lf->fd, 0, SEEK_SET) != 0) {
+        errorf_errno(err, "cannot read %s", lf->path);
         return READ_ERROR;
     }
-    size_t got = 0;
-    while (got <= max_size) {
-        ssize_t n = read(fd, buf + got, max_size + 1 - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            errorf_errno(err, "cannot read %s", path);
-            status = READ_ERROR;
-            break;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
+    return read_fd_limited(lf->fd, lf->path, max_size, data, len, err);
+}
+
+int locked_file_remove(struct locked_file *lf, struct error *err)
+{
+    struct stat held, now;
+    int rc = 0;
+    if (fstat(lf->fd, &held) != 0)
+        rc = errorf_errno(err, "cannot stat %s", lf->path);
+    else if (lstat(lf->path, &now) != 0 || now.st_dev != held.st_dev || now.st_ino != held.st_ino)
+        rc = errorf(err, "%s was replaced meanwhile; not removing it", lf->path);
+    else if (unlink(lf->path) != 0)
+        rc = errorf_errno(err, "cannot remove %s", lf->path);
+    locked_file_release(lf);   /* only now: the unlink happened under the lock */
+    return rc;
+}
+
+void locked_file_release(struct locked_file *lf)
+{
+    if (lf->fd >= 0)
+        close(lf->fd);
+    lf->fd = -1;
+}
+
+/* Opens the directory part of path without following a symlink in its
+ * last component (parents may be symlinks, as in dir_ensure): a log
+ * directory replaced by a symlink is refused, not written through. */
+static int open_parent_dir(const char *path, const char **base, struct error *err)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        *base = path;
+        return AT_FDCWD;
     }
-    close(fd);
-    if (status == READ_OK && got > max_size) {
-        errorf(err, "%s grew past the limit of %zu bytes", path, max_size);
-        status = READ_REFUSED;
+    *base = slash + 1;
+    char dir[PATH_MAX];
+    size_t n = (size_t)(slash - path);
+    while (n > 1 && path[n - 1] == '/')   /* "d//f": a trailing slash would follow */
+        n--;
+    if (n >= sizeof dir) {
+        errorf(err, "path too long: %.200s...", path);
+        return -2;
     }
-    if (status != READ_OK) {
-        free(buf);
-        return status;
-    }
-    buf[got] = '\0';
-    *data = buf;
-    *len = got;
-    return READ_OK;
+    memcpy(dir, path, n ? n : 1);
+    dir[n ? n : 1] = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0)
+        return fd;
+    struct stat st;
+    if ((errno == ELOOP || errno == ENOTDIR) && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+        errorf(err, "directory %s is a symbolic link; refusing to write through it "
+               "(replace it with a real directory)", dir);
+    else
+        errorf_errno(err, "cannot open directory %s", dir);
+    return -2;
 }
 
 int file_append(const char *path, const char *line, size_t len, mode_t mode,
                 struct error *err)
 {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+    const char *base;
+    int dfd = open_parent_dir(path, &base, err);
+    if (dfd == -2)
+        return -1;
+    int fd = openat(dfd, base, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+                    mode);
+    if (dfd >= 0) {
+        int saved = errno;
+        close(dfd);
+        errno = saved;
+    }
     if (fd < 0) {
         if (errno == ELOOP)
             return errorf(err, "%s is a symbolic link; refusing to write through it", path);
@@ -231,6 +379,13 @@ int file_append(const char *path, const char *line, size_t len, mode_t mode,
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         return errorf(err, "%s is not a regular file; not appending to it", path);
+    }
+    /* A hard link planted under the log's name would make us write into
+     * a file elsewhere (as a symlink would): refuse it the same way. */
+    if (st.st_nlink > 1) {
+        close(fd);
+        return errorf(err, "%s has %ju hard links; refusing to append to a file that is also "
+                      "elsewhere (remove the extra link)", path, (uintmax_t)st.st_nlink);
     }
     ssize_t n;
     do {

@@ -25,6 +25,7 @@ enum read_status {
     READ_OK,
     READ_MISSING,      /* no such file (yet) */
     READ_REFUSED,      /* symlink, not a regular file, or too large */
+    READ_NO_FDS,       /* out of file descriptors (errno EMFILE or ENFILE) */
     READ_ERROR,        /* any other I/O error */
 };
 
@@ -34,6 +35,36 @@ enum read_status {
 enum read_status file_read_limited(const char *path, size_t max_size,
                                    char **data, size_t *len,
                                    struct error *err);
+
+/* A file taken for removal under the live-request lock: a running agent
+ * holds flock(LOCK_SH) on its request (from the dot-temp on, across the
+ * rename) until it exits, so an exclusive lock proves nobody uses it. */
+struct locked_file {
+    int fd;
+    char path[4096];
+};
+
+enum lock_result {
+    LOCK_TAKEN,        /* ours: read it, then locked_file_remove or _release */
+    LOCK_IN_USE,       /* a live agent holds it: leave it alone */
+    LOCK_GONE,         /* no longer there (renamed or removed meanwhile) */
+    LOCK_FAILED,       /* symlink, not a regular file, or an I/O error: err */
+};
+
+/* Opens path (never following a symlink, never blocking on a FIFO) and
+ * takes flock(LOCK_EX|LOCK_NB) on it, then checks path still names the
+ * locked file. */
+enum lock_result file_lock_for_removal(const char *path, struct locked_file *lf,
+                                       struct error *err);
+/* The locked file's content, as file_read_limited. */
+enum read_status locked_file_read(struct locked_file *lf, size_t max_size, char **data,
+                                  size_t *len, struct error *err);
+/* Unlinks the file if path still names it, then drops the lock: an agent
+ * that was waiting for the lock then sees its file unlinked and starts
+ * over. Returns -1 with err if not removed. */
+int locked_file_remove(struct locked_file *lf, struct error *err);
+/* Drops the lock and leaves the file. */
+void locked_file_release(struct locked_file *lf);
 
 /* Appends one line with a single write(2), so lines from concurrent
  * writers never interleave. Creates the file with mode if missing. */

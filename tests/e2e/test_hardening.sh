@@ -156,6 +156,54 @@ test_sigkill_during_the_request_rename_leaves_only_a_temp_file() {
     expect_sql 1 "select count(*) from pruned_files where file_name like '.node5-%' and body like '%\"target_node\": \"node5\"%'"
 }
 
+# ---- prune beside live agents (the live-request lock) ----------------------
+
+# old_file NAME: a request-directory file three days old, with a body.
+old_file() {
+    printf '{"target_node": "%s"}\n' "$1" > "$NNF_FENCE_REQUEST_DIR/$1"
+    touch -d '3 days ago' "$NNF_FENCE_REQUEST_DIR/$1"
+}
+
+test_prune_leaves_files_a_live_agent_holds() {
+    command -v flock >/dev/null || fail "flock (util-linux) missing"
+    held=held1-00000000-0000-4000-8000-000000000001.json
+    heldtmp=.held2-00000000-0000-4000-8000-000000000002.json.tmp
+    free=free1-00000000-0000-4000-8000-000000000003.json
+    freetmp=.free2-00000000-0000-4000-8000-000000000004.json.tmp
+    for f in $held $heldtmp $free $freetmp; do old_file "$f"; done
+    # Stand-ins for live agents: a shared lock, as the agent holds on its
+    # request from the dot-temp on. None of these is in the database.
+    # -o: only flock(1) itself holds the lock, so killing it releases it.
+    flock -s -o "$NNF_FENCE_REQUEST_DIR/$held" sleep 30 & h1=$!
+    flock -s -o "$NNF_FENCE_REQUEST_DIR/$heldtmp" sleep 30 & h2=$!
+    echo "$h1" > "$S/h1.pid"; echo "$h2" > "$S/h2.pid"
+    sleep 0.3
+    "$FENCECTL" prune --older-than 0s --dry-run > "$S/dry.out" || fail "dry run failed"
+    grep -q "would remove .*$free" "$S/dry.out" || fail "dry run: $(cat "$S/dry.out")"
+    grep -q "would remove .*$held" "$S/dry.out" && fail "dry run would remove a held request"
+    "$FENCECTL" prune --older-than 0s > "$S/prune.out" || fail "prune failed: $(cat "$S/prune.out")"
+    expect_count 1 "$NNF_FENCE_REQUEST_DIR/$held"
+    expect_count 1 "$NNF_FENCE_REQUEST_DIR/$heldtmp"
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR/$free" "$NNF_FENCE_REQUEST_DIR/$freetmp"
+    grep -q "kept .*$held: its agent is still running" "$S/prune.out" || fail "prune output: $(cat "$S/prune.out")"
+    expect_sql 2 "select count(*) from pruned_files where file_name in ('$free', '$freetmp') and body like '%target_node%'"
+    # Once the holders are gone, the files are abandoned and go too.
+    pkill -P "$h1"; pkill -P "$h2"; kill "$h1" "$h2"; wait "$h1" "$h2" 2>/dev/null
+    "$FENCECTL" prune --older-than 0s > /dev/null || fail "second prune failed"
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/* "$NNF_FENCE_REQUEST_DIR"/.??*
+    expect_sql 4 "select count(*) from pruned_files"
+}
+
+test_prune_older_than_0s_beside_a_waiting_fence() {
+    agent_bg -o off -n live1 --fence-timeout 30
+    id=$(wait_for_request live1)
+    "$FENCECTL" prune --older-than 0s > "$S/prune.out" 2>&1 || fail "prune failed: $(cat "$S/prune.out")"
+    expect_count 1 "$NNF_FENCE_REQUEST_DIR/live1-$id.json"
+    expect_sql 0 "select count(*) from pruned_files"
+    write_response live1 "$id" "{\"request_id\": \"$id\", \"target_node\": \"live1\", \"success\": true, \"message\": \"fenced\", \"action_performed\": \"off\"}"
+    wait "$AGENT_PID" || fail "the fence failed after prune ran beside it"
+}
+
 # ---- storage faults --------------------------------------------------------
 
 # restored_by_import DB: the operation the broken database missed comes

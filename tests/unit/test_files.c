@@ -3,7 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -92,6 +95,80 @@ static void append_creates_with_mode_and_refuses_links(void **state)
     assert_int_equal(file_append(in_scratch("loglink"), "c\n", 2, 0640, &err), -1);
 }
 
+static void append_refuses_a_hard_linked_log(void **state)
+{
+    (void)state;
+    struct error err;
+    assert_int_equal(file_append(in_scratch("log"), "a\n", 2, 0640, &err), 0);
+    assert_int_equal(link(in_scratch("log"), in_scratch("elsewhere")), 0);
+    assert_int_equal(file_append(in_scratch("log"), "b\n", 2, 0640, &err), -1);
+    assert_non_null(strstr(err.msg, "hard link"));
+    struct stat st;
+    assert_int_equal(stat(in_scratch("elsewhere"), &st), 0);
+    assert_int_equal(st.st_size, 2);
+}
+
+static void read_out_of_descriptors_is_reported_as_such(void **state)
+{
+    (void)state;
+    struct error err;
+    assert_int_equal(file_append(in_scratch("r"), "{}", 2, 0640, &err), 0);
+    struct rlimit old, low;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    int fds[64], n = 0;
+    low = old;
+    low.rlim_cur = 16;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    while (n < 64 && (fds[n] = open("/dev/null", O_RDONLY)) >= 0)
+        n++;
+    char *data;
+    size_t len;
+    enum read_status rs = file_read_limited(in_scratch("r"), 10, &data, &len, &err);
+    int saved = errno;
+    while (n > 0)
+        close(fds[--n]);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_int_equal(rs, READ_NO_FDS);
+    assert_int_equal(saved, EMFILE);
+    assert_non_null(strstr(err.msg, "out of file descriptors"));
+}
+
+static void lock_for_removal_respects_a_live_holder(void **state)
+{
+    (void)state;
+    struct error err;
+    struct locked_file lf;
+    assert_int_equal(file_append(in_scratch("req.json"), "{\"a\": 1}", 8, 0644, &err), 0);
+    int holder = open(in_scratch("req.json"), O_RDONLY);
+    assert_true(holder >= 0);
+    assert_int_equal(flock(holder, LOCK_SH), 0);
+    assert_int_equal(file_lock_for_removal(in_scratch("req.json"), &lf, &err), LOCK_IN_USE);
+    close(holder);
+    assert_int_equal(file_lock_for_removal(in_scratch("req.json"), &lf, &err), LOCK_TAKEN);
+    /* While we hold it, an agent's shared lock must wait. */
+    holder = open(in_scratch("req.json"), O_RDONLY);
+    assert_int_equal(flock(holder, LOCK_SH | LOCK_NB), -1);
+    char *data;
+    size_t len;
+    assert_int_equal(locked_file_read(&lf, 100, &data, &len, &err), READ_OK);
+    assert_string_equal(data, "{\"a\": 1}");
+    free(data);
+    assert_int_equal(locked_file_remove(&lf, &err), 0);
+    assert_int_not_equal(access(in_scratch("req.json"), F_OK), 0);
+    /* The waiting agent gets its lock and sees its file unlinked. */
+    assert_int_equal(flock(holder, LOCK_SH | LOCK_NB), 0);
+    struct stat st;
+    assert_int_equal(fstat(holder, &st), 0);
+    assert_int_equal(st.st_nlink, 0);
+    close(holder);
+    assert_int_equal(file_lock_for_removal(in_scratch("req.json"), &lf, &err), LOCK_GONE);
+    assert_int_equal(file_append(in_scratch("t"), "x", 1, 0644, &err), 0);
+    assert_int_equal(symlink(in_scratch("t"), in_scratch("tlink")), 0);
+    assert_int_equal(file_lock_for_removal(in_scratch("tlink"), &lf, &err), LOCK_FAILED);
+    assert_int_equal(mkfifo(in_scratch("fifo"), 0600), 0);
+    assert_int_equal(file_lock_for_removal(in_scratch("fifo"), &lf, &err), LOCK_FAILED);
+}
+
 static void dir_ensure_creates_and_refuses(void **state)
 {
     (void)state;
@@ -118,6 +195,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(read_refuses_links_fifos_dirs_and_large_files, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(append_creates_with_mode_and_refuses_links, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(dir_ensure_creates_and_refuses, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(append_refuses_a_hard_linked_log, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(read_out_of_descriptors_is_reported_as_such, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(lock_for_removal_respects_a_live_holder, make_scratch, remove_scratch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
