@@ -130,6 +130,11 @@ static enum agent_result conclude(struct fence_run *run, int64_t waited_ms)
         status = "failed";
         snprintf(message, sizeof message, "invalid response %s: %.1024s", run->file_name, w->problem.msg);
         break;
+    case WAIT_NO_FDS:
+        status = "failed";
+        snprintf(message, sizeof message, "the response could not be read: %.1024s; the request "
+                 "stays in %.1024s", w->problem.msg, cfg->paths.request_dir);
+        break;
     case WAIT_TIMEOUT:
         status = "timeout";
         snprintf(message, sizeof message, "no valid response after %lld ms%s%s; the request "

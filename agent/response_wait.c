@@ -70,6 +70,7 @@ static bool try_read(const struct response_watch *w, const struct wait_params *p
     size_t len;
     struct error err;
     enum read_status rs = file_read_limited(w->path, RESPONSE_MAX_BYTES, &body, &len, &err);
+    r->outcome = WAIT_TIMEOUT;   /* what it is if this stays the last look */
     if (rs == READ_MISSING)
         return false;
     r->reads++;
@@ -77,6 +78,16 @@ static bool try_read(const struct response_watch *w, const struct wait_params *p
         r->problem = err;
         r->outcome = WAIT_INVALID;
         return true;
+    }
+    if (rs == READ_NO_FDS) {
+        /* EMFILE is this process's own limit, and nothing in the wait
+         * closes a descriptor: no later read can succeed, so say so now
+         * rather than run into a misleading timeout. ENFILE (the whole
+         * system) may pass: retried, and reported as such at the end. */
+        bool own_limit = errno == EMFILE;
+        r->problem = err;
+        r->outcome = WAIT_NO_FDS;
+        return own_limit;
     }
     if (rs == READ_ERROR) {
         r->problem = err;    /* maybe transient (permissions being fixed) */
@@ -111,7 +122,8 @@ void response_wait(struct response_watch *w, const struct wait_params *p,
     for (;;) {
         int64_t now = monotonic_ms();
         if (now >= p->deadline_ms) {
-            r->outcome = WAIT_TIMEOUT;
+            if (r->outcome != WAIT_NO_FDS)   /* the last read's own failure, if it was that */
+                r->outcome = WAIT_TIMEOUT;
             return;
         }
         int64_t until = next_check < p->deadline_ms ? next_check : p->deadline_ms;

@@ -18,6 +18,7 @@ enum wait_outcome {
     WAIT_INVALID,      /* a response file that can never be valid */
     WAIT_TIMEOUT,
     WAIT_SIGNALLED,
+    WAIT_NO_FDS,       /* out of file descriptors: the response cannot be read */
 };
 
 struct response_watch {
@@ -53,7 +54,7 @@ struct wait_result {
     char *body;                  /* the response as read (ANSWERED, INVALID) */
     size_t body_len;
     struct response response;
-    struct error problem;        /* why INVALID, or the last problem seen */
+    struct error problem;        /* why INVALID or NO_FDS, or the last problem seen */
     int reads;                   /* how often the file was read */
 };
 

@@ -379,6 +379,45 @@ test_symlinked_log_file_is_not_followed() {
     [ "$(cat "$S/victim")" = original ] || fail "wrote through a symlink"
 }
 
+test_hard_linked_log_file_is_not_appended_to() {
+    mkdir -p "$LOG_DIR"
+    echo original > "$S/victim"
+    ln "$S/victim" "$LOG_DIR/fence-events-readable.log"
+    start_responder
+    expect_exit 0 agent -o off -n node2 2>"$S/err"
+    stop_responder
+    [ "$(cat "$S/victim")" = original ] || fail "appended to a hard-linked log"
+    grep -q "hard link" "$S/err" || fail "refusal not reported: $(cat "$S/err")"
+}
+
+test_symlinked_log_directory_is_refused_and_not_written_through() {
+    mkdir "$S/elsewhere"
+    ln -s "$S/elsewhere" "$LOG_DIR"
+    start_responder
+    expect_exit 0 agent -o off -n node2 2>"$S/err"
+    stop_responder
+    [ -z "$(ls -A "$S/elsewhere")" ] || fail "wrote through the symlinked log directory: $(ls -A "$S/elsewhere")"
+    grep -q "symbolic link" "$S/err" || fail "refusal not reported: $(cat "$S/err")"
+    expect_sql "completed" "select status from operations"
+}
+
+test_out_of_descriptors_reading_the_response_is_not_a_timeout() {
+    # RLIMIT_NOFILE 8: the request gets written, then every open of the
+    # response fails with EMFILE.
+    ( ulimit -n 8 && exec ${FR_WRAP:-} "$AGENT" -o off -n fdnode --fence-timeout 20 ) 2>"$S/err" &
+    pid=$!
+    id=$(wait_for_request fdnode)
+    start=$(date +%s)
+    write_response fdnode "$id" "{\"request_id\": \"$id\", \"target_node\": \"fdnode\", \"success\": true, \"message\": \"fenced\", \"action_performed\": \"off\"}"
+    wait "$pid"
+    rc=$?
+    took=$(( $(date +%s) - start ))
+    [ "$rc" -eq 1 ] || fail "exit $rc: an unreadable response cannot confirm a fence"
+    grep -q "out of file descriptors" "$S/err" || fail "stderr: $(cat "$S/err")"
+    grep -q "timeout" "$S/err" && fail "reported as a timeout: $(cat "$S/err")"
+    [ "$took" -lt 15 ] || fail "waited ${took} s for a read that cannot succeed"
+}
+
 # Fake crm_mon/cibadmin that replay real captures (tests/fixtures/discovery).
 fake_cluster_tools() {
     fx="$TOP/tests/fixtures/discovery"
