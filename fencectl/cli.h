@@ -54,6 +54,9 @@ int output_end(struct output *o);   /* 0, or -1 if writing failed */
 /* Handles the options every command takes (--format, --help); returns 1
  * if c was one of them, 0 if not, -1 on a bad value. */
 int cli_common_option(struct cli *cli, int c, const char *arg, const char *usage);
+/* After a command's getopt loop: an operand it does not take is a usage
+ * error (printed with usage), not something to ignore. 0 if none. */
+int cli_no_operands(int argc, char **argv, const char *command, const char *usage);
 #define CLI_COMMON_LONGOPTS { "format", required_argument, NULL, 'f' }, \
                             { "help", no_argument, NULL, 'h' }
 

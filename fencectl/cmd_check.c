@@ -97,6 +97,8 @@ int cmd_check(struct cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (cli_no_operands(argc, argv, "check", usage_text) != 0)
+        return EXIT_USAGE;
     check_dir(&c, "request directory", cli->paths.request_dir, W_OK | X_OK);
     check_dir(&c, "response directory", cli->paths.response_dir, R_OK | X_OK);
     check_dir(&c, "log directory", cli->paths.log_dir, W_OK | X_OK);

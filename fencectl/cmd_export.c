@@ -91,6 +91,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         if (c == 'l') kind = KIND_LOG;
         if (c == 'o') output = optarg;
     }
+    if (cli_no_operands(argc, argv, "export", usage_text) != 0)
+        return EXIT_USAGE;
     sqlite3 *db;
     int rc = cli_open_read_only(cli, &db);
     if (rc != EXIT_OK)

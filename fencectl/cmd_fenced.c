@@ -56,6 +56,8 @@ int cmd_fenced(struct cli *cli, int argc, char **argv)
         }
         node = optarg;
     }
+    if (cli_no_operands(argc, argv, "fenced", usage_text) != 0)
+        return EXIT_USAGE;
     static const char *const columns[] = { "node", "since", "request_id", "message", "file" };
     struct fenced_scan s = { .o = output_begin(cli, stdout, columns, 5) };
     struct error err;

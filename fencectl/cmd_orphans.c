@@ -124,6 +124,8 @@ int cmd_orphans(struct cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (cli_no_operands(argc, argv, "orphans", usage_text) != 0)
+        return EXIT_USAGE;
     if (db_open(cli->paths.db_path, DB_READ_ONLY, 5000, &s.db, &err) != DB_OPEN_OK) {
         fprintf(stderr, "fencectl orphans: %s; listing files only\n", err.msg);
         s.db = NULL;

@@ -178,6 +178,8 @@ int cmd_prune(struct cli *cli, int argc, char **argv)
         if (c == 'e')
             events_age = optarg;
     }
+    if (cli_no_operands(argc, argv, "prune", usage_text) != 0)
+        return EXIT_USAGE;
     char cutoff[32];
     if (events_age && parse_time_bound(events_age, r.now, cutoff, sizeof cutoff, &err) != 0) {
         fprintf(stderr, "fencectl prune: %s\n", err.msg);

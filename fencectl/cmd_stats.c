@@ -100,6 +100,8 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (cli_no_operands(argc, argv, "stats", usage_text) != 0)
+        return EXIT_USAGE;
     sqlite3 *db;
     int rc = cli_open_read_only(cli, &db);
     if (rc != EXIT_OK)

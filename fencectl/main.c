@@ -140,6 +140,14 @@ int cli_common_option(struct cli *cli, int c, const char *arg, const char *usage
     return 0;
 }
 
+int cli_no_operands(int argc, char **argv, const char *command, const char *usage)
+{
+    if (optind >= argc)
+        return 0;
+    fprintf(stderr, "fencectl %s: unexpected argument '%s'\n%s", command, argv[optind], usage);
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     struct cli cli = { .argv0 = argv[0], .format = FORMAT_TABLE,

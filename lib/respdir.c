@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 
@@ -54,7 +55,9 @@ static char **list_names(const char *dir, const char *node, struct error *err)
     while (names && (de = readdir(d)) != NULL) {
         if (!protocol_name_split(de->d_name, n, sizeof n, id, sizeof id))
             continue;
-        if (node && strcmp(n, node) != 0)
+        /* Pacemaker's fencer matches a target against a device's host
+         * list ignoring (ASCII) case, so NODE1 and node1 are one node. */
+        if (node && strcasecmp(n, node) != 0)
             continue;
         if (count + 1 >= cap) {
             char **more = realloc(names, (cap *= 2) * sizeof *names);

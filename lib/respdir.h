@@ -30,7 +30,8 @@ struct response_file {
 bool response_file_fences(const struct response_file *f);
 
 /* Calls visit for each protocol-named file in dir for node (NULL: all
- * nodes), in name order. visit returns 0 to go on, non-zero to stop (that
+ * nodes; compared ignoring ASCII case, as Pacemaker compares node names),
+ * in name order. visit returns 0 to go on, non-zero to stop (that
  * value is returned). Returns -1 with err if dir cannot be read. */
 typedef int (*response_visit)(const struct response_file *f, void *ctx);
 int response_dir_scan(const char *dir, const char *node, response_visit visit,

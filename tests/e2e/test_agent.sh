@@ -258,6 +258,19 @@ test_status_ignores_failed_and_other_nodes_responses() {
     expect_exit 2 agent -o status -n node2-x
 }
 
+test_node_names_match_ignoring_case_as_pacemaker_does() {
+    a=11111111-2222-4333-8444-555555555555
+    write_response NODE1 $a "{\"request_id\": \"$a\", \"target_node\": \"NODE1\", \"success\": true}"
+    expect_exit 2 agent -o status -n node1
+    expect_exit 2 agent -o status -n Node1
+    "$FENCECTL" --format csv fenced --node node1 > "$S/fenced.csv" || fail "fencectl fenced"
+    grep -q "^NODE1,.*,$a," "$S/fenced.csv" || fail "fenced --node node1: $(cat "$S/fenced.csv")"
+    expect_exit 0 agent -o on -n node1
+    expect_count 0 "$NNF_FENCE_RESPONSE_DIR"/*
+    expect_exit 0 agent -o status -n NODE1
+    expect_sql 1 "select count(*) from responses where source = 'unfence' and success = 1"
+}
+
 test_status_unknown_when_response_unreadable() {
     a=11111111-2222-4333-8444-555555555555
     write_response node2 $a "not json"

@@ -79,6 +79,18 @@ test_fencectl_errors_and_exit_codes() {
     ctl --help | grep -q "Exit codes" || fail "help"
 }
 
+test_fencectl_commands_refuse_extra_arguments() {
+    for c in stats fenced prune export check orphans history; do
+        ctl "$c" surplus > "$S/out" 2> "$S/err"
+        rc=$?
+        [ "$rc" -eq 2 ] || fail "fencectl $c surplus exited $rc, expected 2"
+        grep -q "unexpected argument 'surplus'" "$S/err" || fail "$c: $(cat "$S/err")"
+    done
+    ctl unfence node1 node2 --yes 2>/dev/null
+    [ $? -eq 2 ] || fail "unfence with two nodes"
+    expect_count 0 "$S"/db/*
+}
+
 test_fencectl_write_commands_wait_as_long_as_the_environment_says() {
     start_responder
     agent -q -o off -n node2 || fail "fence node2"
