@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "files.h"
 #include "names.h"
 
 struct range { double min, max; double scale; /* to milliseconds */ };
@@ -129,9 +130,16 @@ static int resolve_paths(struct raw_options *raw, struct agent_config *cfg, stru
         check_path("log_dir", cfg->paths.log_dir, err) ||
         check_path("db", cfg->paths.db_path, err))
         return -1;
-    if (strcmp(cfg->paths.request_dir, cfg->paths.response_dir) == 0)
-        return errorf(err, "request_dir and response_dir must differ (both are %.200s)",
-                      cfg->paths.request_dir);
+    /* By identity, not spelling: "R/" and "R" (or a symlink to R) are one
+     * directory, where the reconciler would take responses for requests. */
+    bool same;
+    struct error why;
+    if (dirs_same(cfg->paths.request_dir, cfg->paths.response_dir, &same, &why) != 0)
+        return errorf(err, "cannot tell whether request_dir and response_dir differ: %s", why.msg);
+    if (same)
+        return errorf(err, "request_dir and response_dir must be different directories "
+                      "(%.200s and %.200s are the same one)", cfg->paths.request_dir,
+                      cfg->paths.response_dir);
     return 0;
 }
 

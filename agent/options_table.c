@@ -2,6 +2,7 @@
  * '-' is the metadata parameter, so a Pacemaker device attribute reaches
  * the agent as the same key on stdin. */
 #include "config.h"
+#include "names.h"
 #include "options.h"
 
 #define NO_ENV NULL
@@ -10,16 +11,19 @@ const struct option_spec option_specs[OPT_COUNT] = {
     [OPT_ACTION] = { "action", "action", 'o', true, TYPE_STRING, "[action]", "reboot",
         NO_ENV, true, NULL, "Fencing action" },
     [OPT_PLUG] = { "plug", "plug", 'n', true, TYPE_STRING, "[nodename]", NULL,
-        NO_ENV, true, NULL, "Name of the node to fence (the target of the request)" },
+        NO_ENV, true, NULL, "Name of the node to fence (the target of the request); at most "
+        NODE_NAME_MAX_TEXT " bytes, so that its request file .<node>-<uuid>.json.tmp fits in 255" },
     [OPT_PORT] = { "port", "port", 0, true, TYPE_STRING, "[nodename]", NULL,
-        NO_ENV, true, "plug", "Name of the node to fence (the target of the request)" },
+        NO_ENV, true, "plug", "Name of the node to fence (the target of the request); at most "
+        NODE_NAME_MAX_TEXT " bytes" },
     [OPT_NODENAME] = { "nodename", "nodename", 0, true, TYPE_STRING, "[nodename]", NULL,
         NO_ENV, false, NULL, "Node to fence as Pacemaker names it; used when plug and port are absent" },
     [OPT_HOSTNAME] = { "hostname", "hostname", 0, true, TYPE_STRING, "[nodename]", NULL,
         NO_ENV, false, "plug", "Name of the node to fence, as the original agent accepted it" },
     [OPT_REQUEST_DIR] = { "request_dir", "request-dir", 0, true, TYPE_STRING, "[path]",
         DEFAULT_REQUEST_DIR, ENV_REQUEST_DIR, false, NULL,
-        "Directory the fence requests are written to (read by the storage reconciler)" },
+        "Directory the fence requests are written to (read by the storage reconciler); "
+        "must be another directory than response_dir" },
     [OPT_RESPONSE_DIR] = { "response_dir", "response-dir", 0, true, TYPE_STRING, "[path]",
         DEFAULT_RESPONSE_DIR, ENV_RESPONSE_DIR, false, NULL,
         "Directory the storage reconciler writes its responses to" },

@@ -21,7 +21,7 @@ static const char usage_text[] =
     "  fenced: only write one if its storage is really detached.\n";
 
 struct found_request {
-    char file_name[PROTOCOL_NAME_MAX + 1];
+    char file_name[FILE_NAME_BYTES_MAX + 1];   /* room for any d_name */
     char node[NODE_NAME_MAX + 1];
     char request_id[UUID_STR_LEN + 1];
     int matches;

@@ -414,3 +414,71 @@ int file_remove_regular(const char *path, struct error *err)
         return errorf_errno(err, "cannot remove %s", path);
     return 0;
 }
+
+/* Appends component c to the absolute path out (of size PATH_MAX),
+ * applying "." and ".." lexically: used only below an existing ancestor
+ * already resolved, where no symlink can intervene. */
+static int push_component(char *out, const char *c, size_t n)
+{
+    if (n == 0 || (n == 1 && c[0] == '.'))
+        return 0;
+    size_t len = strlen(out);
+    if (n == 2 && c[0] == '.' && c[1] == '.') {
+        char *slash = strrchr(out, '/');
+        if (slash)
+            *(slash == out ? slash + 1 : slash) = '\0';
+        return 0;
+    }
+    if (len + 1 + n >= PATH_MAX)
+        return -1;
+    if (len > 1)
+        out[len++] = '/';
+    memcpy(out + len, c, n);
+    out[len + n] = '\0';
+    return 0;
+}
+
+/* The canonical spelling of dir: realpath of its deepest existing
+ * ancestor, then the remaining components. */
+static int canonical_dir(const char *dir, char *out, struct error *err)
+{
+    char prefix[PATH_MAX];
+    if (strlen(dir) >= sizeof prefix)
+        return errorf(err, "path too long: %.200s...", dir);
+    strcpy(prefix, dir);
+    size_t cut = strlen(prefix);
+    for (;;) {
+        if (realpath(cut ? prefix : "/", out))
+            break;
+        if (errno != ENOENT && errno != ENOTDIR)
+            return errorf_errno(err, "cannot resolve %s", prefix);
+        char *slash = strrchr(prefix, '/');
+        if (!slash)
+            return errorf(err, "cannot resolve %s", dir);
+        *slash = '\0';
+        cut = (size_t)(slash - prefix);
+    }
+    for (const char *p = dir + cut; *p;) {
+        while (*p == '/')
+            p++;
+        size_t n = strcspn(p, "/");
+        if (push_component(out, p, n) != 0)
+            return errorf(err, "path too long: %.200s...", dir);
+        p += n;
+    }
+    return 0;
+}
+
+int dirs_same(const char *a, const char *b, bool *same, struct error *err)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0) {
+        *same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+        return 0;
+    }
+    char ca[PATH_MAX], cb[PATH_MAX];
+    if (canonical_dir(a, ca, err) != 0 || canonical_dir(b, cb, err) != 0)
+        return -1;
+    *same = strcmp(ca, cb) == 0;
+    return 0;
+}

@@ -74,6 +74,13 @@ int file_append(const char *path, const char *line, size_t len, mode_t mode,
 /* Removes path if it is a regular file (not following symlinks). */
 int file_remove_regular(const char *path, struct error *err);
 
+/* Whether directory paths a and b name the same directory, by identity
+ * rather than spelling: "R/", "R//." and a symlink to R are R. Existing
+ * directories compare by device and inode; for paths not created yet,
+ * the deepest existing ancestor is resolved (realpath) and the rest
+ * normalised. Returns -1 with err if a path cannot be resolved. */
+int dirs_same(const char *a, const char *b, bool *same, struct error *err);
+
 /* Joins dir and name into out; fails rather than truncate. */
 int path_join(char *out, size_t size, const char *dir, const char *name,
               struct error *err);

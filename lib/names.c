@@ -16,7 +16,8 @@ bool node_name_valid(const char *name, const char **why)
         return false;
     }
     if (len > NODE_NAME_MAX) {
-        *why = "node name is longer than 253 bytes";
+        *why = "node name is longer than " NODE_NAME_MAX_TEXT " bytes (its request file "
+               "\".<node>-<uuid>.json.tmp\" must fit in a file name of 255 bytes)";
         return false;
     }
     if (name[0] == '.' || name[0] == '-') {

@@ -6,11 +6,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define NODE_NAME_MAX 253        /* a DNS name's length */
 #define UUID_STR_LEN 36
 #define PROTOCOL_SUFFIX ".json"
 /* "-" + uuid + ".json" */
 #define PROTOCOL_TAIL_LEN (1 + UUID_STR_LEN + 5)
+/* The longest node name whose request file AND its dot-temp
+ * ".<node>-<uuid>.json.tmp" fit in one file name of 255 bytes (NAME_MAX
+ * on Linux file systems): 255 - 42 - 1 - 4 = 208. Longer names (DNS
+ * allows 253) could be validated but never fenced. Written out so the
+ * metadata and messages can quote it; checked below. */
+#define FILE_NAME_BYTES_MAX 255
+#define NODE_NAME_MAX 208
+#define NODE_NAME_MAX_TEXT "208"
+_Static_assert(NODE_NAME_MAX == FILE_NAME_BYTES_MAX - PROTOCOL_TAIL_LEN - 1 - 4,
+               "NODE_NAME_MAX must leave room for the dot-temp request name");
 #define PROTOCOL_NAME_MAX (NODE_NAME_MAX + PROTOCOL_TAIL_LEN)
 
 /* A node name may become a file name: no '/', no "..", no control

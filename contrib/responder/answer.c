@@ -20,7 +20,7 @@
 #define MAX_PENDING 4096
 
 struct pending {
-    char name[PROTOCOL_NAME_MAX + 1];
+    char name[FILE_NAME_BYTES_MAX + 1];   /* room for any d_name */
     char node[NODE_NAME_MAX + 1];
 };
 

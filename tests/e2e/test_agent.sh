@@ -289,6 +289,37 @@ test_monitor_list_validate() {
     agent -o monitor --db "$S/file/db" 2>&1 | grep -q "monitor failed" || fail "no reason given"
 }
 
+test_what_validate_all_accepts_off_can_do() {
+    # The longest node name whose dot-temp request name fits in 255 bytes.
+    long=$(head -c 208 /dev/zero | tr '\0' n)
+    expect_exit 0 agent -o validate-all -n "$long"
+    agent_bg -o off -n "$long" --fence-timeout 20
+    id=$(wait_for_request "$long")
+    write_response "$long" "$id" "{\"request_id\": \"$id\", \"target_node\": \"$long\", \"success\": true, \"message\": \"fenced\"}"
+    wait "$AGENT_PID" || fail "off of a 208-byte node name failed after validate-all accepted it"
+    expect_exit 2 agent -o status -n "$long"
+    for action in validate-all monitor off status; do
+        agent -o "$action" -n "${long}x" --fence-timeout 1 2>"$S/err"
+        [ $? -eq 1 ] || fail "$action accepted a 209-byte node name"
+        grep -q "longer than 208 bytes" "$S/err" || fail "$action: $(cat "$S/err")"
+    done
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR/${long}x"-*
+    # One directory spelled two ways (or through a symlink) is refused by
+    # validate-all, monitor and off alike.
+    ln -s "$NNF_FENCE_RESPONSE_DIR" "$S/link"
+    for rq in "$NNF_FENCE_RESPONSE_DIR/" "$NNF_FENCE_RESPONSE_DIR//." "$S/link" "$S/new/../responses"; do
+        for action in validate-all monitor off; do
+            agent -o "$action" -n node2 --request-dir "$rq" --fence-timeout 1 2>"$S/err"
+            [ $? -eq 1 ] || fail "$action accepted request_dir=$rq with response_dir=$NNF_FENCE_RESPONSE_DIR"
+            grep -q "must be different directories" "$S/err" || fail "$action $rq: $(cat "$S/err")"
+        done
+    done
+    # Not created yet, spelled differently: still one directory.
+    expect_exit 1 agent -o validate-all -n node2 --request-dir "$S/later/x/" --response-dir "$S/later/x"
+    expect_exit 0 agent -o validate-all -n node2 --request-dir "$S/later/x" --response-dir "$S/later/y"
+    expect_count 0 "$NNF_FENCE_RESPONSE_DIR"/node2-*
+}
+
 test_bad_target_names_write_nothing() {
     for name in '../etc' 'a/b' '.hidden' '-dash' 'sp ace' "$(printf 'new\nline')" \
                 "$(printf 'tab\tx')" "$(head -c 300 /dev/zero | tr '\0' a)" \

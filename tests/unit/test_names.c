@@ -41,7 +41,12 @@ static void bounds_the_length(void **state)
     assert_true(node_name_valid(name, NULL));
     name[NODE_NAME_MAX] = 'a';
     name[NODE_NAME_MAX + 1] = '\0';
-    assert_false(node_name_valid(name, NULL));
+    const char *why;
+    assert_false(node_name_valid(name, &why));
+    assert_non_null(strstr(why, "208"));
+    /* The limit is what the request's dot-temp name leaves of 255 bytes. */
+    assert_int_equal(NODE_NAME_MAX, 208);
+    assert_int_equal(strlen(".") + NODE_NAME_MAX + strlen("-" ID ".json.tmp"), 255);
 }
 
 static void uuid_must_be_canonical_lower_case(void **state)
