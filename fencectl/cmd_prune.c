@@ -115,8 +115,41 @@ static void prune_one(const struct dir_entry *e, void *arg)
     free(body);
 }
 
-/* Rows of operations that ended before cutoff, children first, in one
- * transaction; log lines and events without an operation by their time. */
+/* The operations an age-based prune may delete: ended, and nothing in
+ * them on or after the cutoff by any clock the record holds. The wall
+ * clock can be stepped during a fence (finished_at before started_at, or
+ * both long ago for a fence that just ended), so every stamp counts, and
+ * so does started_at plus the monotonic duration. A stamp that is not a
+ * time makes julianday() NULL and the operation is kept. Never one that
+ * runs, whatever its stamps say. */
+#define OLD_OPS_SQL \
+    "SELECT o.id FROM operations o WHERE o.status <> 'running' AND o.finished_at IS NOT NULL " \
+    "AND o.finished_at < ?1 AND o.started_at < ?1 AND julianday(o.started_at) IS NOT NULL " \
+    "AND (o.duration_ms IS NULL OR julianday(o.started_at) * 86400000.0 + o.duration_ms " \
+    "     < julianday(?1) * 86400000.0) " \
+    "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.operation_id = o.id " \
+    "                AND (e.logged_at >= ?1 OR e.utc_time >= ?1)) " \
+    "AND NOT EXISTS (SELECT 1 FROM log_lines l WHERE l.operation_id = o.id AND l.logged_at >= ?1) " \
+    "AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.operation_id = o.id AND r.recorded_at >= ?1) " \
+    "AND NOT EXISTS (SELECT 1 FROM requests q WHERE q.operation_id = o.id AND q.written_at >= ?1) " \
+    "AND NOT EXISTS (SELECT 1 FROM discoveries d WHERE d.operation_id = o.id AND d.started_at >= ?1)"
+
+/* A dry run only counts, on its read-only connection. */
+static int count_old_ops(sqlite3 *db, const char *cutoff, int64_t *n, struct error *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM (" OLD_OPS_SQL ")", -1, &st, NULL) != SQLITE_OK)
+        return errorf(err, "cannot prepare query: %s", sqlite3_errmsg(db));
+    sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : errorf(err, "cannot read from database: %s", sqlite3_errmsg(db));
+}
+
+/* Rows of those operations, children first, in one transaction; log
+ * lines and events without an operation by their time. */
 static int prune_rows(sqlite3 *db, const char *cutoff, bool dry_run, int timeout_ms,
                       struct error *err)
 {
@@ -128,28 +161,28 @@ static int prune_rows(sqlite3 *db, const char *cutoff, bool dry_run, int timeout
         "DELETE FROM events WHERE operation_id IN (SELECT id FROM old_ops)",
         "DELETE FROM operations WHERE id IN (SELECT id FROM old_ops)",
     };
-    if (db_begin_write(db, timeout_ms, err) != 0)
-        return -1;
     int64_t n = 0;
-    if (db_execf(db, err, NULL, "CREATE TEMP TABLE old_ops AS SELECT id FROM operations "
-                 "WHERE finished_at IS NOT NULL AND finished_at < ?", "t", cutoff) != 0 ||
-        db_query_int(db, "SELECT count(*) FROM old_ops", &n, err) != 0)
-        goto failed;
-    for (size_t i = 0; !dry_run && i < sizeof deletes / sizeof deletes[0]; i++)
-        if (db_execf(db, err, NULL, deletes[i], "") != 0)
-            goto failed;
-    if (!dry_run && (db_execf(db, err, NULL, "DELETE FROM log_lines WHERE operation_id IS NULL "
-                              "AND logged_at < ?", "t", cutoff) != 0 ||
-                     db_execf(db, err, NULL, "DELETE FROM events WHERE operation_id IS NULL "
-                              "AND logged_at < ?", "t", cutoff) != 0))
-        goto failed;
-    db_execf(db, err, NULL, "DROP TABLE old_ops", "");
-    printf("%s %lld operation(s) that ended before %s\n", dry_run ? "would delete" : "deleted",
-           (long long)n, cutoff);
     if (dry_run) {
-        db_rollback(db);
+        if (count_old_ops(db, cutoff, &n, err) != 0)
+            return -1;
+        printf("would delete %lld operation(s) that ended before %s\n", (long long)n, cutoff);
         return 0;
     }
+    if (db_begin_write(db, timeout_ms, err) != 0)
+        return -1;
+    if (db_execf(db, err, NULL, "CREATE TEMP TABLE old_ops AS " OLD_OPS_SQL, "t", cutoff) != 0 ||
+        db_query_int(db, "SELECT count(*) FROM old_ops", &n, err) != 0)
+        goto failed;
+    for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++)
+        if (db_execf(db, err, NULL, deletes[i], "") != 0)
+            goto failed;
+    if (db_execf(db, err, NULL, "DELETE FROM log_lines WHERE operation_id IS NULL "
+                 "AND logged_at < ?", "t", cutoff) != 0 ||
+        db_execf(db, err, NULL, "DELETE FROM events WHERE operation_id IS NULL "
+                 "AND logged_at < ? AND utc_time < ?", "tt", cutoff, cutoff) != 0)
+        goto failed;
+    db_execf(db, err, NULL, "DROP TABLE old_ops", "");
+    printf("deleted %lld operation(s) that ended before %s\n", (long long)n, cutoff);
     return db_commit(db, err);
 failed:
     db_rollback(db);
@@ -185,11 +218,13 @@ int cmd_prune(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "fencectl prune: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    /* Read-write even for a dry run: nothing is removed without a record. */
-    enum db_open_status st = db_open(cli->paths.db_path, DB_READ_WRITE, cli->db_timeout_ms, &r.db, &err);
+    /* A dry run changes and creates nothing, so it reads only; a real run
+     * opens read-write: nothing is removed without a record. */
+    enum db_open_status st = db_open(cli->paths.db_path, r.dry_run ? DB_READ_ONLY : DB_READ_WRITE,
+                                     cli->db_timeout_ms, &r.db, &err);
     if (st != DB_OPEN_OK) {
         fprintf(stderr, "fencectl prune: %s; nothing removed\n", err.msg);
-        return st == DB_OPEN_INCOMPATIBLE ? EXIT_NO_DATABASE : EXIT_FAILURE_RT;
+        return st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
     }
     int rc = EXIT_OK;
     if (dir_scan(cli->paths.request_dir, true, prune_one, &r, &err) != 0) {

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "config.h"
 #include "db.h"
+#include "db_file.h"
 #include "strbuf.h"
 
 struct command {
@@ -80,10 +81,15 @@ static int open_union(const struct cli *cli, sqlite3 **out)
     if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
         goto failed;
     for (int i = 0; i < cli->db_count; i++) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "ATTACH 'file:' || ? || '?mode=ro' AS db%d", i);
-        if (db_execf(db, NULL, NULL, sql, "t", cli->db_paths[i]) != 0)
-            goto failed;
+        char schema[16];
+        struct error err;
+        snprintf(schema, sizeof schema, "db%d", i);
+        /* Read-only by the rule of db_open: nothing created beside a copy. */
+        if (db_file_attach_read_only(db, cli->db_paths[i], schema, &err) != 0) {
+            fprintf(stderr, "fencectl: %s\n", err.msg);
+            db_close(db);
+            return EXIT_FAILURE_RT;
+        }
     }
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
         struct strbuf view = STRBUF_INIT;
@@ -99,7 +105,7 @@ static int open_union(const struct cli *cli, sqlite3 **out)
     return EXIT_OK;
 failed:
     fprintf(stderr, "fencectl: cannot combine the databases: %s\n", db ? sqlite3_errmsg(db) : "out of memory");
-    sqlite3_close(db);
+    db_close(db);
     return EXIT_FAILURE_RT;
 }
 

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "db_file.h"
 #include "files.h"
 #include "schema.h"
 #include "write_queue.h"
@@ -145,19 +146,28 @@ int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
 }
 
 /* Applies the migrations the file lacks, under one write lock, re-reading
- * the version inside it: another agent may have migrated meanwhile. */
+ * the identity inside it: another agent may have migrated meanwhile, or
+ * another application created its tables since we looked. */
 static enum db_open_status migrate(sqlite3 *db, const char *path, int timeout_ms,
                                    struct error *err)
 {
     if (db_begin_write(db, timeout_ms, err) != 0)
         return DB_OPEN_FAILED;
-    int64_t app_id = 0, version = 0;
+    enum db_open_status status = DB_OPEN_FAILED;
+    int64_t app_id = 0, version = 0, entries = 0;
     if (db_query_int(db, "PRAGMA application_id", &app_id, err) != 0 ||
-        db_query_int(db, "PRAGMA user_version", &version, err) != 0)
+        db_query_int(db, "PRAGMA user_version", &version, err) != 0 ||
+        db_query_int(db, "SELECT count(*) FROM sqlite_master", &entries, err) != 0)
         goto failed;
+    if (app_id != SCHEMA_APPLICATION_ID && (app_id != 0 || version != 0 || entries != 0)) {
+        errorf(err, "%s is not a fence_recorder database (it has tables of another "
+               "application); refusing to touch it", path);
+        status = DB_OPEN_INCOMPATIBLE;
+        goto failed;
+    }
     /* PRAGMAs take no bound parameters; the values are our own integers. */
     char sql[64];
-    if (app_id == 0 && version == 0) {
+    if (app_id == 0) {
         snprintf(sql, sizeof sql, "PRAGMA application_id = %d", SCHEMA_APPLICATION_ID);
         if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
             db_error(err, db, "cannot set application_id");
@@ -181,41 +191,47 @@ static enum db_open_status migrate(sqlite3 *db, const char *path, int timeout_ms
     return db_commit(db, err) == 0 ? DB_OPEN_OK : DB_OPEN_FAILED;
 failed:
     db_rollback(db);
-    return DB_OPEN_FAILED;
+    return status;
 }
 
-static enum db_open_status check_identity(sqlite3 *db, const char *path, struct error *err)
+/* DB_OPEN_OK: ours and current; DB_OPEN_MISSING: ours to migrate (or, read
+ * only, empty); otherwise why not. Nothing is changed here. */
+static enum db_open_status check_identity(sqlite3 *db, const char *path, enum db_mode mode,
+                                          struct error *err)
 {
-    int64_t app_id = 0, version = 0;
-    /* Both from one snapshot: read apart, another agent's migration could
-     * commit in between (application_id 0, then a version: "not ours"). */
-    bool read_ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ||
-                   db_error(err, db, "cannot start a read transaction") == 0;
-    read_ok = read_ok && db_query_int(db, "PRAGMA application_id", &app_id, err) == 0 &&
-              db_query_int(db, "PRAGMA user_version", &version, err) == 0;
-    if (!sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    if (!read_ok) {
+    struct db_identity id;
+    if (db_file_identity(db, &id, err) != 0) {
         char inner[sizeof err->msg];
         snprintf(inner, sizeof inner, "%s", err->msg);
         errorf(err, "%s: %s (is it a database?)", path, inner);
         return DB_OPEN_FAILED;
     }
-    if (app_id != 0 && app_id != SCHEMA_APPLICATION_ID) {
-        errorf(err, "%s is not a fence_recorder database (application_id %lld)",
-               path, (long long)app_id);
+    if (id.app_id != 0 && id.app_id != SCHEMA_APPLICATION_ID) {
+        errorf(err, "%s is not a fence_recorder database (application_id %lld); "
+               "refusing to touch it", path, (long long)id.app_id);
         return DB_OPEN_INCOMPATIBLE;
     }
-    if (app_id == 0 && version != 0) {
-        errorf(err, "%s is not a fence_recorder database (no application_id)", path);
+    if (id.app_id == 0 && (id.version != 0 || id.schema_entries != 0)) {
+        errorf(err, "%s is not a fence_recorder database (it has tables of another "
+               "application); refusing to touch it", path);
         return DB_OPEN_INCOMPATIBLE;
     }
-    if (version > schema_migration_count) {
+    if (id.version > schema_migration_count) {
         errorf(err, "%s has schema version %lld, newer than this program's %d; "
-               "upgrade fence_recorder", path, (long long)version, schema_migration_count);
+               "upgrade fence_recorder", path, (long long)id.version, schema_migration_count);
         return DB_OPEN_INCOMPATIBLE;
     }
-    return version == schema_migration_count ? DB_OPEN_OK : DB_OPEN_MISSING;
+    if (id.version == schema_migration_count)
+        return DB_OPEN_OK;
+    if (mode == DB_READ_WRITE)
+        return DB_OPEN_MISSING;
+    if (id.app_id == 0) {
+        errorf(err, "%s is an empty database: no fence has been recorded there", path);
+        return DB_OPEN_MISSING;
+    }
+    errorf(err, "%s has an older schema; run the agent or fencectl with write access "
+           "once to migrate it", path);
+    return DB_OPEN_INCOMPATIBLE;
 }
 
 /* Creates the file with our mode before SQLite does, so it is never
@@ -291,15 +307,20 @@ static int enable_wal(sqlite3 *db, int busy_timeout_ms, struct error *err)
     }
 }
 
-static int configure(sqlite3 *db, enum db_mode mode, int busy_timeout_ms, struct error *err)
+static int configure(sqlite3 *db, int busy_timeout_ms, struct error *err)
 {
     sqlite3_busy_handler(db, busy_wait, (void *)(intptr_t)busy_timeout_ms);
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_extended_result_codes(db, 1);
     if (sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
         return db_error(err, db, "cannot enable foreign keys");
-    if (mode == DB_READ_ONLY)
-        return 0;
+    return 0;
+}
+
+/* Only once the file is known to be ours or empty: the WAL switch and
+ * these settings are the first changes we make to it. */
+static int configure_writer(sqlite3 *db, int busy_timeout_ms, struct error *err)
+{
     /* WAL lets readers (fencectl) and many writers (agents) coexist;
      * synchronous=FULL makes every committed record survive power loss. */
     if (enable_wal(db, busy_timeout_ms, err) != 0)
@@ -312,41 +333,83 @@ static int configure(sqlite3 *db, enum db_mode mode, int busy_timeout_ms, struct
     return 0;
 }
 
+/* The last connection to close checkpoints the WAL (unless deferred) and
+ * would then delete the -wal and -shm, so every process that writes
+ * (each fence, each monitor) paid for creating them again, directory
+ * fsync included. Persisted, they stay: the checkpoint still runs and
+ * truncates the WAL (journal_size_limit), the -shm is reused. Set before
+ * any statement, so it also holds for a connection that is refused. */
+static void persist_wal(sqlite3 *db)
+{
+    int on = 1;
+    sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
+}
+
+static sqlite3 *open_writer(const char *path, struct error *err)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+        errorf(err, "cannot open database %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    persist_wal(db);
+    return db;
+}
+
+/* The file before SQLite sees it: a missing one is created (read-write)
+ * or reported; one that is not ours is refused before anything opens it. */
+static enum db_open_status check_file(const char *path, enum db_mode mode, struct error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (errno != ENOENT) {
+            errorf_errno(err, "cannot open database %s", path);
+            return DB_OPEN_FAILED;
+        }
+        if (mode == DB_READ_ONLY) {
+            errorf(err, "no such database: %s", path);
+            return DB_OPEN_MISSING;
+        }
+        if (create_db_file(path, err) != 0)
+            return DB_OPEN_FAILED;
+    }
+    enum db_file_kind kind;
+    if (db_file_classify(path, &kind, err) != 0)
+        return DB_OPEN_FAILED;
+    if (kind == DB_FILE_FOREIGN || kind == DB_FILE_NOT_SQLITE)
+        return DB_OPEN_INCOMPATIBLE;
+    if (kind == DB_FILE_EMPTY && mode == DB_READ_ONLY) {
+        errorf(err, "%s is an empty file: no fence has been recorded there", path);
+        return DB_OPEN_MISSING;
+    }
+    return DB_OPEN_OK;
+}
+
 enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeout_ms,
                             sqlite3 **out, struct error *err)
 {
     *out = NULL;
-    struct stat st;
-    if (mode == DB_READ_ONLY && lstat(path, &st) != 0) {
-        errorf_errno(err, "cannot open database %s", path);
-        return errno == ENOENT ? DB_OPEN_MISSING : DB_OPEN_FAILED;
-    }
-    if (mode == DB_READ_WRITE && create_db_file(path, err) != 0)
-        return DB_OPEN_FAILED;
-    int flags = SQLITE_OPEN_NOFOLLOW | (mode == DB_READ_ONLY ? SQLITE_OPEN_READONLY
-                                                             : SQLITE_OPEN_READWRITE);
+    enum db_open_status status = check_file(path, mode, err);
+    if (status != DB_OPEN_OK)
+        return status;
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-        errorf(err, "cannot open database %s: %s", path,
-               db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
+    if (mode == DB_READ_ONLY ? db_file_open_read_only(path, &db, err) != 0
+                             : !(db = open_writer(path, err)))
         return DB_OPEN_FAILED;
-    }
-    enum db_open_status status = DB_OPEN_FAILED;
-    if (configure(db, mode, busy_timeout_ms, err) == 0) {
-        status = check_identity(db, path, err);
-        if (status == DB_OPEN_MISSING) {
-            if (mode == DB_READ_WRITE) {
-                status = migrate(db, path, busy_timeout_ms, err);
-            } else {
-                errorf(err, "%s has an older schema; run the agent or fencectl "
-                       "with write access once to migrate it", path);
-                status = DB_OPEN_INCOMPATIBLE;
-            }
-        }
+    status = DB_OPEN_FAILED;
+    if (configure(db, busy_timeout_ms, err) == 0) {
+        status = check_identity(db, path, mode, err);
+        if (mode == DB_READ_WRITE && (status == DB_OPEN_OK || status == DB_OPEN_MISSING) &&
+            configure_writer(db, busy_timeout_ms, err) != 0)
+            status = DB_OPEN_FAILED;
+        if (mode == DB_READ_WRITE && status == DB_OPEN_MISSING)
+            status = migrate(db, path, busy_timeout_ms, err);
     }
     if (status != DB_OPEN_OK) {
-        sqlite3_close(db);
+        /* Refused or failed: leave a WAL that is not ours as it is. */
+        db_defer_checkpoint(db);
+        db_close(db);
         return status;
     }
     *out = db;
@@ -357,6 +420,7 @@ void db_close(sqlite3 *db)
 {
     leave_queue(db);
     sqlite3_close(db);
+    db_file_release(db);   /* only the pointer's value: the lock it keyed */
 }
 
 void db_defer_checkpoint(sqlite3 *db)

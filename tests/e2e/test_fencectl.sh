@@ -91,6 +91,82 @@ test_fencectl_commands_refuse_extra_arguments() {
     expect_count 0 "$S"/db/*
 }
 
+test_fencectl_db_naming_a_directory_says_so() {
+    for c in history stats; do
+        ctl --db "$S" "$c" > /dev/null 2> "$S/err"
+        [ $? -ne 0 ] || fail "$c with a directory as --db succeeded"
+        grep -q "disk I/O error" "$S/err" && fail "$c: $(cat "$S/err")"
+        grep -q "$S is .*directory\|$S is not a regular file" "$S/err" || fail "$c: $(cat "$S/err")"
+    done
+}
+
+# Another application's SQLite file: refused by every command and by the
+# agent's monitor, and not changed by a byte (no tables, no WAL switch,
+# no application_id, no files of ours beside it).
+test_fencectl_refuses_another_applications_database() {
+    app="$S/app/app.db"
+    mkdir -p "$S/app"
+    sqlite3 "$app" "create table customers(name text); insert into customers values ('acme');" || fail "sqlite3"
+    before=$(sha256sum < "$app")
+    for cmd in "prune --dry-run" "prune" "history" "stats" "export" "check"; do
+        # shellcheck disable=SC2086
+        ctl --db "$app" $cmd > out.txt 2> err.txt
+        rc=$?
+        # check reports it as a PROBLEM (exit 1), the others exit 3.
+        [ "$rc" -eq 3 ] || { [ "$cmd" = check ] && [ "$rc" -eq 1 ]; } \
+            || fail "$cmd on another application's database exited $rc: $(cat err.txt)"
+        grep -q "not a fence_recorder database" err.txt out.txt || fail "$cmd: no clear error: $(cat err.txt)"
+    done
+    ctl --db "$app" import "$TOP/tests/fixtures/fencectl/python-agent.jsonl" 2> err.txt
+    [ $? -eq 3 ] || fail "import into another application's database: $(cat err.txt)"
+    agent -o monitor --db "$app" 2> err.txt && fail "monitor accepted another application's database"
+    grep -q "not a fence_recorder database" err.txt || fail "monitor: no clear error: $(cat err.txt)"
+    [ "$(sha256sum < "$app")" = "$before" ] || fail "the file was changed"
+    [ "$(ls "$S/app")" = app.db ] || fail "files created beside it: $(ls "$S/app")"
+    [ "$(sqlite3 "$app" 'pragma journal_mode')" = delete ] || fail "switched to WAL"
+}
+
+# Read-only commands and dry runs create nothing: a mistyped path is an
+# error naming it, not a new database in new directories.
+test_fencectl_read_only_commands_and_dry_runs_create_nothing() {
+    typo="$S/typo/sub/fence.db"
+    for cmd in history stats orphans fenced export check "show 0" "prune --dry-run" \
+               "prune --dry-run --events-older-than 1d"; do
+        # shellcheck disable=SC2086
+        ctl --db "$typo" $cmd > out.txt 2> err.txt
+        rc=$?
+        # orphans still lists the directories' files (exit 0), check
+        # reports a PROBLEM (exit 1), the others exit 3.
+        # fenced reads only the response files.
+        case "$cmd" in orphans|fenced) want=0 ;; check) want=1 ;; *) want=3 ;; esac
+        [ "$rc" -eq "$want" ] || fail "$cmd on a missing database exited $rc: $(cat err.txt)"
+        [ "$cmd" = fenced ] || grep -q "no such database: $typo" err.txt out.txt \
+            || fail "$cmd: unclear error: $(cat err.txt)"
+        [ ! -e "$S/typo" ] || fail "$cmd created $(find "$S/typo")"
+    done
+}
+
+# A copied database (no -wal/-shm beside it) read by every read-only
+# command, alone and as one of several: nothing appears beside it.
+test_fencectl_read_only_commands_leave_nothing_beside_a_copy() {
+    three_fences
+    mkdir "$S/copy"
+    sqlite3 "$DB" "pragma wal_checkpoint(truncate)" > /dev/null
+    cp "$DB" "$S/copy/a.db"
+    cp "$DB" "$S/copy/b.db"
+    id=$(ctl --format json history --limit 1 | jq -r '.[0].request_id')
+    for cmd in history stats orphans fenced export "export --log" "show $id" check "prune --dry-run"; do
+        # shellcheck disable=SC2086
+        ctl --db "$S/copy/a.db" $cmd > out.txt 2> err.txt
+        rc=$?
+        [ "$rc" -le 1 ] || fail "$cmd on the copy exited $rc: $(cat err.txt)"
+        [ "$(ls "$S/copy" | tr '\n' ' ')" = "a.db b.db " ] || fail "$cmd left $(ls "$S/copy")"
+    done
+    [ "$(ctl --db "$S/copy/a.db" --db "$S/copy/b.db" --format json history | jq length)" -eq 6 ] \
+        || fail "two copies read as one"
+    [ "$(ls "$S/copy" | tr '\n' ' ')" = "a.db b.db " ] || fail "reading several left $(ls "$S/copy")"
+}
+
 test_fencectl_write_commands_wait_as_long_as_the_environment_says() {
     start_responder
     agent -q -o off -n node2 || fail "fence node2"
