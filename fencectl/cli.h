@@ -60,6 +60,13 @@ int cli_no_operands(int argc, char **argv, const char *command, const char *usag
 #define CLI_COMMON_LONGOPTS { "format", required_argument, NULL, 'f' }, \
                             { "help", no_argument, NULL, 'h' }
 
+/* An operation's duration in ms as SQL: the monotonic duration_ms when
+ * recorded, else finished_at - started_at unless the wall clock was
+ * stepped back (then NULL: a negative duration is never shown). */
+#define SQL_OPERATION_MS                                                             \
+    "coalesce(duration_ms, CASE WHEN julianday(finished_at) >= julianday(started_at) " \
+    "THEN CAST(round((julianday(finished_at) - julianday(started_at)) * 86400000) AS INTEGER) END)"
+
 /* Each command: argc/argv start at the command name. */
 int cmd_history(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "respdir.h"
 
 static const char usage_text[] = "Usage: fencectl fenced [--node N] [--format table|json|csv]\n";
@@ -28,9 +29,7 @@ static int list_one(const struct response_file *f, void *arg)
     struct stat st;
     char since[32] = "";
     if (lstat(f->path, &st) == 0) {
-        struct tm tm;
-        gmtime_r(&st.st_mtime, &tm);
-        strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        utc_format(st.st_mtime, "%Y-%m-%dT%H:%M:%SZ", since, sizeof since);   /* "" if absurd */
     }
     const char *v[] = { f->node, since, f->request_id, f->parsed.message, f->file_name };
     output_row(s->o, v);

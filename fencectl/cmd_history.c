@@ -20,7 +20,7 @@ static const char usage_text[] =
  * a node's 20 newest among 500,000 operations; 36-43 ms against 4 ms). */
 #define HISTORY_COLUMNS                                                              \
     "SELECT op_uuid, started_at, action, target_node, status, exit_code, "           \
-    "  CAST(round((julianday(finished_at) - julianday(started_at)) * 86400000) AS INTEGER), " \
+    "  " SQL_OPERATION_MS ", " \
     "  filesystems, requested_by, recorder_node, message FROM operations "
 #define HISTORY_FILTERS                                                              \
     "  AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR status = ?3) "             \

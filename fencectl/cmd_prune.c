@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "db.h"
 #include "dirscan.h"
 #include "files.h"
@@ -45,12 +46,12 @@ static bool operation_running(sqlite3 *db, const char *request_id)
 static int record_file(struct prune_run *r, const struct dir_entry *e, const char *body,
                        const char *reason, struct error *err)
 {
-    char mtime[32], now[32];
-    struct tm tm;
-    gmtime_r(&e->mtime, &tm);
-    strftime(mtime, sizeof mtime, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    gmtime_r(&r->now, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char mtime[48], now[48];
+    /* A file's mtime can be anything (touch -d); kept as a number then. */
+    if (utc_format(e->mtime, "%Y-%m-%dT%H:%M:%SZ", mtime, sizeof mtime) != 0)
+        snprintf(mtime, sizeof mtime, "%lld s since 1970", (long long)e->mtime);
+    if (utc_format(r->now, "%Y-%m-%dT%H:%M:%SZ", now, sizeof now) != 0)
+        snprintf(now, sizeof now, "%lld s since 1970", (long long)r->now);
     if (db_begin_write(r->db, r->cli->db_timeout_ms, err) != 0)
         return -1;
     if (db_execf(r->db, err, NULL, "INSERT INTO pruned_files (directory, file_name, body, "

@@ -21,7 +21,8 @@ static const char timeline_sql[] =
     " UNION ALL SELECT recorded_at, 4, 'response (' || source || ') ' || file_name, body, id"
     "   FROM responses WHERE operation_id = ?1"
     " UNION ALL SELECT coalesce(finished_at, '9999'), 9, 'outcome',"
-    "   status || coalesce(', exit ' || exit_code, '') || coalesce(': ' || message, ''), 0"
+    "   status || coalesce(', exit ' || exit_code, '') || coalesce(', ' || " SQL_OPERATION_MS " || ' ms', '')"
+    "   || coalesce(': ' || message, ''), 0"
     "   FROM operations WHERE id = ?1"
     ") ORDER BY t, o, seq";
 

@@ -71,7 +71,7 @@ static void emit(struct output *o, struct tally *t)
  * whole and its durations already ordered; overall is merged at the end. */
 static const char stats_sql[] =
     "SELECT target_node, status, "
-    "  CAST(round((julianday(finished_at) - julianday(started_at)) * 86400000) AS INTEGER) AS ms "
+    "  " SQL_OPERATION_MS " AS ms "
     "FROM operations WHERE action IN ('off', 'reboot') AND (?1 IS NULL OR started_at >= ?1) "
     "ORDER BY target_node, ms";
 

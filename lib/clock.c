@@ -32,3 +32,14 @@ int64_t monotonic_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+int utc_format(time_t t, const char *format, char *out, size_t size)
+{
+    struct tm tm;
+    if (size)
+        out[0] = '\0';
+    if (!gmtime_r(&t, &tm) || tm.tm_year < 70 || tm.tm_year > 9999 - 1900 ||
+        strftime(out, size, format, &tm) == 0)
+        return -1;
+    return 0;
+}

@@ -17,5 +17,8 @@ struct stamp {
 void stamp_now(struct stamp *st);
 void stamp_from_timespec(struct stamp *st, struct timespec ts);
 int64_t monotonic_ms(void);
+/* t in UTC by strftime's format; -1 (out empty) if gmtime_r fails or t is
+ * outside the years 1970..9999, which four-digit ISO text can order. */
+int utc_format(time_t t, const char *format, char *out, size_t size);
 
 #endif

@@ -271,6 +271,75 @@ test_fencectl_prune_records_before_removing() {
     expect_sql "0" "select count(*) from events"
 }
 
+# add_op UUID STARTED FINISHED STATUS DURATION_MS: an operation row as a
+# stepped clock or a dead agent leaves it (NULL where the text is NULL).
+add_op() {
+    sql "insert into operations (op_uuid, action, target_node, recorder_node, requested_by,
+         agent_pid, started_at, finished_at, status, duration_ms)
+         values ('$1', 'off', 'n-$1', 'h', 'test', 1, '$2', $3, '$4', $5)"
+}
+
+# Age-based deletion never removes what ended after now minus the age by
+# any clock the record holds, nor a running operation, and a huge age is
+# an error, not a cut-off in the year 2094066879.
+test_fencectl_prune_by_age_keeps_everything_recent_by_any_clock() {
+    start_responder
+    agent -o off -n node1 || fail "fence"
+    stop_responder
+    old=2000-01-01T00:00:00.000Z
+    recent=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
+    add_op gone "$old" "'$old'" completed NULL
+    add_op event-now "$old" "'$old'" completed NULL
+    sql "insert into events (operation_id, logged_at, local_time, utc_time, action, target_node, status,
+         details, recorder_node, pacemaker_action, filesystems)
+         select id, '$recent', 'x', '$old', 'off', 'n', 'completed', '', 'h', 'off', '[]'
+         from operations where op_uuid = 'event-now'"
+    add_op log-now "$old" "'$old'" completed NULL
+    sql "insert into log_lines (operation_id, logged_at, local_time, level, message)
+         select id, '$recent', 'x', 'INFO', 'm' from operations where op_uuid = 'log-now'"
+    add_op response-now "$old" "'$old'" failed NULL
+    sql "insert into responses (operation_id, file_name, body, source, recorded_at)
+         select id, 'f', '{}', 'agent', '$recent' from operations where op_uuid = 'response-now'"
+    # Started long ago by the wall clock, but the monotonic duration says
+    # it ended moments ago (the clock was stepped back during the fence).
+    add_op long-duration "$old" "'$old'" completed "$(( ($(date +%s) - 946684800) * 1000 ))"
+    add_op running "$old" "'$old'" running NULL
+    add_op finished-now "$old" "'$recent'" completed NULL
+    ctl prune --events-older-than 4000000000000000000s > out.txt 2> err.txt
+    [ $? -eq 2 ] || fail "a huge age was accepted: $(cat out.txt err.txt)"
+    grep -q "out of range" err.txt || fail "no range error: $(cat err.txt)"
+    expect_sql 8 "select count(*) from operations"
+    ctl prune --dry-run --events-older-than 1h | grep -q "would delete 1 operation" || fail "dry run count"
+    expect_sql 8 "select count(*) from operations"
+    ctl prune --events-older-than 1h | grep -q "deleted 1 operation" || fail "prune count"
+    expect_sql "event-now,finished-now,log-now,long-duration,response-now,running" \
+        "select group_concat(op_uuid) from (select op_uuid from operations where op_uuid not like '%-%-%-%' order by op_uuid)"
+    expect_sql 1 "select count(*) from operations where target_node = 'node1'"
+}
+
+# Durations: the monotonic duration_ms when recorded; a wall-clock
+# difference that comes out negative is never shown.
+test_fencectl_durations_are_monotonic_and_never_negative() {
+    start_responder
+    agent -o off -n node1 || fail "fence"
+    stop_responder
+    mono=aaaaaaaa-0000-4000-8000-000000000001
+    back=bbbbbbbb-0000-4000-8000-000000000002
+    wall=cccccccc-0000-4000-8000-000000000003
+    add_op $mono 2026-01-01T00:00:00.000Z "'2026-01-01T00:00:05.000Z'" completed 42
+    add_op $back 2026-01-01T00:00:10.000Z "'2026-01-01T00:00:05.000Z'" completed NULL
+    add_op $wall 2026-01-01T00:00:00.000Z "'2026-01-01T00:00:01.500Z'" completed NULL
+    ctl --format json history > h.json || fail "history"
+    [ "$(jq -r ".[] | select(.request_id == \"$mono\") | .duration_ms" h.json)" = 42 ] || fail "duration_ms not preferred: $(cat h.json)"
+    [ "$(jq -r ".[] | select(.request_id == \"$back\") | .duration_ms" h.json)" = null ] || fail "negative duration shown: $(cat h.json)"
+    [ "$(jq -r ".[] | select(.request_id == \"$wall\") | .duration_ms" h.json)" = 1500 ] || fail "wall-clock duration: $(cat h.json)"
+    ctl show $mono | grep -q "outcome .*completed, exit .*42 ms\|outcome .*completed, 42 ms" || fail "show: $(ctl show $mono)"
+    ctl show $back | grep outcome | grep -q -- " -[0-9]" && fail "show gives a negative duration: $(ctl show $back)"
+    ctl --format json stats > s.json || fail "stats"
+    jq -e 'all(.[]; ((.p50_ms // "0") | tonumber) >= 0 and ((.max_ms // "0") | tonumber) >= 0)' s.json \
+        > /dev/null || fail "negative latency in stats: $(cat s.json)"
+}
+
 test_fencectl_export_is_byte_identical_and_import_idempotent() {
     three_fences
     ctl export > x.jsonl && cmp x.jsonl "$LOG_DIR/fence-events-detailed.jsonl" || fail "jsonl differs"

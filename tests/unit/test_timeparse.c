@@ -1,0 +1,78 @@
+/* Times and ages as administrators type them: out-of-range values and
+ * dates that do not exist are errors, never a cut-off from garbage. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "clock.h"
+#include "timeparse.h"
+
+#define NOW ((time_t)1795000000)   /* 2026-11-18T11:06:40Z */
+
+static void durations_in_range_only(void **state)
+{
+    (void)state;
+    int64_t s = -1;
+    struct error err;
+    assert_int_equal(parse_duration("90s", &s, &err), 0);
+    assert_int_equal(s, 90);
+    assert_int_equal(parse_duration("2w", &s, &err), 0);
+    assert_int_equal(s, 14 * 86400);
+    assert_int_equal(parse_duration("36500d", &s, &err), 0);
+    const char *bad[] = { "4000000000000000000s", "36501d", "9223372036854775807w",
+                          "99999999999999999999", "-5s", " 5s", "+5s", "5x", "5ss", "", "s" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        s = -1;
+        assert_int_equal(parse_duration(bad[i], &s, &err), -1);
+        assert_int_equal(s, -1);
+    }
+    assert_int_equal(parse_duration("4000000000000000000s", &s, &err), -1);
+    assert_non_null(strstr(err.msg, "out of range"));
+}
+
+static void time_bounds_are_checked(void **state)
+{
+    (void)state;
+    char out[32];
+    struct error err;
+    assert_int_equal(parse_time_bound("7d", NOW, out, sizeof out, &err), 0);
+    assert_string_equal(out, "2026-11-11T11:06:40.000Z");
+    assert_int_equal(parse_time_bound("2026-11-25T02:31", NOW, out, sizeof out, &err), 0);
+    assert_string_equal(out, "2026-11-25T02:31:00.000Z");
+    assert_int_equal(parse_time_bound("2026-11-25 02:31:02Z", NOW, out, sizeof out, &err), 0);
+    assert_string_equal(out, "2026-11-25T02:31:02.000Z");
+    const char *bad[] = { "4000000000000000000s", "36501d", "2026-02-30", "2026-13-01",
+                          "1969-12-31", "99999-01-01", "2026-11-25T02:31:00+01", "yesterday" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        strcpy(out, "untouched");
+        assert_int_equal(parse_time_bound(bad[i], NOW, out, sizeof out, &err), -1);
+    }
+    /* An age reaching before 1970 is out of range, not a negative time. */
+    assert_int_equal(parse_time_bound("1d", 1000, out, sizeof out, &err), -1);
+    assert_non_null(strstr(err.msg, "out of range"));
+}
+
+static void utc_format_refuses_what_it_cannot_render(void **state)
+{
+    (void)state;
+    char out[32];
+    assert_int_equal(utc_format(NOW, "%Y-%m-%dT%H:%M:%SZ", out, sizeof out), 0);
+    assert_string_equal(out, "2026-11-18T11:06:40Z");
+    assert_int_equal(utc_format((time_t)1 << 60, "%Y", out, sizeof out), -1);
+    assert_string_equal(out, "");
+    assert_int_equal(utc_format(-1, "%Y", out, sizeof out), -1);
+    assert_int_equal(utc_format((time_t)253402300800LL, "%Y", out, sizeof out), -1);   /* year 10000 */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(durations_in_range_only),
+        cmocka_unit_test(time_bounds_are_checked),
+        cmocka_unit_test(utc_format_refuses_what_it_cannot_render),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
