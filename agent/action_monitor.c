@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "db.h"
 #include "files.h"
+#include "probe.h"
 
 static int check_dir(const char *what, const char *dir, int access_mode, struct error *err)
 {
@@ -39,6 +40,21 @@ static int check_db(const struct agent_config *cfg, struct error *err)
     return rc;
 }
 
+/* Permission bits do not show a full or read-only request directory
+ * (and root passes them anyway), so one small file is created, written,
+ * closed and removed there, as a fence's request would be. No fsync, of
+ * the file or the directory: local file systems reserve the block at
+ * write() (ENOSPC there), NFS reports a full server at close(), and
+ * durability is not what is being tested; this keeps a monitor that runs
+ * every interval at a few system calls. fencectl check syncs as well. */
+static int probe_request_dir(const struct agent_config *cfg, struct error *err)
+{
+    struct error why;
+    if (dir_write_probe(cfg->paths.request_dir, false, &why) != 0)
+        return errorf(err, "request directory %s", why.msg);
+    return 0;
+}
+
 enum agent_result action_monitor(const struct agent_config *cfg)
 {
     struct error err;
@@ -48,6 +64,7 @@ enum agent_result action_monitor(const struct agent_config *cfg)
         dir_ensure(cfg->paths.response_dir, MODE_REQUEST_DIR, &err) != 0 ||
         dir_ensure(cfg->paths.log_dir, MODE_LOG_DIR, &err) != 0 ||
         check_dir("request directory", cfg->paths.request_dir, W_OK | X_OK, &err) != 0 ||
+        probe_request_dir(cfg, &err) != 0 ||
         check_dir("response directory", cfg->paths.response_dir, R_OK | X_OK, &err) != 0 ||
         check_dir("log directory", cfg->paths.log_dir, W_OK | X_OK, &err) != 0 ||
         check_db(cfg, &err) != 0) {

@@ -1,29 +1,45 @@
-/* fencectl check: health for a monitoring system. One line per problem
- * on stdout and exit 1, or "OK" and exit 0. */
+/* fencectl check: health for a monitoring system. Exit 1 with one
+ * "PROBLEM:" line per problem (and indented details) whenever a fence
+ * would fail or the record is incomplete, each saying how to repair it;
+ * "OK" and exit 0 otherwise. Long lists are summarised: the oldest
+ * CHECK_SHOWN, a count, and --all for everything. */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "db.h"
 #include "dirscan.h"
 #include "files.h"
+#include "logcheck.h"
+#include "probe.h"
 #include "schema.h"
 #include "timeparse.h"
 
-static const char usage_text[] = "Usage: fencectl check [--fence-timeout DUR]\n"
-    "  Reports problems with the directories, the database, and requests\n"
-    "  pending longer than the fence timeout (default 60s).\n";
+#define CHECK_SHOWN 20
+
+static const char usage_text[] = "Usage: fencectl check [--fence-timeout DUR] [--all]\n"
+    "  Reports what would make a fence fail or the record incomplete: the\n"
+    "  directories (the request directory is probed with a small file), the\n"
+    "  database, jsonl log lines missing from it, operations left 'running',\n"
+    "  and requests pending longer than the fence timeout (default 60s).\n"
+    "  Lists show the oldest 20; --all shows every entry.\n";
 
 struct checker {
     const struct cli *cli;
     int problems;
     time_t now;
     int64_t fence_timeout;
+    bool all;
+    sqlite3 *db;                 /* NULL when it cannot be read */
 };
 
 static void problem(struct checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -47,66 +63,310 @@ static void check_dir(struct checker *c, const char *what, const char *dir, int 
         problem(c, "%s %s is not accessible (permissions)", what, dir);
 }
 
-static void stale_request(const struct dir_entry *e, void *arg)
+/* What a fence does first: create, write and sync a file there. */
+static void check_request_dir_writable(struct checker *c)
 {
-    struct checker *c = arg;
-    char path[4096], age[32];
-    if (c->now - e->mtime <= c->fence_timeout ||
-        path_join(path, sizeof path, c->cli->paths.response_dir, e->name, NULL) != 0 ||
-        access(path, F_OK) == 0)
-        return;
-    format_age(c->now - e->mtime, age, sizeof age);
-    problem(c, "request %s unanswered for %s (is the storage reconciler running?)", e->name, age);
+    struct stat st;
+    struct error err;
+    const char *dir = c->cli->paths.request_dir;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && dir_write_probe(dir, true, &err) != 0)
+        problem(c, "request directory %s; free space there or fix the mount, then run "
+                "'fencectl check' again", err.msg);
 }
 
 static void check_db(struct checker *c)
 {
-    sqlite3 *db;
     struct error err;
-    if (db_open(c->cli->paths.db_path, DB_READ_ONLY, 5000, &db, &err) != DB_OPEN_OK) {
+    if (db_open(c->cli->paths.db_path, DB_READ_ONLY, 5000, &c->db, &err) != DB_OPEN_OK) {
         problem(c, "database: %s", err.msg);
+        c->db = NULL;
         return;
     }
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK) {
-        problem(c, "database %s: %s", c->cli->paths.db_path, sqlite3_errmsg(db));
-    } else {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const char *r = (const char *)sqlite3_column_text(st, 0);
-            if (r && strcmp(r, "ok") != 0)
-                problem(c, "database %s integrity: %s", c->cli->paths.db_path, r);
-        }
-        sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(c->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK) {
+        problem(c, "database %s: %s", c->cli->paths.db_path, sqlite3_errmsg(c->db));
+        return;
     }
-    db_close(db);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        if (r && strcmp(r, "ok") != 0)
+            problem(c, "database %s integrity: %s", c->cli->paths.db_path, r);
+    }
+    sqlite3_finalize(st);
+}
+
+/* ---- requests nobody answered -------------------------------------------- */
+
+struct stale {
+    char *name;
+    time_t age;
+};
+
+struct stale_scan {
+    struct checker *c;
+    char **answered;             /* response file names, sorted */
+    size_t n_answered;
+    struct stale *v;
+    size_t n, cap;
+    bool oom;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void collect_answered(const struct dir_entry *e, void *arg)
+{
+    struct stale_scan *s = arg;
+    if (s->oom)
+        return;
+    if (s->n_answered % 1024 == 0) {
+        char **more = realloc(s->answered, (s->n_answered + 1024) * sizeof *more);
+        if (!more) {
+            s->oom = true;
+            return;
+        }
+        s->answered = more;
+    }
+    if (!(s->answered[s->n_answered] = strdup(e->name)))
+        s->oom = true;
+    else
+        s->n_answered++;
+}
+
+static void collect_stale(const struct dir_entry *e, void *arg)
+{
+    struct stale_scan *s = arg;
+    time_t age = s->c->now - e->mtime;
+    const char *name = e->name;
+    if (s->oom || age <= s->c->fence_timeout ||
+        bsearch(&name, s->answered, s->n_answered, sizeof *s->answered, cmp_str))
+        return;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        struct stale *more = realloc(s->v, cap * sizeof *more);
+        if (!more) {
+            s->oom = true;
+            return;
+        }
+        s->v = more;
+        s->cap = cap;
+    }
+    if (!(s->v[s->n].name = strdup(e->name))) {
+        s->oom = true;
+        return;
+    }
+    s->v[s->n++].age = age;
+}
+
+static int oldest_first(const void *a, const void *b)
+{
+    const struct stale *x = a, *y = b;
+    if (x->age != y->age)
+        return x->age < y->age ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+static void report_stale(struct checker *c, struct stale_scan *s)
+{
+    qsort(s->v, s->n, sizeof *s->v, oldest_first);
+    size_t shown = c->all || s->n <= CHECK_SHOWN ? s->n : CHECK_SHOWN;
+    if (shown < s->n)
+        problem(c, "%zu requests unanswered for over %llds (is the storage reconciler running?); "
+                "the oldest %zu:", s->n, (long long)c->fence_timeout, shown);
+    for (size_t i = 0; i < shown; i++) {
+        char age[32];
+        format_age(s->v[i].age, age, sizeof age);
+        problem(c, "request %s unanswered for %s (is the storage reconciler running?)",
+                s->v[i].name, age);
+    }
+    if (shown < s->n)
+        printf("    ... and %zu more: 'fencectl check --all' lists them, 'fencectl orphans' "
+               "describes them\n", s->n - shown);
+}
+
+static void check_stale_requests(struct checker *c)
+{
+    struct stale_scan s = { .c = c };
+    struct error err;
+    /* One listing of the responses instead of a stat per request: a
+     * directory of 100,000 files is read in one go. */
+    if (dir_scan(c->cli->paths.response_dir, false, collect_answered, &s, &err) == 0 && !s.oom) {
+        qsort(s.answered, s.n_answered, sizeof *s.answered, cmp_str);
+        if (dir_scan(c->cli->paths.request_dir, false, collect_stale, &s, &err) != 0 && c->problems == 0)
+            problem(c, "%s", err.msg);
+    } else if (!s.oom && c->problems == 0) {
+        problem(c, "%s", err.msg);
+    }
+    if (s.oom)
+        problem(c, "out of memory listing the request and response directories");
+    else
+        report_stale(c, &s);
+    for (size_t i = 0; i < s.n_answered; i++)
+        free(s.answered[i]);
+    for (size_t i = 0; i < s.n; i++)
+        free(s.v[i].name);
+    free(s.answered);
+    free(s.v);
+}
+
+/* ---- the record: logs-only lines, operations left running ---------------- */
+
+struct running_op {
+    struct logcheck_running log;   /* first: sorted and searched by op_uuid */
+    char action[16], target[NODE_NAME_MAX + 1], host[256];
+    long long pid;
+    time_t age;
+};
+
+static int by_uuid(const void *a, const void *b)
+{
+    return strcmp(((const struct running_op *)a)->log.op_uuid, ((const struct running_op *)b)->log.op_uuid);
+}
+
+static size_t running_ops(sqlite3 *db, struct running_op **out)
+{
+    sqlite3_stmt *st;
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT op_uuid, action, target_node, agent_pid, recorder_node, "
+                           "CAST(strftime('%s', 'now') - strftime('%s', started_at) AS INTEGER) "
+                           "FROM operations WHERE status = 'running'", -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct running_op *more = realloc(*out, cap * sizeof *more);
+            if (!more)
+                break;
+            *out = more;
+        }
+        struct running_op *r = &(*out)[n++];
+        memset(r, 0, sizeof *r);
+        snprintf(r->log.op_uuid, sizeof r->log.op_uuid, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(r->action, sizeof r->action, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(r->target, sizeof r->target, "%s", (const char *)sqlite3_column_text(st, 2));
+        r->pid = sqlite3_column_int64(st, 3);
+        snprintf(r->host, sizeof r->host, "%s", (const char *)sqlite3_column_text(st, 4));
+        r->age = (time_t)sqlite3_column_int64(st, 5);
+    }
+    sqlite3_finalize(st);
+    qsort(*out, n, sizeof **out, by_uuid);
+    return n;
+}
+
+/* Is pid a live fence_recorder here? A reused pid of another program is
+ * not; where /proc cannot tell, alive is assumed (no false alarm). */
+static bool agent_alive(long long pid)
+{
+    if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+        return false;
+    char path[64], comm[64] = "";
+    snprintf(path, sizeof path, "/proc/%lld/comm", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return true;
+    bool ours = fgets(comm, sizeof comm, f) == NULL || strncmp(comm, "fence_recorder", 14) == 0;
+    fclose(f);
+    return ours;
+}
+
+static bool is_outcome(const char *status)
+{
+    return status[0] && strcmp(status, "requested") != 0 && strcmp(status, "initiated") != 0;
+}
+
+static void report_running(struct checker *c, const struct running_op *r, size_t n, const char *jsonl)
+{
+    char host[256] = "";
+    if (gethostname(host, sizeof host) != 0)
+        host[0] = '\0';
+    host[sizeof host - 1] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char age[32];
+        format_age(r[i].age, age, sizeof age);
+        if (is_outcome(r[i].log.outcome))
+            problem(c, "operation %s (%s of %s) is still 'running' in the database, but %s has "
+                    "its outcome '%s': record it with 'fencectl import %s'", r[i].log.op_uuid,
+                    r[i].action, r[i].target, jsonl, r[i].log.outcome, jsonl);
+        else if (r[i].age > c->fence_timeout && strcmp(r[i].host, host) == 0 && !agent_alive(r[i].pid))
+            problem(c, "operation %s (%s of %s, started %s ago) is still 'running' in the database "
+                    "but its agent (pid %lld) is gone and no outcome was recorded anywhere; "
+                    "Pacemaker saw that fence fail ('fencectl orphans' lists it)", r[i].log.op_uuid,
+                    r[i].action, r[i].target, age, r[i].pid);
+    }
+}
+
+static void check_record(struct checker *c)
+{
+    if (!c->db)
+        return;
+    char jsonl[4096];
+    struct error err;
+    if (path_join(jsonl, sizeof jsonl, c->cli->paths.log_dir, LOG_FILE_JSONL, &err) != 0) {
+        problem(c, "%s", err.msg);
+        return;
+    }
+    struct running_op *running;
+    size_t n = running_ops(c->db, &running);
+    struct logcheck_running *logs = malloc((n ? n : 1) * sizeof *logs);
+    struct logcheck lc;
+    for (size_t i = 0; logs && i < n; i++)
+        logs[i] = running[i].log;
+    if (!logs) {
+        problem(c, "out of memory comparing the logs with the database");
+    } else if (logcheck_jsonl(c->db, jsonl, logs, n, &lc, &err) != 0) {
+        problem(c, "cannot compare the logs with the database: %s", err.msg);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            running[i].log = logs[i];
+        if (lc.missing > 0) {
+            problem(c, "%ld line(s) of %s are not in the database (recorded to the logs only, "
+                    "while the database was unavailable): restore them with 'fencectl import %s'",
+                    lc.missing, jsonl, jsonl);
+            for (int i = 0; i < lc.shown; i++)
+                printf("    %s\n", lc.first[i]);
+            if (lc.missing > lc.shown)
+                printf("    ... and %ld more\n", lc.missing - lc.shown);
+        }
+        report_running(c, running, n, jsonl);
+    }
+    free(logs);
+    free(running);
 }
 
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = { { "fence-timeout", required_argument, NULL, 't' },
+                                              { "all", no_argument, NULL, 'a' },
                                               CLI_COMMON_LONGOPTS, { 0 } };
     struct checker c = { .cli = cli, .now = time(NULL), .fence_timeout = 60 };
     struct error err;
     int opt;
     optind = 0;   /* 0: glibc fully reinitialises after main's "+" scan */
-    while ((opt = getopt_long(argc, argv, "t:f:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "t:af:h", longopts, NULL)) != -1) {
         int common = cli_common_option(cli, opt, optarg, usage_text);
-        if (common < 0 || (!common && opt != 't') ||
+        if (common < 0 || (!common && opt != 't' && opt != 'a') ||
             (opt == 't' && parse_duration(optarg, &c.fence_timeout, &err) != 0)) {
             fputs(usage_text, stderr);
             return EXIT_USAGE;
         }
+        c.all |= opt == 'a';
     }
     if (cli_no_operands(argc, argv, "check", usage_text) != 0)
         return EXIT_USAGE;
     check_dir(&c, "request directory", cli->paths.request_dir, W_OK | X_OK);
+    check_request_dir_writable(&c);
     check_dir(&c, "response directory", cli->paths.response_dir, R_OK | X_OK);
     check_dir(&c, "log directory", cli->paths.log_dir, W_OK | X_OK);
     check_db(&c);
-    if (dir_scan(cli->paths.request_dir, false, stale_request, &c, &err) != 0 && c.problems == 0)
-        problem(&c, "%s", err.msg);
+    check_record(&c);
+    check_stale_requests(&c);
+    db_close(c.db);
     if (c.problems == 0)
-        printf("OK: directories usable, database intact (schema %d), no request pending over %llds\n",
+        printf("OK: directories usable, request directory writable, database intact (schema %d), "
+               "every jsonl line recorded, no request pending over %llds\n",
                schema_migration_count, (long long)c.fence_timeout);
     return c.problems ? EXIT_FAILURE_RT : EXIT_OK;
 }

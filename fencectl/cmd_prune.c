@@ -180,7 +180,10 @@ static int prune_rows(sqlite3 *db, const char *cutoff, bool dry_run, int timeout
     if (db_execf(db, err, NULL, "DELETE FROM log_lines WHERE operation_id IS NULL "
                  "AND logged_at < ?", "t", cutoff) != 0 ||
         db_execf(db, err, NULL, "DELETE FROM events WHERE operation_id IS NULL "
-                 "AND logged_at < ? AND utc_time < ?", "tt", cutoff, cutoff) != 0)
+                 "AND logged_at < ? AND utc_time < ?", "tt", cutoff, cutoff) != 0 ||
+        /* So that check knows the log lines before it are gone on purpose. */
+        db_execf(db, err, NULL, "INSERT INTO prune_cutoffs (cutoff, pruned_at, operations) "
+                 "VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)", "ti", cutoff, n) != 0)
         goto failed;
     db_execf(db, err, NULL, "DROP TABLE old_ops", "");
     printf("deleted %lld operation(s) that ended before %s\n", (long long)n, cutoff);

@@ -471,3 +471,90 @@ test_responder_answers_nothing_without_serve() {
     rc=$?
     [ "$rc" -eq 1 ] || fail "a fence with no responder exited $rc, expected 1"
 }
+
+# ---- health checks that fail when a fence would fail -----------------------
+
+check_fails_with() {
+    "$FENCECTL" check > "$S/check.out" 2>&1
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "fencectl check exited $rc, expected 1: $(cat "$S/check.out")"
+    grep -q -- "$1" "$S/check.out" || fail "fencectl check does not say [$1]: $(cat "$S/check.out")"
+}
+
+test_check_fails_on_a_fence_recorded_to_logs_only() {
+    start_responder
+    expect_exit 0 agent -q -o off -n node1
+    expect_exit 0 "$FENCECTL" check
+    hold_write_lock
+    agent -o off -n node2 --db-timeout 1 2>/dev/null || fail "fence failed with the database locked"
+    release_write_lock
+    stop_responder
+    check_fails_with "2 line(s) of $LOG_DIR/fence-events-detailed.jsonl are not in the database"
+    grep -q "fencectl import $LOG_DIR/fence-events-detailed.jsonl" "$S/check.out" || fail "no repair said: $(cat "$S/check.out")"
+    grep -q "^    line 3: .* node2 requested" "$S/check.out" || fail "missing lines not shown: $(cat "$S/check.out")"
+    "$FENCECTL" import "$LOG_DIR/fence-events-detailed.jsonl" > /dev/null || fail "import"
+    expect_exit 0 "$FENCECTL" check
+    # A deliberate age-based prune is not a gap: its lines are not asked back.
+    sleep 1
+    "$FENCECTL" prune --events-older-than 0s > /dev/null || fail "prune"
+    expect_sql 0 "select count(*) from events"
+    "$FENCECTL" check > "$S/check.out" || fail "check after a prune: $(cat "$S/check.out")"
+}
+
+test_check_fails_on_a_running_operation_whose_outcome_is_only_in_the_logs() {
+    start_responder
+    expect_exit 0 agent -q -o off -n node4
+    stop_responder
+    # The state a database unavailable at the outcome leaves: the start
+    # recorded, the outcome in the logs only.
+    sql "update operations set status = 'running', finished_at = null, exit_code = null, message = null;
+         delete from events where status <> 'requested'"
+    uuid=$(sql "select op_uuid from operations")
+    check_fails_with "operation $uuid (off of node4) is still 'running' in the database, but .* has its outcome 'completed'"
+    grep -q "fencectl import" "$S/check.out" || fail "no repair said"
+}
+
+test_check_fails_on_a_running_operation_whose_agent_is_gone() {
+    expect_exit 0 agent -o monitor
+    sleep 0 & dead=$!
+    wait "$dead"
+    sql "insert into operations (op_uuid, action, target_node, recorder_node, requested_by, agent_pid, started_at)
+         values ('aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', 'off', 'node5', '$(hostname)', 'test', $dead,
+                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 minutes'))"
+    check_fails_with "operation aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee (off of node5, started 5m .*) .*agent (pid $dead) is gone"
+    # A live agent's operation is not a problem, however long it waits.
+    sql "update operations set agent_pid = $$"
+    sleep 30 & live=$!
+    sql "update operations set agent_pid = $live"
+    "$FENCECTL" check > "$S/check.out" 2>&1
+    rc=$?
+    kill "$live"
+    # $live is sleep, not fence_recorder: a reused pid is not the agent.
+    [ "$rc" -eq 1 ] || fail "a pid reused by another program taken for the agent: $(cat "$S/check.out")"
+}
+
+test_check_and_monitor_fail_on_a_full_or_read_only_request_directory() {
+    mkdir "$S/small"
+    mount -t tmpfs -o size=64k tmpfs "$S/small" 2>/dev/null || skip_test "cannot mount a tmpfs here"
+    trap 'umount "$S/small" 2>/dev/null' EXIT
+    export NNF_FENCE_REQUEST_DIR="$S/small/requests"
+    expect_exit 0 agent -o monitor
+    expect_exit 0 "$FENCECTL" check
+    dd if=/dev/zero of="$S/small/fill" bs=4k 2>/dev/null   # until ENOSPC
+    agent -o monitor 2>"$S/err"
+    [ $? -eq 1 ] || fail "monitor passed on a full request directory"
+    grep -q "monitor failed: request directory $S/small/requests is full" "$S/err" || fail "monitor: $(cat "$S/err")"
+    check_fails_with "request directory $S/small/requests is full"
+    # What the checks predict is what a fence meets.
+    expect_exit 1 agent -o off -n node2 --fence-timeout 1 2>/dev/null
+    rm "$S/small/fill"
+    expect_exit 0 agent -o monitor
+    expect_exit 0 "$FENCECTL" check
+    mount -o remount,ro "$S/small" || fail "remount read-only"
+    agent -o monitor 2>"$S/err"
+    [ $? -eq 1 ] || fail "monitor passed on a read-only request directory"
+    check_fails_with "request directory"
+    mount -o remount,rw "$S/small"
+    expect_count 0 "$S"/small/requests/.fence_recorder-probe-*
+    umount "$S/small"
+}
