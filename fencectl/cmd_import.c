@@ -1,179 +1,261 @@
 /* fencectl import FILE: load a fence-events-detailed.jsonl, ours or the
- * original Python agent's, into the events table. Idempotent: a line
- * whose hash is already recorded (imported before, or written by the
- * agent itself) is skipped. One transaction for the whole file. */
-#include <cjson/cJSON.h>
+ * original Python agent's, into the events table, one transaction for the
+ * whole file.
+ *
+ * Lossless and idempotent: a line that occurs N times in the file is N
+ * events (three unfences of a node in one second are three lines alike),
+ * and the j-th occurrence is imported only if the database holds fewer
+ * than j events with that line's identity. The identity is the hash of the
+ * line export would write for the event (what the agent stores for the
+ * lines it writes), so re-importing a file, or our own export of imported
+ * Python lines, adds nothing. Lines imported by earlier versions carry the
+ * hash of the file's raw line; both are counted.
+ *
+ * Junk is rejected line by line (stderr: file:line: why), the valid lines
+ * are imported, and the exit status is 1 if any line was rejected. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "db.h"
-#include "jsonw.h"
+#include "import_line.h"
 #include "linehash.h"
 #include "strbuf.h"
 
 static const char usage_text[] = "Usage: fencectl import FILE\n"
-    "  Loads fence-events-detailed.jsonl lines into the database; lines already\n"
-    "  there are skipped, so importing twice changes nothing.\n";
+    "  Loads fence-events-detailed.jsonl lines into the database. A line that\n"
+    "  occurs N times is N events; lines already there are skipped, so importing\n"
+    "  a file twice, or our own export, changes nothing. Invalid lines are\n"
+    "  reported with their line numbers and skipped (exit 1).\n";
 
-struct import_counts {
+/* Rejected lines listed one by one on stderr before the rest are counted. */
+#define REJECTS_LISTED 50
+
+struct import_run {
+    sqlite3 *db;
+    const char *file;
     long imported, skipped, rejected, operations;
 };
 
-static bool is_terminal(const char *status)
+static int query_count(sqlite3 *db, const char *sql, const char *a, const char *b,
+                       int64_t *n, struct error *err)
 {
-    static const char *const terminal[] = { "completed", "failed", "timeout", "terminated",
-                                            "unfenced", "unfence-failed" };
-    for (size_t i = 0; i < sizeof terminal / sizeof terminal[0]; i++)
-        if (strcmp(status, terminal[i]) == 0)
-            return true;
-    return false;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return errorf(err, "%s", sqlite3_errmsg(db));
+    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : errorf(err, "%s", sqlite3_errmsg(db));
 }
 
-static const char *operation_status(const char *event_status)
+/* Which occurrence of its identity this line is in the file (1, 2, ...),
+ * and how many events of that identity the database holds already. */
+static int occurrence(struct import_run *r, const struct import_event *ie, int64_t *nth,
+                      int64_t *present, struct error *err)
 {
-    if (strcmp(event_status, "unfenced") == 0)
-        return "completed";
-    if (strcmp(event_status, "unfence-failed") == 0)
-        return "failed";
-    return event_status;
+    if (db_execf(r->db, err, NULL, "INSERT INTO temp.seen (hash, n) VALUES (?, 1) "
+                 "ON CONFLICT (hash) DO UPDATE SET n = n + 1", "t", ie->canonical_hash) != 0 ||
+        query_count(r->db, "SELECT n FROM temp.seen WHERE hash = ?1", ie->canonical_hash, NULL,
+                    nth, err) != 0)
+        return -1;
+    return query_count(r->db, "SELECT count(*) FROM events WHERE line_hash = ?1 "
+                       "OR (?2 <> ?1 AND line_hash = ?2)", ie->canonical_hash, ie->raw_hash,
+                       present, err);
 }
 
-/* The operation an imported event belongs to. Our lines carry the
- * request id; the original agent's do not, so a "requested" (or
- * "initiated") line opens an operation whose id is derived from the
- * line's hash (stable across re-imports) and the next terminal line for
- * the same node and recorder closes it. Returns the row id, 0 if none. */
-static int64_t operation_for(sqlite3 *db, const char *request_id, const char *hash,
-                                   const char *action, const char *target, const char *recorder,
-                                   const char *utc, const char *status, const char *details,
-                                   struct import_counts *n, struct error *err)
+/* The id of an operation the original agent's lines (no request id) open:
+ * from the line's identity and its occurrence, so two identical lines
+ * open two operations, and the same again on every re-import. */
+static void derived_uuid(const char *hash, int64_t nth, char out[37])
 {
-    char derived[37];
-    const char *uuid = request_id;
+    char h[17];
+    if (nth > 1) {
+        char seed[40];
+        int len = snprintf(seed, sizeof seed, "%s#%lld", hash, (long long)nth);
+        line_hash(seed, (size_t)len, h);
+        hash = h;
+    }
+    snprintf(out, 37, "%.8s-%.4s-4000-8000-%.8s0000", hash, hash + 8, hash + 8);
+}
+
+static int64_t find_operation(sqlite3 *db, const char *sql, const struct fence_event *ev,
+                              const char *uuid)
+{
     sqlite3_stmt *st;
     int64_t id = 0;
-    if (!uuid && !is_terminal(status)) {
-        snprintf(derived, sizeof derived, "%.8s-%.4s-4000-8000-%.8s0000", hash, hash + 8, hash + 8);
-        uuid = derived;
-    }
-    const char *find = uuid ? "SELECT id FROM operations WHERE op_uuid = ?1"
-        : "SELECT id FROM operations WHERE target_node = ?2 AND recorder_node = ?3 "
-          "AND status = 'running' AND requested_by = 'import' ORDER BY started_at DESC LIMIT 1";
-    if (sqlite3_prepare_v2(db, find, -1, &st, NULL) != SQLITE_OK)
-        return errorf(err, "%s", sqlite3_errmsg(db)), -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, recorder, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    sqlite3_bind_text(st, 2, ev->target_node, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ev->recorder_node, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, ev->action, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    if (!id) {
-        if (!uuid) {
-            snprintf(derived, sizeof derived, "%.8s-%.4s-4000-8000-%.8s0000", hash, hash + 8, hash + 8);
-            uuid = derived;
-        }
-        if (db_execf(db, err, &id, "INSERT INTO operations (op_uuid, action, target_node, "
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : -1;
+}
+
+/* An imported operation of the original agent still open for this node,
+ * recorder and action: the oldest closes first, so two fences of a node
+ * in one second both end. */
+static const char open_import_sql[] =
+    "SELECT id FROM operations WHERE ?1 IS NULL AND target_node = ?2 AND recorder_node = ?3 "
+    "AND action = ?4 AND status = 'running' AND requested_by = 'import' ORDER BY started_at, id LIMIT 1";
+
+/* The operation an imported event belongs to: by request id (ours), or
+ * for the original agent's lines a "requested"/"initiated" line opens one
+ * and the next terminal line for the same node, recorder and action
+ * closes it; a terminal line with nothing open is an operation of its own
+ * (an unfence). Returns the row id, 0 for none, -1 on error. */
+static int64_t operation_for(struct import_run *r, const struct import_event *ie, int64_t nth,
+                             struct error *err)
+{
+    const struct fence_event *ev = &ie->ev;
+    bool terminal = import_status_terminal(ev->status);
+    bool opens = strcmp(ev->status, "requested") == 0 || strcmp(ev->status, "initiated") == 0;
+    char uuid[37];
+    int64_t id = 0;
+    if (ev->request_id)
+        id = find_operation(r->db, "SELECT id FROM operations WHERE op_uuid = ?1", ev, ev->request_id);
+    else if (!opens)
+        id = find_operation(r->db, open_import_sql, ev, NULL);
+    if (id < 0)
+        return errorf(err, "%s", sqlite3_errmsg(r->db)), -1;
+    if (!id && (ev->request_id || opens || terminal)) {
+        if (ev->request_id)
+            snprintf(uuid, sizeof uuid, "%s", ev->request_id);
+        else
+            derived_uuid(ie->canonical_hash, nth, uuid);
+        if (db_execf(r->db, err, &id, "INSERT INTO operations (op_uuid, action, target_node, "
                      "recorder_node, requested_by, agent_pid, started_at) VALUES (?, ?, ?, ?, "
-                     "'import', 0, ?)", "ttttt", uuid, action, target, recorder, utc) != 0)
+                     "'import', 0, ?) ON CONFLICT (op_uuid) DO NOTHING", "ttttt", uuid, ev->action,
+                     ev->target_node, ev->recorder_node, ie->logged_at) != 0)
             return -1;
-        n->operations++;
+        if (sqlite3_changes(r->db) == 0)   /* an id another line derived: share it */
+            id = find_operation(r->db, "SELECT id FROM operations WHERE op_uuid = ?1", ev, uuid);
+        else
+            r->operations++;
     }
-    if (is_terminal(status) &&
-        db_execf(db, err, NULL, "UPDATE operations SET finished_at = ?, status = ?, exit_code = ?, "
-                 "message = ? WHERE id = ? AND status = 'running'", "ttiti", utc,
-                 operation_status(status), (int64_t)(strcmp(operation_status(status), "completed") != 0),
-                 details, (int64_t)id) != 0)
+    bool unfence = strncmp(ev->status, "unfence", 7) == 0;
+    const char *op_status = unfence ? (strcmp(ev->status, "unfenced") == 0 ? "completed" : "failed")
+                                    : ev->status;
+    if (id > 0 && terminal &&
+        db_execf(r->db, err, NULL, "UPDATE operations SET finished_at = ?, status = ?, exit_code = ?, "
+                 "message = ? WHERE id = ? AND status = 'running'", "ttiti", ie->logged_at, op_status,
+                 (int64_t)(strcmp(op_status, "completed") != 0), ev->details, id) != 0)
         return -1;
     return id;
 }
 
-static const char *str_field(const cJSON *o, const char *key, const char *fallback)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : fallback;
-}
-
-/* "filesystems" (ours) or "gfs2_filesystems" (the gfs2 variant), as the
- * agent renders arrays. */
-static void filesystems_text(const cJSON *o, struct strbuf *sb)
-{
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "filesystems");
-    if (!cJSON_IsArray(arr))
-        arr = cJSON_GetObjectItemCaseSensitive(o, "gfs2_filesystems");
-    const char *items[256];
-    size_t n = 0;
-    const cJSON *item;
-    cJSON_ArrayForEach(item, arr) {
-        if (n < 256 && cJSON_IsString(item))
-            items[n++] = item->valuestring;
-    }
-    json_add_string_array(sb, items, n, ", ");
-}
-
-/* The text logs show local time; the jsonl carries UTC. */
-static void local_from_utc(const char *utc, char *out, size_t size)
-{
-    struct tm tm = { 0 };
-    const char *rest = strptime(utc, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!rest) {
-        snprintf(out, size, "%.19s", utc);
-        return;
-    }
-    time_t t = timegm(&tm);
-    localtime_r(&t, &tm);
-    strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-static int import_line(sqlite3 *db, const char *line, size_t len, struct import_counts *n,
+static int store_event(struct import_run *r, const struct import_event *ie, int64_t op,
                        struct error *err)
 {
-    char hash[17];
-    line_hash(line, len, hash);
-    int64_t exists = 0;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM events WHERE line_hash = ?", -1, &st, NULL) != SQLITE_OK)
-        return errorf(err, "%s", sqlite3_errmsg(db));
-    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        exists = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (exists) {
-        n->skipped++;
-        return 0;
-    }
-    cJSON *o = cJSON_ParseWithLength(line, len);
-    const char *utc = str_field(o, "timestamp", NULL), *action = str_field(o, "action", NULL);
-    const char *target = str_field(o, "target_node", NULL), *status = str_field(o, "status", NULL);
-    if (!cJSON_IsObject(o) || !utc || !action || !target || !status) {
-        cJSON_Delete(o);
-        n->rejected++;
+    const struct fence_event *ev = &ie->ev;
+    if (db_execf(r->db, err, NULL, "INSERT INTO events (operation_id, logged_at, local_time, "
+                 "utc_time, action, target_node, status, details, recorder_node, pacemaker_action, "
+                 "filesystems, request_id, origin, line_hash) "
+                 "VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)", "itttttttttttt",
+                 op, ie->logged_at, ev->local_time, ev->utc_time, ev->action, ev->target_node,
+                 ev->status, ev->details, ev->recorder_node, ev->pacemaker_action, ev->filesystems,
+                 ev->request_id, ie->canonical_hash) != 0)
+        return -1;
+    if (op > 0 && strcmp(ev->filesystems, "[]") != 0 &&
+        db_execf(r->db, err, NULL, "UPDATE operations SET filesystems = ? WHERE id = ?", "ti",
+                 ev->filesystems, op) != 0)
+        return -1;
+    r->imported++;
+    return 0;
+}
+
+static void reject(struct import_run *r, long lineno, const char *why)
+{
+    if (++r->rejected <= REJECTS_LISTED)
+        fprintf(stderr, "fencectl import: %s:%ld: rejected: %s\n", r->file, lineno, why);
+}
+
+/* 0 imported or skipped, 1 rejected, -1 database error (abort). */
+static int import_line(struct import_run *r, const char *line, size_t len, long lineno,
+                       struct error *err)
+{
+    struct import_event ie;
+    const char *why;
+    if (import_event_parse(&ie, line, len, &why) != 0) {
+        reject(r, lineno, why);
         return 1;
     }
-    char local[32];
-    local_from_utc(utc, local, sizeof local);
-    const char *details = str_field(o, "details", ""), *recorder = str_field(o, "recorder_node", "");
-    const char *request_id = str_field(o, "request_id", NULL);
-    int64_t op = operation_for(db, request_id, hash, action, target, recorder, utc, status,
-                                     details, n, err);
-    struct strbuf fs = STRBUF_INIT;
-    filesystems_text(o, &fs);
-    int rc = op < 0 ? -1 : db_execf(db, err, NULL, "INSERT INTO events (operation_id, logged_at, "
-        "local_time, utc_time, action, target_node, status, details, recorder_node, pacemaker_action, "
-        "filesystems, request_id, origin, line_hash) "
-        "VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)", "itttttttttttt",
-        (int64_t)op, utc, local, utc, action, target, status, details, recorder,
-        str_field(o, "pacemaker_action", action), strbuf_str(&fs), request_id, hash);
-    if (rc == 0 && op > 0)
-        rc = db_execf(db, err, NULL, "UPDATE operations SET filesystems = ? WHERE id = ?", "ti",
-                      strbuf_str(&fs), (int64_t)op);
-    strbuf_release(&fs);
-    cJSON_Delete(o);
-    if (rc == 0)
-        n->imported++;
+    int64_t nth = 0, present = 0, op = 0;
+    int rc = occurrence(r, &ie, &nth, &present, err);
+    if (rc == 0 && nth <= present)
+        r->skipped++;
+    else if (rc == 0)
+        rc = (op = operation_for(r, &ie, nth, err)) < 0 ? -1 : store_event(r, &ie, op, err);
+    import_event_release(&ie);
     return rc;
+}
+
+enum read_result { READ_LINE, READ_TOO_LONG, READ_END, READ_FAILED };
+
+/* One line without its newline, at most IMPORT_LINE_MAX bytes; a longer
+ * one is read to its end and discarded, so it costs no more memory. */
+static enum read_result read_line(FILE *in, struct strbuf *line)
+{
+    strbuf_reset(line);
+    int c;
+    bool too_long = false;
+    while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+        if (line->len < IMPORT_LINE_MAX)
+            strbuf_addc(line, (char)c);
+        else
+            too_long = true;
+    }
+    if (ferror(in) || strbuf_failed(line))
+        return READ_FAILED;
+    if (c == EOF && line->len == 0 && !too_long)
+        return READ_END;
+    return too_long ? READ_TOO_LONG : READ_LINE;
+}
+
+static int import_stream(struct import_run *r, FILE *in, struct error *err)
+{
+    struct strbuf line = STRBUF_INIT;
+    long lineno = 0;
+    int rc = 0;
+    enum read_result got;
+    while (rc >= 0 && (got = read_line(in, &line)) != READ_END) {
+        lineno++;
+        if (got == READ_FAILED) {
+            rc = errorf_errno(err, "%s:%ld: cannot read", r->file, lineno);
+        } else if (got == READ_TOO_LONG) {
+            reject(r, lineno, "longer than " "4 MiB");
+        } else if (line.len > 0 && strspn(line.data, " \t\r") != line.len) {
+            rc = import_line(r, line.data, line.len, lineno, err);
+        }
+    }
+    strbuf_release(&line);
+    return rc < 0 ? -1 : 0;
+}
+
+static FILE *open_input(const char *path)
+{
+    FILE *in = fopen(path, "r");
+    struct stat st;
+    if (!in) {
+        fprintf(stderr, "fencectl import: cannot open %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fileno(in), &st) != 0 || S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "fencectl import: %s is a directory; give the jsonl file\n", path);
+        fclose(in);
+        return NULL;
+    }
+    return in;
 }
 
 int cmd_import(struct cli *cli, int argc, char **argv)
@@ -186,45 +268,36 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         fputs(usage_text, stderr);
         return EXIT_USAGE;
     }
-    FILE *in = fopen(argv[1], "r");
-    if (!in) {
-        perror(argv[1]);
+    FILE *in = open_input(argv[1]);
+    if (!in)
         return EXIT_FAILURE_RT;
-    }
-    sqlite3 *db;
+    struct import_run r = { .file = argv[1] };
     struct error err;
-    enum db_open_status st = db_open(cli->paths.db_path, DB_READ_WRITE, cli->db_timeout_ms, &db, &err);
-    if (st != DB_OPEN_OK || db_begin_write(db, cli->db_timeout_ms, &err) != 0) {
+    enum db_open_status st = db_open(cli->paths.db_path, DB_READ_WRITE, cli->db_timeout_ms, &r.db, &err);
+    if (st != DB_OPEN_OK || db_begin_write(r.db, cli->db_timeout_ms, &err) != 0 ||
+        db_execf(r.db, &err, NULL, "CREATE TEMP TABLE IF NOT EXISTS seen "
+                 "(hash TEXT PRIMARY KEY, n INTEGER NOT NULL)", "") != 0) {
         fprintf(stderr, "fencectl import: %s\n", err.msg);
-        if (st == DB_OPEN_OK)
-            db_close(db);
+        if (st == DB_OPEN_OK) {
+            db_rollback(r.db);
+            db_close(r.db);
+        }
         fclose(in);
-        return st == DB_OPEN_INCOMPATIBLE ? EXIT_NO_DATABASE : EXIT_FAILURE_RT;
+        return st == DB_OPEN_OK || st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
     }
-    struct import_counts n = { 0 };
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long lineno = 0;
-    int rc = 0;
-    while (rc >= 0 && (len = getline(&line, &cap, in)) > 0) {
-        lineno++;
-        if (strspn(line, " \t\r\n") == (size_t)len)
-            continue;
-        rc = import_line(db, line, (size_t)len, &n, &err);
-        if (rc > 0 && n.rejected <= 5)
-            fprintf(stderr, "fencectl import: %s:%ld: not a fence event line; skipped\n", argv[1], lineno);
-    }
-    free(line);
+    int rc = import_stream(&r, in, &err);
     fclose(in);
-    if (rc < 0 || db_commit(db, &err) != 0) {
-        db_rollback(db);
-        db_close(db);
+    if (rc != 0 || db_commit(r.db, &err) != 0) {
+        db_rollback(r.db);
+        db_close(r.db);
         fprintf(stderr, "fencectl import: %s; nothing imported\n", err.msg);
         return EXIT_FAILURE_RT;
     }
-    db_close(db);
+    db_close(r.db);
+    if (r.rejected > REJECTS_LISTED)
+        fprintf(stderr, "fencectl import: %ld more rejected lines not listed\n",
+                r.rejected - REJECTS_LISTED);
     printf("imported %ld event(s), %ld already present, %ld rejected; %ld operation(s) reconstructed\n",
-           n.imported, n.skipped, n.rejected, n.operations);
-    return EXIT_OK;
+           r.imported, r.skipped, r.rejected, r.operations);
+    return r.rejected ? EXIT_FAILURE_RT : EXIT_OK;
 }

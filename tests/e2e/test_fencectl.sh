@@ -357,9 +357,18 @@ test_fencectl_export_is_byte_identical_and_import_idempotent() {
 
 test_fencectl_imports_the_python_agents_jsonl() {
     f="$TOP/tests/fixtures/fencectl/python-agent.jsonl"
-    ctl import "$f" > out.txt || fail "import failed"
+    # Its junk line is rejected by number and makes the exit status 1; the
+    # valid lines are imported all the same.
+    ctl import "$f" > out.txt 2> err.txt
+    [ $? -eq 1 ] || fail "a rejected line must make import exit 1"
+    grep -q "python-agent.jsonl:5: rejected: not a JSON object" err.txt || fail "no line number: $(cat err.txt)"
     grep -q "imported 4 event(s), 0 already present, 1 rejected" out.txt || fail "$(cat out.txt)"
-    ctl import "$f" | grep -q "imported 0 event(s), 4 already present" || fail "second import not idempotent"
+    ctl import "$f" 2>/dev/null | grep -q "imported 0 event(s), 4 already present" || fail "second import not idempotent"
+    # Our export of the imported lines is the same events: nothing doubles.
+    ops=$(sql "select count(*) from operations")
+    ctl export > x.jsonl || fail "export"
+    ctl import x.jsonl | grep -q "imported 0 event(s), 4 already present" || fail "export -> import doubled: $(ctl import x.jsonl)"
+    expect_sql "$ops" "select count(*) from operations"
     expect_sql '["nnf-storage-1", "nnf-storage-4"]' "select filesystems from events where status = 'initiated'"
     expect_sql "4" "select count(*) from events where origin = 'import'"
     # Operations are reconstructed, so the old agent's fences show in history.
@@ -367,6 +376,71 @@ test_fencectl_imports_the_python_agents_jsonl() {
     jq -e 'length == 2 and any(.[]; .status == "completed" and .requested_by == "import")' h.json \
         > /dev/null || fail "imported history: $(cat h.json)"
     expect_sql "failed" "select status from operations where target_node = 'compute-node-4'"
+}
+
+# Identical lines are distinct events: three unfences of a node in one
+# second (request_id null) and two fences of a node in one second by the
+# Python agent (whole-second stamps) all come back, once, whatever is
+# imported again, and nothing stays running.
+test_fencectl_import_keeps_identical_lines_and_is_idempotent() {
+    u='{"timestamp": "2026-11-25T02:31:02Z", "action": "on", "target_node": "node2", "status": "unfenced", "details": "Unfence completed: nothing to remove", "recorder_node": "mgmt1", "pacemaker_action": "on", "filesystems": [], "request_id": null}'
+    printf '%s\n%s\n%s\n' "$u" "$u" "$u" > unfences.jsonl
+    ctl import unfences.jsonl | grep -q "imported 3 event(s), 0 already present" || fail "three identical lines: $(ctl import unfences.jsonl)"
+    expect_sql 3 "select count(*) from events"
+    expect_sql "3|completed" "select count(*), group_concat(distinct status) from operations"
+    ctl import unfences.jsonl | grep -q "imported 0 event(s), 3 already present" || fail "re-import added lines"
+    ctl export | cmp - unfences.jsonl || fail "export differs from the imported file"
+    # Two more in a later file that repeats the first three: only those two.
+    printf '%s\n%s\n%s\n%s\n%s\n' "$u" "$u" "$u" "$u" "$u" > five.jsonl
+    ctl import five.jsonl | grep -q "imported 2 event(s), 3 already present" || fail "five after three: $(ctl import five.jsonl)"
+    expect_sql 5 "select count(*) from events"
+    r='{"timestamp": "2025-01-10T14:23:15Z", "action": "reboot", "target_node": "compute-node-3", "status": "requested", "details": "Fence action reboot requested by Pacemaker", "recorder_node": "mgmt-node-1"}'
+    c='{"timestamp": "2025-01-10T14:23:15Z", "action": "reboot", "target_node": "compute-node-3", "status": "completed", "details": "Fence action off completed successfully", "recorder_node": "mgmt-node-1"}'
+    printf '%s\n%s\n%s\n%s\n' "$r" "$r" "$c" "$c" > python.jsonl
+    ctl import python.jsonl | grep -q "imported 4 event(s), 0 already present, 0 rejected; 2 operation" \
+        || fail "two Python fences in one second: $(ctl import python.jsonl)"
+    expect_sql "2|completed" "select count(*), group_concat(distinct status) from operations where target_node = 'compute-node-3'"
+    expect_sql 0 "select count(*) from operations where status = 'running'"
+    ctl export > all.jsonl || fail "export"
+    ctl import all.jsonl | grep -q "imported 0 event(s), 9 already present" || fail "export -> import: $(ctl import all.jsonl)"
+    ctl import python.jsonl | grep -q "imported 0 event(s), 4 already present" || fail "Python re-import"
+    expect_sql 9 "select count(*) from events"
+    expect_sql 7 "select count(*) from operations"
+    # Restored into a fresh database from our export: the same again.
+    ctl --db "$S/restored.db" import all.jsonl > /dev/null || fail "restore"
+    ctl --db "$S/restored.db" export | cmp - all.jsonl || fail "restored export differs"
+    [ "$(sqlite3 "$S/restored.db" 'select count(*) from operations where status = "running"')" = 0 ] || fail "running after restore"
+}
+
+# Junk is rejected line by line with its number; the rest is imported; an
+# oversize line does not stop the file; a directory is an error.
+test_fencectl_import_rejects_junk_line_by_line() {
+    ok1='{"timestamp": "2026-11-25T02:31:02Z", "action": "off", "target_node": "node1", "status": "failed", "details": "d", "recorder_node": "m"}'
+    ok2='{"timestamp": "2026-11-25T02:31:09Z", "action": "off", "target_node": "node3", "status": "completed", "details": "d", "recorder_node": "m"}'
+    {
+        echo "$ok1"
+        echo '{"timestamp": "2026-11-25T02:31:03Z", "action": "off", "target_node": "node1", "status": "exploded", "details": "d", "recorder_node": "m"}'
+        echo '{"timestamp": "not a time", "action": "off", "target_node": "node1", "status": "completed", "details": "d", "recorder_node": "m"}'
+        echo '{"timestamp": "2026-11-25T02:31:04Z", "action": "off", "target_node": "../../etc", "status": "completed", "details": "d", "recorder_node": "m"}'
+        printf '{"timestamp": "2026-11-25T02:31:05Z", "action": "off", "target_node": "node1", "status": "completed", "recorder_node": "m", "details": "'
+        head -c 5000000 /dev/zero | tr '\0' x
+        echo '"}'
+        echo "$ok2"
+        echo '{"timestamp": "2026-02-30T00:00:00Z", "action": "off", "target_node": "node1", "status": "completed", "details": "d", "recorder_node": "m"}'
+        echo '{"timestamp": "2026-11-25T02:31:06Z", "action": "off", "target_node": "node1", "status": "completed", "details": "d", "recorder_node": "m", "request_id": "x"}'
+    } > junk.jsonl
+    ctl import junk.jsonl > out.txt 2> err.txt
+    [ $? -eq 1 ] || fail "rejected lines must make import exit 1"
+    grep -q "imported 2 event(s), 0 already present, 6 rejected" out.txt || fail "counts: $(cat out.txt)"
+    for n in 2 3 4 5 7 8; do
+        grep -q "junk.jsonl:$n: rejected" err.txt || fail "line $n not reported: $(cut -c1-200 err.txt)"
+    done
+    grep -q "junk.jsonl:[16]: rejected" err.txt && fail "a valid line was rejected"
+    expect_sql "node1|failed node3|completed" "select group_concat(target_node || '|' || status, ' ') from (select * from events order by id)"
+    ctl import "$S" > out.txt 2> err.txt
+    [ $? -eq 1 ] || fail "a directory must be an error"
+    grep -q "is a directory" err.txt || fail "directory: $(cat err.txt)"
+    expect_sql 2 "select count(*) from events"
 }
 
 test_fencectl_several_databases_read_as_one() {
