@@ -12,12 +12,29 @@
 #include "strbuf.h"
 
 static const char usage_text[] =
-    "Usage: fencectl export [--jsonl|--readable|--log] [--output FILE]\n"
+    "Usage: fencectl export [--jsonl|--readable|--log|--file NAME] [--output FILE]\n"
     "  --jsonl      fence-events-detailed.jsonl (default)\n"
     "  --readable   fence-events-readable.log\n"
-    "  --log        fence-events.log\n";
+    "  --log        fence-events.log (or FENCE_LOG's file)\n"
+    "  --file NAME  the file by its name, or its path in the log directory\n"
+    "  Each reproduces the agent's file: the same lines in the same order.\n";
 
-enum kind { KIND_JSONL, KIND_READABLE, KIND_LOG };
+enum kind { KIND_JSONL, KIND_READABLE, KIND_LOG, KIND_UNKNOWN };
+
+/* --file: one of the three names, a path ending in one, or the main
+ * log's own path when FENCE_LOG renamed it. */
+static enum kind kind_of_file(const struct cli *cli, const char *name)
+{
+    const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+    if (strcmp(base, LOG_FILE_JSONL) == 0)
+        return KIND_JSONL;
+    if (strcmp(base, LOG_FILE_READABLE) == 0)
+        return KIND_READABLE;
+    if (strcmp(base, LOG_FILE_MAIN) == 0 ||
+        (cli->paths.main_log && strcmp(name, cli->paths.main_log) == 0))
+        return KIND_LOG;
+    return KIND_UNKNOWN;
+}
 
 static const char events_sql[] =
     "SELECT local_time, utc_time, action, target_node, status, details, recorder_node, "
@@ -75,6 +92,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     static const struct option longopts[] = {
         { "jsonl", no_argument, NULL, 'j' }, { "readable", no_argument, NULL, 'r' },
         { "log", no_argument, NULL, 'l' }, { "output", required_argument, NULL, 'o' },
+        { "file", required_argument, NULL, 'F' },
         CLI_COMMON_LONGOPTS, { 0 } };
     enum kind kind = KIND_JSONL;
     const char *output = NULL;
@@ -82,8 +100,13 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     optind = 0;   /* 0: glibc fully reinitialises after main's "+" scan */
     while ((c = getopt_long(argc, argv, "jrlo:f:h", longopts, NULL)) != -1) {
         int common = cli_common_option(cli, c, optarg, usage_text);
-        if (common < 0 || (!common && !strchr("jrlo", c))) {
+        if (common < 0 || (!common && !strchr("jrloF", c))) {
             fputs(usage_text, stderr);
+            return EXIT_USAGE;
+        }
+        if (c == 'F' && (kind = kind_of_file(cli, optarg)) == KIND_UNKNOWN) {
+            fprintf(stderr, "fencectl export: '%s' is not one of the agent's files: "
+                    LOG_FILE_MAIN ", " LOG_FILE_READABLE " or " LOG_FILE_JSONL "\n", optarg);
             return EXIT_USAGE;
         }
         if (c == 'j') kind = KIND_JSONL;
