@@ -49,7 +49,17 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 RESPONDER := fence-recorder-responder
 BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/$(RESPONDER)
 
-.PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz bench man clean install uninstall deb
+.PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz bench man clean install uninstall deb pkgcheck
+
+# Before anything compiles: every library's -dev package must be there
+# (pkg-config finds its .pc file), else stop naming the Debian packages
+# and `make deps` instead of failing on a missing header.
+PKG_DEBS := sqlite3:libsqlite3-dev libcjson:libcjson-dev uuid:uuid-dev
+pkgcheck:
+	@command -v pkg-config >/dev/null || { echo "pkg-config is missing: run 'make deps' (as root) or apt-get install pkg-config $(BUILD_DEBS)" >&2; exit 1; }
+	@missing=; for pd in $(PKG_DEBS); do pkg-config --exists $${pd%%:*} || missing="$$missing $${pd#*:}"; done; \
+	 if [ -n "$$missing" ]; then echo "missing build packages:$$missing" >&2; \
+	   echo "install them with 'make deps' (as root) or: apt-get install$$missing" >&2; exit 1; fi
 all: $(BINS)
 
 $(BUILD)/libfr.a: $(LIB_OBJ)
@@ -68,7 +78,7 @@ $(OBJ)/schema_sql.c: $(MIGRATIONS) tools/embed-sql.sh
 $(OBJ)/schema_sql.o: $(OBJ)/schema_sql.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(OBJ)/%.o: %.c
+$(OBJ)/%.o: %.c | pkgcheck
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -85,7 +95,7 @@ $(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -DFUZZ_CORPUS_DIR='"$(CURDIR)/tes
 # missing (as root), so a fresh Debian machine and CI need nothing else.
 BUILD_DEBS := build-essential pkg-config libsqlite3-dev libcjson-dev uuid-dev
 TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind strace xsltproc debhelper \
-              corosync pacemaker pacemaker-cli-utils
+              corosync pacemaker pacemaker-cli-utils pcs crmsh
 deps:
 	@sh tools/ensure-debs.sh $(BUILD_DEBS)
 check-deps:

@@ -24,7 +24,7 @@ static int look(const struct response_file *f, void *arg)
 
 /* RESULT_STATUS_OFF if node is fenced, RESULT_OK if not, RESULT_ERROR
  * if that cannot be told. */
-static enum agent_result node_status(const struct agent_config *cfg, const char *node)
+enum agent_result node_status(const struct agent_config *cfg, const char *node)
 {
     struct status_scan s = { 0 };
     struct error err;
@@ -49,21 +49,4 @@ enum agent_result action_status(const struct agent_config *cfg)
     else if (r == RESULT_OK)
         printf("Status: ON\n");
     return r;
-}
-
-enum agent_result action_list(const struct agent_config *cfg, bool with_status)
-{
-    /* The device fences the node it is configured for (plug); a device
-     * without one serves the hosts in its pcmk_host_list. */
-    if (!cfg->target)
-        return RESULT_OK;
-    if (!with_status) {
-        printf("%s\n", cfg->target);
-        return RESULT_OK;
-    }
-    enum agent_result r = node_status(cfg, cfg->target);
-    if (r == RESULT_ERROR)
-        return r;
-    printf("%s,%s,%s\n", cfg->target, cfg->target, r == RESULT_STATUS_OFF ? "OFF" : "ON");
-    return RESULT_OK;
 }

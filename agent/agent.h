@@ -28,6 +28,9 @@ enum agent_result action_fence(struct agent_context *ctx);    /* off, reboot */
 enum agent_result action_unfence(struct agent_context *ctx);  /* on */
 enum agent_result action_status(const struct agent_config *cfg);
 enum agent_result action_list(const struct agent_config *cfg, bool with_status);
+/* RESULT_STATUS_OFF if node is fenced, RESULT_OK if not, RESULT_ERROR
+ * (said on stderr) if that cannot be told. */
+enum agent_result node_status(const struct agent_config *cfg, const char *node);
 enum agent_result action_monitor(const struct agent_config *cfg);
 
 /* The companion process (companion.c): discovery while the agent waits,

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "debug_file.h"
 #include "signals.h"
 
 static int exit_code(enum agent_result r)
@@ -67,6 +68,7 @@ static enum agent_result run(const struct agent_config *cfg, const struct raw_op
     }
     switch (cfg->action) {
     case ACT_METADATA:
+    case ACT_MANPAGE:   /* fencing.py: the same XML, for man page tools */
         print_metadata(stdout);
         return RESULT_OK;
     case ACT_OFF:
@@ -106,6 +108,8 @@ int main(int argc, char **argv)
         raw_options_free(&raw);
         return 1;
     }
+    if (cfg.debug_file && !cfg.help && !cfg.version)
+        debug_file_attach(cfg.debug_file);   /* fencing.py's -D: a copy of stderr */
     enum agent_result r = run(&cfg, &raw);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "fence_recorder: ERROR: cannot write to standard output\n");

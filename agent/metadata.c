@@ -22,6 +22,12 @@ static void xml_escaped(FILE *out, const char *s)
 /* "-n, --plug=[nodename]" as fencing.py's getopt "mixed" text. */
 static void getopt_mixed(FILE *out, const struct option_spec *s)
 {
+    if (!s->longopt && s->deprecated_for)   /* stdin-only old name: its successor's */
+        for (int i = 0; i < OPT_COUNT; i++)
+            if (strcmp(option_specs[i].name, s->deprecated_for) == 0) {
+                s = &option_specs[i];
+                break;
+            }
     if (s->shortopt)
         fprintf(out, "-%c, ", s->shortopt);
     fprintf(out, "--%s", s->longopt);
@@ -46,6 +52,8 @@ static void print_parameter(FILE *out, const struct option_spec *s)
         fputs(" deprecated=\"1\"", out);
     else if (strcmp(s->name, "plug") == 0)
         fputs(" obsoletes=\"port\"", out);
+    else if (strcmp(s->name, "debug_file") == 0)
+        fputs(" obsoletes=\"debug\"", out);
     fputs(">\n\t\t<getopt mixed=\"", out);
     getopt_mixed(out, s);
     fprintf(out, "\" />\n\t\t<content type=\"%s\"", content_type(s));
@@ -67,7 +75,14 @@ static const char longdesc[] =
     "successful response file marks the node as fenced; on (unfence) records and removes "
     "it. Every request, response, filesystem discovery and outcome is recorded in an SQLite "
     "database (see fencectl) and in fence-events.log, fence-events-readable.log and "
-    "fence-events-detailed.jsonl under log_dir.";
+    "fence-events-detailed.jsonl under log_dir. "
+    "Timeouts: Pacemaker times off with pcmk_off_timeout and reboot with pcmk_reboot_timeout "
+    "(also when pcmk_reboot_action=off), both falling back to stonith-timeout (60 s); set both "
+    "at least delay + fence_timeout + 5 s (e.g. fence_timeout=60 pcmk_off_timeout=90 "
+    "pcmk_reboot_timeout=90) so the agent records its own timeout instead of being killed, and "
+    "pcmk_off_retries=1 pcmk_reboot_retries=1, since a retry only gets what is left of that "
+    "timeout. Targets: give pcmk_host_list (or plug); without them Pacemaker asks list, which "
+    "answers plug, else the cluster's nodes from crm_node -l.";
 
 void print_metadata(FILE *out)
 {
@@ -89,6 +104,7 @@ void print_metadata(FILE *out)
           "\t<action name=\"list-status\" />\n"
           "\t<action name=\"monitor\" />\n"
           "\t<action name=\"metadata\" />\n"
+          "\t<action name=\"manpage\" />\n"
           "\t<action name=\"validate-all\" />\n"
           "</actions>\n</resource-agent>\n", out);
 }
@@ -100,6 +116,8 @@ void print_help(FILE *out)
           "Options:\n", out);
     for (int i = 0; i < OPT_COUNT; i++) {
         const struct option_spec *s = &option_specs[i];
+        if (!s->longopt)
+            continue;   /* stdin-only old name */
         char mixed[96];
         FILE *m = fmemopen(mixed, sizeof mixed, "w");
         if (m) {
@@ -116,7 +134,11 @@ void print_help(FILE *out)
         fputc('\n', out);
     }
     fputs("Actions: off, reboot, on (unfence), status, list, list-status, monitor, metadata, "
-          "validate-all\n"
+          "manpage, validate-all\n"
+          "Timeouts: Pacemaker times off with pcmk_off_timeout and reboot with pcmk_reboot_timeout\n"
+          "  (even with pcmk_reboot_action=off), both defaulting to stonith-timeout (60 s). Set both\n"
+          "  to at least delay + fence_timeout + 5 s, e.g. fence_timeout=60 pcmk_off_timeout=90\n"
+          "  pcmk_reboot_timeout=90, and pcmk_off_retries=1 pcmk_reboot_retries=1.\n"
           "Exit codes: 0 success; 1 failure, timeout or error; 2 status: the node is fenced (off)\n",
           out);
 }

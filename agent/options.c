@@ -16,7 +16,7 @@ static const char *const action_names[] = {
     [ACT_OFF] = "off", [ACT_REBOOT] = "reboot", [ACT_ON] = "on",
     [ACT_STATUS] = "status", [ACT_MONITOR] = "monitor", [ACT_LIST] = "list",
     [ACT_LIST_STATUS] = "list-status", [ACT_METADATA] = "metadata",
-    [ACT_VALIDATE] = "validate-all",
+    [ACT_MANPAGE] = "manpage", [ACT_VALIDATE] = "validate-all",
 };
 
 enum action action_from_name(const char *name)
@@ -66,10 +66,13 @@ int options_parse_argv(struct raw_options *raw, int argc, char **argv, struct er
     struct option longopts[OPT_COUNT + 1];
     char shortopts[2 * OPT_COUNT + 2] = ":";
     size_t sp = 1;
+    int nlong = 0;
     for (int i = 0; i < OPT_COUNT; i++) {
         const struct option_spec *s = &option_specs[i];
-        longopts[i] = (struct option){ s->longopt, s->takes_value ? required_argument : no_argument,
-                                       NULL, i + 256 };
+        if (!s->longopt)
+            continue;   /* an old stdin-only name */
+        longopts[nlong++] = (struct option){ s->longopt,
+            s->takes_value ? required_argument : no_argument, NULL, i + 256 };
         if (s->shortopt) {
             shortopts[sp++] = s->shortopt;
             if (s->takes_value)
@@ -77,7 +80,7 @@ int options_parse_argv(struct raw_options *raw, int argc, char **argv, struct er
         }
     }
     shortopts[sp] = '\0';
-    longopts[OPT_COUNT] = (struct option){ 0 };
+    longopts[nlong] = (struct option){ 0 };
 
     optind = 1;
     opterr = 0;
@@ -139,6 +142,13 @@ static void parse_line(struct raw_options *raw, char *line, int lineno)
     for (char *p = key; *p; p++)
         if (*p == '-')
             *p = '_';
+    static const char *const pcmk_keys[PCMK_KEY_COUNT] = {
+        [PCMK_OFF_TIMEOUT] = "pcmk_off_timeout", [PCMK_REBOOT_TIMEOUT] = "pcmk_reboot_timeout",
+        [PCMK_STONITH_TIMEOUT] = "stonith_timeout", [PCMK_HOST_LIST] = "pcmk_host_list",
+    };
+    for (int k = 0; k < PCMK_KEY_COUNT; k++)
+        if (strcmp(key, pcmk_keys[k]) == 0 && vlen <= VALUE_MAX_BYTES)
+            raw->pcmk[k] = value;
     int id = find_option(key);
     if (id < 0) {
         note(raw, LOG_DEBUG, "stdin line %d: ignoring unknown parameter '%.64s'", lineno, key);

@@ -17,6 +17,13 @@ enum opt_id {
     OPT_REQUEST_DIR, OPT_RESPONSE_DIR, OPT_LOG_DIR, OPT_DB,
     OPT_FENCE_TIMEOUT, OPT_POLL_INTERVAL, OPT_DB_TIMEOUT, OPT_DELAY,
     OPT_DISCOVERY, OPT_DISCOVERY_TIMEOUT, OPT_CRM_MON_PATH, OPT_CIBADMIN_PATH, OPT_SYSLOG,
+    OPT_SEPARATOR, OPT_DEBUG_FILE, OPT_DEBUG, OPT_VERBOSE_LEVEL,
+    /* fencing.py's standard options that mean nothing for storage fencing:
+     * accepted (so a device configured like any other agent's works) and
+     * ignored, as their descriptions and a debug line say. */
+    OPT_POWER_TIMEOUT, OPT_POWER_WAIT, OPT_SHELL_TIMEOUT, OPT_LOGIN_TIMEOUT,
+    OPT_DISABLE_TIMEOUT, OPT_STONITH_STATUS_SLEEP, OPT_RETRY_ON, OPT_PLUG_SEPARATOR,
+    OPT_MISSING_AS_OFF,
     OPT_VERBOSE, OPT_QUIET, OPT_VERSION, OPT_HELP,
     OPT_COUNT
 };
@@ -25,7 +32,7 @@ enum opt_type { TYPE_STRING, TYPE_SECOND, TYPE_INTEGER, TYPE_BOOLEAN };
 
 struct option_spec {
     const char *name;        /* the metadata parameter and stdin key */
-    const char *longopt;     /* command line, without "--" */
+    const char *longopt;     /* command line, without "--"; NULL: stdin only */
     char shortopt;           /* 0: none */
     bool takes_value;        /* false: a flag */
     enum opt_type type;
@@ -35,18 +42,26 @@ struct option_spec {
     bool required;
     const char *deprecated_for;  /* an old name: the parameter that replaces it */
     const char *shortdesc;
+    bool ignored;            /* accepted for fencing.py compatibility, no effect */
 };
 
 extern const struct option_spec option_specs[OPT_COUNT];
 
 enum action {
     ACT_OFF, ACT_REBOOT, ACT_ON, ACT_STATUS, ACT_MONITOR, ACT_LIST,
-    ACT_LIST_STATUS, ACT_METADATA, ACT_VALIDATE, ACT_UNKNOWN
+    ACT_LIST_STATUS, ACT_METADATA, ACT_MANPAGE, ACT_VALIDATE, ACT_UNKNOWN
 };
+
+/* Pacemaker's own attributes of the device, kept when they appear on
+ * stdin (Pacemaker 2.1 strips pcmk_* before running the agent; an
+ * administrator running validate-all by hand may give them). */
+enum pcmk_key { PCMK_OFF_TIMEOUT, PCMK_REBOOT_TIMEOUT, PCMK_STONITH_TIMEOUT, PCMK_HOST_LIST,
+                PCMK_KEY_COUNT };
 
 /* Raw values as given, before defaults and validation. */
 struct raw_options {
     const char *value[OPT_COUNT];
+    const char *pcmk[PCMK_KEY_COUNT];
     int verbose_count;
     char *storage;            /* owns the strings of stdin input */
 #define MAX_NOTES 32
@@ -66,6 +81,9 @@ struct agent_config {
     int db_timeout_ms;
     struct discovery_config discovery;
     bool syslog;                  /* fence events also to syslog */
+    const char *separator;        /* between the fields of list-status */
+    const char *host_list;        /* pcmk_host_list when given on stdin, for list */
+    const char *debug_file;       /* a copy of everything on stderr; NULL: none */
     enum verbosity verbosity;
     bool help, version;
 };
@@ -82,6 +100,15 @@ int options_resolve(struct raw_options *raw, struct agent_config *cfg, struct er
 
 enum action action_from_name(const char *name);
 bool action_needs_target(enum action a);
+
+/* "90", "90s", "1m30s", "2min", "500ms" (Pacemaker's interval syntax)
+ * into milliseconds; false if it is none of those. */
+bool pcmk_interval_ms(const char *text, int64_t *ms);
+
+/* Notes (warnings) for monitor and validate-all when a Pacemaker timeout
+ * known from the input is too short for the agent to record its own
+ * timeout first (timeout_check.c). */
+void timeout_race_notes(struct raw_options *raw, const struct agent_config *cfg);
 
 void print_metadata(FILE *out);
 void print_help(FILE *out);

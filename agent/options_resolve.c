@@ -143,18 +143,59 @@ static int resolve_paths(struct raw_options *raw, struct agent_config *cfg, stru
     return 0;
 }
 
+/* fencing.py's verbose_level beats verbose; quiet still silences stderr. */
+static int resolve_verbosity(struct raw_options *raw, struct agent_config *cfg, struct error *err)
+{
+    const char *level = raw->value[OPT_VERBOSE_LEVEL];
+    double v = 0;
+    if (level && (!parse_number(level, true, &v) || v < 0 || v > 100))
+        return errorf(err, "verbose_level must be a whole number from 0 to 100, not '%.40s'", level);
+    bool debug = level ? v >= 1 : raw->verbose_count > 0;
+    cfg->verbosity = raw->value[OPT_QUIET] ? VERBOSITY_QUIET
+                   : debug ? VERBOSITY_DEBUG : VERBOSITY_NORMAL;
+    return 0;
+}
+
+/* separator, debug_file, and the options accepted but ignored. */
+static int resolve_conventions(struct raw_options *raw, struct agent_config *cfg, struct error *err)
+{
+    cfg->separator = raw->value[OPT_SEPARATOR] ? raw->value[OPT_SEPARATOR]
+                                               : option_specs[OPT_SEPARATOR].default_text;
+    size_t n = strlen(cfg->separator);
+    if (n == 0 || n > 8 || strpbrk(cfg->separator, "\n\r"))
+        return errorf(err, "separator must be 1 to 8 characters on one line, not '%.40s'",
+                      cfg->separator);
+    cfg->host_list = raw->pcmk[PCMK_HOST_LIST];
+    cfg->debug_file = raw->value[OPT_DEBUG_FILE] ? raw->value[OPT_DEBUG_FILE] : raw->value[OPT_DEBUG];
+    if (cfg->debug_file && check_path("debug_file", cfg->debug_file, err) != 0)
+        return -1;
+    char ignored[200] = "";
+    size_t used = 0;
+    for (int i = 0; i < OPT_COUNT; i++)
+        if (option_specs[i].ignored && raw->value[i] && used < sizeof ignored)
+            used += (size_t)snprintf(ignored + used, sizeof ignored - used, "%s%s",
+                                     used ? ", " : "", option_specs[i].name);
+    if (used && raw->note_count < MAX_NOTES) {
+        snprintf(raw->notes[raw->note_count].text, sizeof raw->notes[0].text,
+                 "accepted but ignored (fencing.py options with no meaning for storage fencing): %s",
+                 ignored);
+        raw->notes[raw->note_count++].level = LOG_DEBUG;
+    }
+    return 0;
+}
+
 int options_resolve(struct raw_options *raw, struct agent_config *cfg, struct error *err)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->help = raw->value[OPT_HELP] != NULL;
     cfg->version = raw->value[OPT_VERSION] != NULL;
-    cfg->verbosity = raw->value[OPT_QUIET] ? VERBOSITY_QUIET
-                   : raw->verbose_count ? VERBOSITY_DEBUG : VERBOSITY_NORMAL;
     cfg->action_name = raw->value[OPT_ACTION] ? raw->value[OPT_ACTION]
                                               : option_specs[OPT_ACTION].default_text;
     cfg->action = action_from_name(cfg->action_name);
-    if (cfg->help || cfg->version || cfg->action == ACT_METADATA)
+    if (cfg->help || cfg->version || cfg->action == ACT_METADATA || cfg->action == ACT_MANPAGE)
         return 0;
+    if (resolve_verbosity(raw, cfg, err) || resolve_conventions(raw, cfg, err))
+        return -1;
     if (cfg->action == ACT_UNKNOWN)
         return errorf(err, "unrecognised action '%.40s'", cfg->action_name);
     int64_t db_timeout_ms;
@@ -171,5 +212,7 @@ int options_resolve(struct raw_options *raw, struct agent_config *cfg, struct er
     cfg->db_timeout_ms = (int)db_timeout_ms;
     cfg->discovery.crm_mon = pick(raw, OPT_CRM_MON_PATH, &from_env);
     cfg->discovery.cibadmin = pick(raw, OPT_CIBADMIN_PATH, &from_env);
+    if (cfg->action == ACT_MONITOR || cfg->action == ACT_VALIDATE)
+        timeout_race_notes(raw, cfg);
     return 0;
 }

@@ -33,7 +33,8 @@ const struct option_spec option_specs[OPT_COUNT] = {
         DEFAULT_DB_PATH, ENV_DB_PATH, false, NULL, "SQLite database of the fence record" },
     [OPT_FENCE_TIMEOUT] = { "fence_timeout", "fence-timeout", 0, true, TYPE_SECOND, "[seconds]",
         "60", "FENCE_TIMEOUT", false, NULL,
-        "Seconds to wait for the response before the fence fails; keep it below Pacemaker's pcmk_off_timeout" },
+        "Seconds to wait for the response before the fence fails; keep delay + fence_timeout + 5 s "
+        "within both pcmk_off_timeout and pcmk_reboot_timeout (each defaults to stonith-timeout, 60 s)" },
     [OPT_POLL_INTERVAL] = { "poll_interval", "poll-interval", 0, true, TYPE_STRING, "[seconds]",
         "1", "POLL_INTERVAL", false, NULL,
         "Seconds between re-checks of the response directory, for file systems without inotify (NFS)" },
@@ -55,8 +56,44 @@ const struct option_spec option_specs[OPT_COUNT] = {
         "crm_mon", "CRM_MON_PATH", false, NULL, "Path to crm_mon (discovery method 1)" },
     [OPT_CIBADMIN_PATH] = { "cibadmin_path", "cibadmin-path", 0, true, TYPE_STRING, "[path]",
         "cibadmin", "CIBADMIN_PATH", false, NULL, "Path to cibadmin (discovery method 2)" },
+    [OPT_SEPARATOR] = { "separator", "separator", 'C', true, TYPE_STRING, "[char]", ",",
+        NO_ENV, false, NULL, "Separator between the fields of list-status output (node, alias, status)" },
+    [OPT_DEBUG_FILE] = { "debug_file", "debug-file", 'D', true, TYPE_STRING, "[debugfile]", NULL,
+        NO_ENV, false, NULL,
+        "Append a copy of every message the agent writes to stderr to this file "
+        "(with verbose: the debug messages too); a file that cannot be opened is reported, never fatal" },
+    [OPT_DEBUG] = { "debug", NULL, 0, true, TYPE_STRING, "[debugfile]", NULL,
+        NO_ENV, false, "debug_file", "Write debug information to given file (old name of debug_file)" },
+    [OPT_VERBOSE_LEVEL] = { "verbose_level", "verbose-level", 0, true, TYPE_INTEGER, "[level]", NULL,
+        NO_ENV, false, NULL,
+        "Level of debugging detail: 0 no debug messages (even with verbose), 1 or more debug messages; "
+        "default: 1 with verbose, else 0" },
+    [OPT_POWER_TIMEOUT] = { "power_timeout", "power-timeout", 0, true, TYPE_SECOND, "[seconds]", "20",
+        NO_ENV, false, NULL, "Accepted for compatibility and ignored: there is no power state to "
+        "test; fence_timeout bounds the wait for the response", true },
+    [OPT_POWER_WAIT] = { "power_wait", "power-wait", 0, true, TYPE_SECOND, "[seconds]", "0",
+        NO_ENV, false, NULL, "Accepted for compatibility and ignored: nothing is powered off; "
+        "use delay to wait before fencing", true },
+    [OPT_SHELL_TIMEOUT] = { "shell_timeout", "shell-timeout", 0, true, TYPE_SECOND, "[seconds]", "3",
+        NO_ENV, false, NULL, "Accepted for compatibility and ignored: the agent opens no shell", true },
+    [OPT_LOGIN_TIMEOUT] = { "login_timeout", "login-timeout", 0, true, TYPE_SECOND, "[seconds]", "5",
+        NO_ENV, false, NULL, "Accepted for compatibility and ignored: the agent logs in nowhere", true },
+    [OPT_DISABLE_TIMEOUT] = { "disable_timeout", "disable-timeout", 0, true, TYPE_STRING,
+        "[true/false]", NULL, NO_ENV, false, NULL, "Accepted for compatibility and ignored: "
+        "fence_timeout always applies, so the agent records its own timeout before Pacemaker's", true },
+    [OPT_STONITH_STATUS_SLEEP] = { "stonith_status_sleep", "stonith-status-sleep", 0, true,
+        TYPE_SECOND, "[seconds]", "1", NO_ENV, false, NULL, "Accepted for compatibility and "
+        "ignored: the agent waits for the response file, it does not poll a status", true },
+    [OPT_RETRY_ON] = { "retry_on", "retry-on", 0, true, TYPE_INTEGER, "[attempts]", "1",
+        NO_ENV, false, NULL, "Accepted for compatibility and ignored: on (unfence) is not retried; "
+        "Pacemaker's pcmk_on_retries retries it", true },
+    [OPT_PLUG_SEPARATOR] = { "plug_separator", "plug-separator", 0, true, TYPE_STRING, "[char]", ",",
+        NO_ENV, false, NULL, "Accepted for compatibility and ignored: one request fences one node", true },
+    [OPT_MISSING_AS_OFF] = { "missing_as_off", "missing-as-off", 0, false, TYPE_BOOLEAN, NULL, NULL,
+        NO_ENV, false, NULL, "Accepted for compatibility and ignored: status has no missing port; "
+        "a node without a successful response is on", true },
     [OPT_VERBOSE] = { "verbose", "verbose", 'v', false, TYPE_BOOLEAN, NULL, NULL,
-        NO_ENV, false, NULL, "Verbose mode: debug messages on stderr and in fence-events.log" },
+        NO_ENV, false, NULL, "Verbose mode: debug messages on stderr and in fence-events.log (verbose_level 1)" },
     [OPT_QUIET] = { "quiet", "quiet", 'q', false, TYPE_BOOLEAN, NULL, NULL,
         NO_ENV, false, NULL, "Disable logging to stderr; errors that lose records still show" },
     [OPT_VERSION] = { "version", "version", 'V', false, TYPE_BOOLEAN, NULL, NULL,

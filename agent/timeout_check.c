@@ -1,0 +1,121 @@
+/* Does the agent's own timeout win the race against Pacemaker's? Pacemaker
+ * times off with pcmk_off_timeout and reboot with pcmk_reboot_timeout
+ * (even when pcmk_reboot_action=off makes the agent run off), each
+ * falling back to stonith-timeout. When Pacemaker's timer fires first it
+ * kills the agent and the record says "terminated" instead of "timeout".
+ * Only values present in the input are judged: a timeout not given is not
+ * guessed, so a correct device never gets a false warning. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+
+/* What the agent needs after its own deadline: recording the timeout and
+ * exiting take milliseconds; the rest is room for a loaded machine. */
+#define RACE_MARGIN_MS 5000
+
+static bool unit_scale(const char *unit, size_t len, int64_t *scale)
+{
+    static const struct { const char *name; int64_t ms; } units[] = {
+        { "ms", 1 }, { "msec", 1 }, { "s", 1000 }, { "sec", 1000 }, { "m", 60000 },
+        { "min", 60000 }, { "h", 3600000 }, { "hr", 3600000 },
+    };
+    if (len == 0) {
+        *scale = 1000;   /* a bare number is seconds */
+        return true;
+    }
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strlen(units[i].name) == len && strncasecmp(unit, units[i].name, len) == 0) {
+            *scale = units[i].ms;
+            return true;
+        }
+    return false;
+}
+
+bool pcmk_interval_ms(const char *text, int64_t *ms)
+{
+    int64_t total = 0;
+    const char *p = text;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (!*p)
+        return false;
+    while (*p && !isspace((unsigned char)*p)) {
+        if (!isdigit((unsigned char)*p))
+            return false;
+        int64_t n = 0;
+        while (isdigit((unsigned char)*p)) {
+            if (n > 100000000)
+                return false;
+            n = n * 10 + (*p++ - '0');
+        }
+        const char *unit = p;
+        while (isalpha((unsigned char)*p))
+            p++;
+        int64_t scale;
+        if (!unit_scale(unit, (size_t)(p - unit), &scale))
+            return false;
+        total += n * scale;
+    }
+    while (isspace((unsigned char)*p))
+        p++;
+    *ms = total;
+    return *p == '\0';
+}
+
+static void race_note(struct raw_options *raw, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void race_note(struct raw_options *raw, const char *fmt, ...)
+{
+    if (raw->note_count >= MAX_NOTES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw->notes[raw->note_count].text, sizeof raw->notes[0].text, fmt, ap);
+    va_end(ap);
+    raw->notes[raw->note_count++].level = LOG_WARNING;
+}
+
+/* One Pacemaker action's timer: its own pcmk_<action>_timeout, else
+ * stonith-timeout; judged only when one of them was given. */
+static void check_action(struct raw_options *raw, const struct agent_config *cfg,
+                         const char *action, enum pcmk_key own)
+{
+    const char *name = own == PCMK_OFF_TIMEOUT ? "pcmk_off_timeout" : "pcmk_reboot_timeout";
+    const char *text = raw->pcmk[own];
+    if (!text) {
+        name = "stonith-timeout";
+        text = raw->pcmk[PCMK_STONITH_TIMEOUT];
+    }
+    /* The classic mistake: pcmk_off_timeout given, reboot left to the
+     * cluster's stonith-timeout, whose default is 60 s. */
+    enum pcmk_key other = own == PCMK_OFF_TIMEOUT ? PCMK_REBOOT_TIMEOUT : PCMK_OFF_TIMEOUT;
+    if (!text && raw->pcmk[other]) {
+        name = "stonith-timeout";   /* not given: Pacemaker's default */
+        text = "60";
+    }
+    if (!text)
+        return;
+    int64_t pcmk_ms;
+    if (!pcmk_interval_ms(text, &pcmk_ms)) {
+        race_note(raw, "%s='%.40s' is not a Pacemaker interval; cannot compare it with fence_timeout",
+                  name, text);
+        return;
+    }
+    int64_t needed = cfg->delay_ms + cfg->fence_timeout_ms + RACE_MARGIN_MS;
+    if (pcmk_ms >= needed)
+        return;
+    race_note(raw, "%s is timed by %s=%llds < delay+fence_timeout+5s=%llds: Pacemaker would kill "
+              "the agent first (recorded as terminated); set %s>=%llds or lower fence_timeout",
+              action, name, (long long)(pcmk_ms / 1000), (long long)((needed + 999) / 1000),
+              own == PCMK_OFF_TIMEOUT ? "pcmk_off_timeout" : "pcmk_reboot_timeout",
+              (long long)((needed + 999) / 1000));
+}
+
+void timeout_race_notes(struct raw_options *raw, const struct agent_config *cfg)
+{
+    check_action(raw, cfg, "off", PCMK_OFF_TIMEOUT);
+    check_action(raw, cfg, "reboot", PCMK_REBOOT_TIMEOUT);
+}
