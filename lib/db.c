@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db_file.h"
+#include "db_vfs.h"
 #include "files.h"
 #include "schema.h"
 #include "write_queue.h"
@@ -348,7 +349,8 @@ static void persist_wal(sqlite3 *db)
 static sqlite3 *open_writer(const char *path, struct error *err)
 {
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                        db_vfs_name()) != SQLITE_OK) {
         errorf(err, "cannot open database %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
         return NULL;
@@ -419,6 +421,12 @@ enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeou
 void db_close(sqlite3 *db)
 {
     leave_queue(db);
+    /* A writer's close checkpoints and would then cut the persisted WAL
+     * to 0 bytes; kept at its size (the next writer cuts it back to
+     * journal_size_limit), its header tells db_vfs.c it needs no
+     * directory fsync. */
+    if (db && sqlite3_db_readonly(db, "main") == 0)
+        sqlite3_exec(db, "PRAGMA journal_size_limit = -1", NULL, NULL, NULL);
     sqlite3_close(db);
     db_file_release(db);   /* only the pointer's value: the lock it keyed */
 }

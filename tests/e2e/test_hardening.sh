@@ -431,6 +431,28 @@ test_out_of_range_environment_falls_back_loudly() {
     [ $? -eq 1 ] || fail "fence_timeout=abc on stdin accepted"
 }
 
+# The WAL and its -shm stay between processes (persisted), and a writer
+# that finds the WAL with its header does not sync the directory again:
+# a fence on an existing database neither deletes nor re-creates them and
+# never opens the database directory to fsync it.
+test_fences_keep_the_wal_and_skip_its_directory_fsync() {
+    command -v strace >/dev/null || skip_test "strace is not installed"
+    [ -z "${FR_WRAP:-}" ] || skip_test "strace would count the wrapper's own calls"
+    start_responder
+    agent -q -o off -n node1 || fail "first fence"
+    # LeakSanitizer cannot run under ptrace; the rest of ASan can.
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        strace -f -qq -o "$S/trace" -e trace=fsync,fdatasync,openat,unlink,unlinkat \
+        "$AGENT" -q -o off -n node2 || fail "second fence"
+    stop_responder
+    grep -E 'unlink(at)?\(.*-(wal|shm)"' "$S/trace" && fail "the WAL or -shm was deleted"
+    grep -F "\"$(dirname "$DB")\", O_RDONLY" "$S/trace" && fail "the database directory was opened to be synced"
+    grep -E 'openat\(.*-wal", [^)]*O_CREAT' "$S/trace" && fail "the existing WAL was opened with O_CREAT"
+    [ -s "$DB-wal" ] && [ -e "$DB-shm" ] || fail "no -wal/-shm beside the database: $(ls "$(dirname "$DB")")"
+    expect_sql "2|completed" "select count(*), group_concat(distinct status) from operations"
+    integrity_ok
+}
+
 test_symlinked_database_is_not_followed() {
     start_responder
     mkdir -p "$(dirname "$DB")"
