@@ -67,8 +67,14 @@ $(BUILD)/libfr.a: $(LIB_OBJ)
 
 $(BUILD)/fence_recorder: $(AGENT_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-$(BUILD)/fencectl: $(CTL_OBJ) $(BUILD)/libfr.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# fencectl audit parses Pacemaker's XML with libxml2 (Pacemaker's own XML
+# library) and runs crm_mon/stonith_admin with the agent's bounded runner;
+# libxml2 is linked into fencectl only, never into the agent.
+XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+$(CTL_OBJ): ALL_CFLAGS += $(XML_CFLAGS)
+$(BUILD)/fencectl: $(CTL_OBJ) $(OBJ)/agent/command.o $(BUILD)/libfr.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
 $(BUILD)/$(RESPONDER): $(RESP_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -93,7 +99,7 @@ $(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -DFUZZ_CORPUS_DIR='"$(CURDIR)/tes
 
 # Packages the build and the tests need, installed with apt-get when
 # missing (as root), so a fresh Debian machine and CI need nothing else.
-BUILD_DEBS := build-essential pkg-config libsqlite3-dev libcjson-dev uuid-dev
+BUILD_DEBS := build-essential pkg-config libsqlite3-dev libcjson-dev uuid-dev libxml2-dev
 TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind strace xsltproc debhelper \
               corosync pacemaker pacemaker-cli-utils pcs crmsh
 deps:

@@ -33,6 +33,7 @@ static const struct command commands[] = {
     { "export", cmd_export, "regenerate the jsonl, readable or main log from the database" },
     { "import", cmd_import, "load a fence-events-detailed.jsonl into the database, idempotently" },
     { "check", cmd_check, "health for monitoring: directories, database, stale requests" },
+    { "audit", cmd_audit, "storage state, cluster membership, Pacemaker's history and the record reconciled" },
 };
 
 static void usage(FILE *out)

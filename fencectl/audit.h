@@ -1,0 +1,108 @@
+/* fencectl audit: three views of who is fenced, reconciled. Each source
+ * has its own file: the storage system's files (audit_storage.c), the
+ * cluster's membership and fence history (audit_cluster.c,
+ * audit_pacemaker.c, both parsed with libxml2 in audit_xml.c), and the
+ * record (audit_record.c). Every disagreement becomes one finding. */
+#ifndef FR_AUDIT_H
+#define FR_AUDIT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "cli.h"
+#include "names.h"
+
+/* Nagios plugin conventions, so monitoring systems read the exit code as is. */
+enum audit_severity { AUDIT_OK = 0, AUDIT_WARNING = 1, AUDIT_CRITICAL = 2, AUDIT_UNKNOWN = 3 };
+
+struct finding {
+    enum audit_severity severity;
+    char at[32];                      /* ISO 8601 UTC; the list is newest first */
+    const char *kind;                 /* a fixed identifier, documented in fencectl(8) */
+    char node[NODE_NAME_MAX + 1];
+    char request_id[UUID_STR_LEN + 1];
+    char detail[768];
+};
+
+struct findings {
+    struct finding *v;
+    size_t n, cap;
+    bool out_of_memory;
+};
+
+void findings_add(struct findings *f, enum audit_severity severity, const char *at,
+                  const char *kind, const char *node, const char *request_id,
+                  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+void findings_free(struct findings *f);
+
+/* "2026-11-26T15:20:16.000Z" from a time_t. */
+void audit_iso(time_t t, char out[32]);
+
+/* The storage system's state: nodes with a successful response file. */
+struct fenced_node {
+    char node[NODE_NAME_MAX + 1];
+    char request_id[UUID_STR_LEN + 1];
+    char since[32];                   /* the response file's mtime */
+};
+struct storage_view {
+    struct fenced_node *fenced;
+    size_t n;
+};
+/* Reads the response directory (fenced nodes) and the request directory
+ * (requests nobody answered for longer than pending_grace seconds, one
+ * finding each). Returns -1 after adding a finding if a directory
+ * cannot be read. */
+int audit_storage(const struct cli *cli, time_t now, long pending_grace,
+                  struct storage_view *view, struct findings *out);
+void storage_view_free(struct storage_view *view);
+
+/* Cluster membership (crm_mon --output-as=xml). */
+struct member {
+    char name[NODE_NAME_MAX + 1];
+    bool online;
+};
+struct membership {
+    struct member *v;
+    size_t n;
+};
+
+/* Pacemaker's fence history (stonith_admin --history). */
+struct pcmk_event {
+    char target[NODE_NAME_MAX + 1];
+    char action[16];
+    char status[16];                  /* success, failed, pending */
+    char completed[32];               /* ISO 8601 UTC; empty while pending */
+    char client[128], origin[NODE_NAME_MAX + 1], delegate[NODE_NAME_MAX + 1];
+    char reason[256];                 /* exit-reason, when Pacemaker gives one */
+    int matched;                      /* record operations matched to it */
+};
+struct pcmk_history {
+    struct pcmk_event *v;
+    size_t n;
+};
+
+/* Each runs its command bounded by timeout_ms and parses its XML; -1
+ * with err (one line, for the "cluster did not answer" finding). */
+int audit_membership(int timeout_ms, struct membership *m, struct error *err);
+int audit_pacemaker_history(int timeout_ms, struct pcmk_history *h, struct error *err);
+/* The parsers alone, for XML already in memory. */
+int membership_parse(const char *xml, size_t len, struct membership *m, struct error *err);
+int pcmk_history_parse(const char *xml, size_t len, struct pcmk_history *h, struct error *err);
+/* Pacemaker's "2026-11-26 15:20:16Z" (or with +hh:mm, or local) as ISO UTC. */
+bool pcmk_time_to_iso(const char *text, char out[32]);
+
+/* The record: the operations since `since` compared with the storage
+ * view and, when given (non-NULL), Pacemaker's history; then its own
+ * health (unfinished operations). Returns -1 on a database error. */
+struct record_audit {
+    sqlite3 *db;
+    const char *since;
+    const char *hostname;
+    const struct storage_view *storage;
+    struct pcmk_history *history;     /* NULL: the cluster did not answer */
+};
+int audit_record(const struct record_audit *ra, struct findings *out);
+
+#endif

@@ -1,0 +1,265 @@
+/* fencectl audit: what the storage system, the cluster and the record
+ * each believe, reconciled; every disagreement one line, the dangerous
+ * ones first, then newest first. Exit codes follow the Nagios plugin
+ * conventions (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) so a monitoring
+ * system can run it as it is. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "db.h"
+#include "timeparse.h"
+
+static const char usage_text[] =
+    "Usage: fencectl audit [--since T] [--no-cluster] [--timeout SECONDS] [--pending-grace DUR]\n"
+    "                      [--format table|json|csv]\n"
+    "  Compares the storage system's state (response and request files), the cluster's\n"
+    "  membership and fence history (crm_mon, stonith_admin) and the record since T\n"
+    "  (default 24h; a time or an age). One line per disagreement, the dangerous first.\n"
+    "  --no-cluster      do not ask the cluster (a copy of the record elsewhere)\n"
+    "  --timeout S       bound for each cluster command (default 10)\n"
+    "  --pending-grace D a request unanswered for longer is reported (default 60s)\n"
+    "Exit codes (Nagios): 0 OK, 1 WARNING (disagreements), 2 CRITICAL (a node online\n"
+    "while its storage is fenced, or Pacemaker counting a fence the storage system did\n"
+    "not confirm), 3 UNKNOWN (bad usage, or a view that could not be read at all).\n";
+
+void audit_iso(time_t t, char out[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
+void findings_add(struct findings *f, enum audit_severity severity, const char *at,
+                  const char *kind, const char *node, const char *request_id,
+                  const char *fmt, ...)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 32;
+        struct finding *v = realloc(f->v, cap * sizeof *v);
+        if (!v) {
+            f->out_of_memory = true;
+            return;
+        }
+        f->v = v;
+        f->cap = cap;
+    }
+    struct finding *x = &f->v[f->n++];
+    x->severity = severity;
+    x->kind = kind;
+    snprintf(x->at, sizeof x->at, "%s", at ? at : "");
+    snprintf(x->node, sizeof x->node, "%s", node ? node : "");
+    snprintf(x->request_id, sizeof x->request_id, "%s", request_id ? request_id : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->detail, sizeof x->detail, fmt, ap);
+    va_end(ap);
+}
+
+void findings_free(struct findings *f)
+{
+    free(f->v);
+    f->v = NULL;
+    f->n = f->cap = 0;
+}
+
+/* The dangerous first (they must be the first line), then newest first. */
+static int by_danger_then_newest(const void *a, const void *b)
+{
+    const struct finding *x = a, *y = b;
+    bool cx = x->severity == AUDIT_CRITICAL, cy = y->severity == AUDIT_CRITICAL;
+    if (cx != cy)
+        return cx ? -1 : 1;
+    int t = strcmp(y->at, x->at);
+    return t ? t : strcmp(x->kind, y->kind);
+}
+
+static const char *severity_name(enum audit_severity s)
+{
+    static const char *const names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+    return names[s];
+}
+
+/* Nagios: CRITICAL over UNKNOWN over WARNING. */
+static int exit_code(const struct findings *f)
+{
+    int code = AUDIT_OK;
+    for (size_t i = 0; i < f->n; i++) {
+        enum audit_severity s = f->v[i].severity;
+        if (s == AUDIT_CRITICAL)
+            return AUDIT_CRITICAL;
+        if (s == AUDIT_UNKNOWN || (s == AUDIT_WARNING && code == AUDIT_OK))
+            code = (int)s;
+    }
+    return code;
+}
+
+struct audit_options {
+    char since[32];
+    bool no_cluster;
+    int timeout_ms;
+    int64_t pending_grace;
+};
+
+static int parse_options(struct cli *cli, int argc, char **argv, struct audit_options *o)
+{
+    static const struct option longopts[] = {
+        { "since", required_argument, NULL, 'S' }, { "no-cluster", no_argument, NULL, 'N' },
+        { "timeout", required_argument, NULL, 't' },
+        { "pending-grace", required_argument, NULL, 'g' }, CLI_COMMON_LONGOPTS, { 0 },
+    };
+    struct error err;
+    time_t now = time(NULL);
+    if (parse_time_bound("24h", now, o->since, sizeof o->since, &err) != 0)
+        return -1;
+    int c;
+    optind = 0;   /* 0: glibc fully reinitialises after main's "+" scan */
+    while ((c = getopt_long(argc, argv, "S:Nt:g:f:h", longopts, NULL)) != -1) {
+        int common = cli_common_option(cli, c, optarg, usage_text);
+        if (common < 0)
+            return -1;
+        if (common)
+            continue;
+        char *end;
+        long v;
+        switch (c) {
+        case 'S':
+            if (parse_time_bound(optarg, now, o->since, sizeof o->since, &err) != 0) {
+                fprintf(stderr, "fencectl audit: %s\n", err.msg);
+                return -1;
+            }
+            break;
+        case 'N': o->no_cluster = true; break;
+        case 't':
+            v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 600) {
+                fprintf(stderr, "fencectl audit: --timeout takes whole seconds from 1 to 600\n");
+                return -1;
+            }
+            o->timeout_ms = (int)v * 1000;
+            break;
+        case 'g':
+            if (parse_duration(optarg, &o->pending_grace, &err) != 0) {
+                fprintf(stderr, "fencectl audit: %s\n", err.msg);
+                return -1;
+            }
+            break;
+        default: fputs(usage_text, stderr); return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "fencectl audit: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+/* The dangerous case: resources may run on a node without its storage. */
+static void online_while_fenced(const struct membership *m, const struct storage_view *sv,
+                                struct findings *out)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        for (size_t j = 0; j < m->n; j++)
+            if (m->v[j].online && strcasecmp(m->v[j].name, sv->fenced[i].node) == 0)
+                findings_add(out, AUDIT_CRITICAL, sv->fenced[i].since, "online-while-fenced",
+                             sv->fenced[i].node, sv->fenced[i].request_id,
+                             "%s is online in the cluster while the storage system holds it "
+                             "fenced: its resources run without shared storage; unfence it "
+                             "('fencectl unfence %s', or let Pacemaker unfence it on rejoin)",
+                             sv->fenced[i].node, sv->fenced[i].node);
+}
+
+/* Membership then fence history; a cluster that does not answer is one
+ * line, and *history stays NULL so the record is audited alone. */
+static void cluster_views(const struct audit_options *o, const struct storage_view *sv,
+                          struct pcmk_history *h, struct pcmk_history **history,
+                          struct findings *out)
+{
+    struct membership m;
+    struct error err;
+    char now[32];
+    audit_iso(time(NULL), now);
+    *history = NULL;
+    if (audit_membership(o->timeout_ms, &m, &err) != 0) {
+        findings_add(out, AUDIT_WARNING, now, "cluster-unreachable", "", "",
+                     "the cluster did not answer (%s): membership and Pacemaker's fence "
+                     "history not compared", err.msg);
+        free(m.v);
+        return;
+    }
+    online_while_fenced(&m, sv, out);
+    free(m.v);
+    if (audit_pacemaker_history(o->timeout_ms, h, &err) != 0) {
+        findings_add(out, AUDIT_WARNING, now, "cluster-unreachable", "", "",
+                     "Pacemaker's fence history could not be read (%s): not compared", err.msg);
+        free(h->v);
+        h->v = NULL;
+        return;
+    }
+    *history = h;
+}
+
+static int print_findings(const struct cli *cli, const struct findings *f, const char *since)
+{
+    if (cli->format == FORMAT_TABLE && f->n == 0) {
+        printf("OK: no disagreement since %.19sZ\n", since);
+        return ferror(stdout) ? -1 : 0;
+    }
+    static const char *const columns[] = { "severity", "time", "kind", "node", "request_id",
+                                           "detail" };
+    struct output *o = output_begin(cli, stdout, columns, 6);
+    for (size_t i = 0; i < f->n; i++) {
+        const struct finding *x = &f->v[i];
+        const char *v[] = { severity_name(x->severity), x->at, x->kind, x->node,
+                            x->request_id, x->detail };
+        output_row(o, v);
+    }
+    return output_end(o);
+}
+
+int cmd_audit(struct cli *cli, int argc, char **argv)
+{
+    struct audit_options o = { .timeout_ms = 10000, .pending_grace = 60 };
+    if (parse_options(cli, argc, argv, &o) != 0)
+        return AUDIT_UNKNOWN;
+    struct findings f = { 0 };
+    struct storage_view sv;
+    char now[32];
+    audit_iso(time(NULL), now);
+    audit_storage(cli, time(NULL), (long)o.pending_grace, &sv, &f);
+    struct pcmk_history h = { 0 }, *history = NULL;
+    if (!o.no_cluster)
+        cluster_views(&o, &sv, &h, &history, &f);
+    sqlite3 *db = NULL;
+    if (cli_open_read_only(cli, &db) != EXIT_OK) {
+        findings_add(&f, AUDIT_UNKNOWN, now, "record-unreadable", "", "",
+                     "the database %s cannot be read (see above): the record not compared",
+                     cli->paths.db_path);
+    } else {
+        char host[256] = "";
+        gethostname(host, sizeof host - 1);
+        struct record_audit ra = { .db = db, .since = o.since, .hostname = host,
+                                   .storage = &sv, .history = history };
+        if (audit_record(&ra, &f) != 0)
+            findings_add(&f, AUDIT_UNKNOWN, now, "record-unreadable", "", "",
+                         "reading %s: %s", cli->paths.db_path, sqlite3_errmsg(db));
+        db_close(db);
+    }
+    if (f.n)
+        qsort(f.v, f.n, sizeof *f.v, by_danger_then_newest);
+    int rc = f.out_of_memory ? AUDIT_UNKNOWN : exit_code(&f);
+    if (f.out_of_memory)
+        fprintf(stderr, "fencectl audit: out of memory; the list is incomplete\n");
+    if (print_findings(cli, &f, o.since) != 0) {
+        fprintf(stderr, "fencectl audit: cannot write the output\n");
+        rc = AUDIT_UNKNOWN;
+    }
+    findings_free(&f);
+    free(h.v);
+    storage_view_free(&sv);
+    return rc;
+}

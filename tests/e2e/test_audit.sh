@@ -1,0 +1,171 @@
+# fencectl audit without a cluster: crm_mon and stonith_admin are stubs
+# on PATH printing captured Pacemaker XML (tests/fixtures/audit), and the
+# record is the real agent's, with crafted rows where a real one needs
+# Pacemaker (test_pacemaker_audit.sh does those against the real cluster).
+
+FIX="$TOP/tests/fixtures/audit"
+
+ctl() {
+    ${FR_WRAP:-} "$FENCECTL" "$@"
+}
+
+# stub_cluster NODES_XML [HISTORY_XML]: crm_mon and stonith_admin that
+# print these files; "down" instead makes them fail as with no cluster,
+# "hang" makes them never answer.
+stub_cluster() {
+    mkdir -p "$S/bin"
+    for tool in crm_mon stonith_admin; do
+        file=$1
+        [ "$tool" = stonith_admin ] && file=${2:-$S/empty-history.xml}
+        case "$file" in
+        down) printf '#!/bin/sh\necho "Connection to cluster failed: Transport endpoint is not connected" >&2\nexit 102\n' ;;
+        hang) printf '#!/bin/sh\nexec sleep 30\n' ;;
+        *) printf '#!/bin/sh\ncat "%s"\n' "$file" ;;
+        esac > "$S/bin/$tool"
+        chmod +x "$S/bin/$tool"
+    done
+    sed -e '/<fence_event/d' -e 's/count="4"/count="0"/' "$FIX/stonith_admin-history.xml.in" > "$S/empty-history.xml"
+    PATH="$S/bin:$PATH"
+    export PATH
+}
+
+# ago SECONDS [FORMAT]: a UTC time that many seconds ago (ISO ms by default).
+ago() {
+    date -u -d "@$(( $(date +%s) - $1 ))" "+${2:-%Y-%m-%dT%H:%M:%S.000Z}"
+}
+
+# op UUID ACTION TARGET BY STARTED_AGO STATUS AGENT_END RESPONSE_SUCCESS: a crafted operation.
+op() {
+    sql "insert into operations (op_uuid, action, target_node, recorder_node, requested_by, agent_pid,
+         started_at, finished_at, status, exit_code, agent_end, response_success)
+         values ('$1', '$2', '$3', 'elsewhere', '$4', 1, '$(ago "$5")', '$(ago $(($5 - 1)))', '$6',
+         case '$7' when 'exited' then 0 end, nullif('$7', ''), nullif('$8', ''))"
+}
+
+fenced_node2() {
+    start_responder
+    agent -o off -n node2 || fail "fence node2"
+    stop_responder
+}
+
+test_audit_online_while_fenced_is_critical_and_the_first_line() {
+    fenced_node2
+    stub_cluster "$FIX/crm_mon-node2-online.xml"
+    ctl audit > out.txt
+    rc=$?
+    [ "$rc" -eq 2 ] || fail "exit $rc, expected 2 (CRITICAL): $(cat out.txt)"
+    sed -n 2p out.txt | grep -q '^CRITICAL .* online-while-fenced  *node2 ' || fail "first line: $(cat out.txt)"
+    grep -q 'WARNING .* manual-run  *node2' out.txt || fail "the manual fence is not reported: $(cat out.txt)"
+    ctl --format json audit > out.json
+    jq -e '.[0].severity == "CRITICAL" and .[0].kind == "online-while-fenced" and .[0].node == "node2"' out.json \
+        > /dev/null || fail "json: $(cat out.json)"
+    # Offline in the cluster: fenced and down is what fencing is for.
+    sed 's/name="node2" id="2" online="true"/name="node2" id="2" online="false"/' \
+        "$FIX/crm_mon-node2-online.xml" > offline.xml
+    stub_cluster "$S/offline.xml"
+    ctl audit > out.txt
+    [ $? -eq 1 ] || fail "offline node: $(cat out.txt)"
+    grep -q online-while-fenced out.txt && fail "offline node reported online"
+    return 0
+}
+
+test_audit_cluster_that_does_not_answer_is_one_line_and_the_rest_is_reported() {
+    fenced_node2
+    for how in down "$FIX/crm_mon-no-cib.xml"; do
+        stub_cluster "$how"
+        ctl audit > out.txt
+        rc=$?
+        [ "$rc" -eq 1 ] || fail "exit $rc with cluster $how: $(cat out.txt)"
+        [ "$(grep -c cluster-unreachable out.txt)" -eq 1 ] || fail "not one line: $(cat out.txt)"
+        grep -q 'manual-run  *node2' out.txt || fail "rest not reported: $(cat out.txt)"
+    done
+    grep -q 'Could not connect to the CIB' out.txt || fail "crm_mon's own error not shown: $(cat out.txt)"
+    stub_cluster hang
+    start=$(date +%s)
+    ctl audit --timeout 1 > out.txt
+    [ $(( $(date +%s) - start )) -le 5 ] || fail "the cluster commands were not bounded"
+    grep -q 'cluster-unreachable.*did not finish within 1000 ms' out.txt || fail "timeout: $(cat out.txt)"
+}
+
+test_audit_pacemaker_history_against_the_record() {
+    fenced_node2     # creates the database; a manual run
+    op 11111111-1111-4111-8111-111111111111 off node2 pacemaker-fenced 300 completed exited 1
+    op 33333333-3333-4333-8333-333333333333 off node3 pacemaker-fenced 240 terminated killed 1
+    op 44444444-4444-4444-8444-444444444444 off node4 pacemaker-fenced 200 failed exited 0
+    op 55555555-5555-4555-8555-555555555555 off node5 pacemaker-fenced 100 completed exited 1
+    sed -e "s/@OK@/$(ago 299 '%Y-%m-%d %H:%M:%SZ')/" -e "s/@KILLED@/$(ago 230 '%Y-%m-%d %H:%M:%SZ')/" \
+        -e "s/@UNFENCED@/$(ago 199 '%Y-%m-%d %H:%M:%SZ')/" -e "s/@ONLY@/$(ago 50 '%Y-%m-%d %H:%M:%SZ')/" \
+        "$FIX/stonith_admin-history.xml.in" > history.xml
+    sed 's/online="true"/online="false"/g' "$FIX/crm_mon-node2-online.xml" > offline.xml
+    stub_cluster "$S/offline.xml" "$S/history.xml"
+    ctl --format json audit > out.json
+    rc=$?
+    [ "$rc" -eq 2 ] || fail "exit $rc, expected 2: $(cat out.json)"
+    # node4: Pacemaker says success, the storage system refused: critical, first.
+    jq -e '.[0] | .kind == "pacemaker-success-unfenced" and .node == "node4" and .severity == "CRITICAL"' out.json \
+        > /dev/null || fail "first: $(jq -c '.[0]' out.json)"
+    kinds=$(jq -r '.[1:] | map(.kind + ":" + .node) | join(" ")' out.json)
+    # Newest first: the manual fence (now), the event with no operation (50 s
+    # ago), node5 unknown to Pacemaker (100 s), node3 storage detached but
+    # Pacemaker's failure (240 s).
+    [ "$kinds" = "manual-run:node2 pacemaker-only:node2 record-only:node5 outcome-mismatch:node3" ] \
+        || fail "findings: $kinds"
+    jq -e '.[] | select(.kind == "outcome-mismatch") | .detail | test("killed after the answer")' out.json \
+        > /dev/null || fail "mismatch detail: $(cat out.json)"
+    # The matched success (node2 at 300 s) is no disagreement.
+    jq -e 'all(.[]; .request_id != "11111111-1111-4111-8111-111111111111")' out.json > /dev/null \
+        || fail "agreement reported"
+    # Without the cluster, the killed fence is still reported from the record.
+    ctl --format json audit --no-cluster > out.json
+    jq -e 'any(.[]; .kind == "killed-after-response" and .node == "node3")' out.json > /dev/null \
+        || fail "--no-cluster: $(cat out.json)"
+    jq -e 'all(.[]; .kind != "cluster-unreachable")' out.json > /dev/null || fail "--no-cluster asked the cluster"
+}
+
+test_audit_record_health_and_storage_state() {
+    fenced_node2
+    stop_responder
+    agent -o off -n node6 --fence-timeout 1 2>/dev/null && fail "fence without a responder succeeded"
+    sleep 1
+    # An operation whose agent is gone, and one whose agent (this shell) runs.
+    sleep 0 & dead=$!
+    wait $dead
+    sql "insert into operations (op_uuid, action, target_node, recorder_node, requested_by, agent_pid,
+         started_at, status) values ('77777777-7777-4777-8777-777777777777', 'off', 'node7',
+         '$(hostname)', 'pacemaker-fenced', $dead, '$(ago 90)', 'running'),
+         ('99999999-9999-4999-8999-999999999999', 'off', 'node9', '$(hostname)', 'pacemaker-fenced',
+         $$, '$(ago 90)', 'running')"
+    # A fence the storage system holds that this record never asked for.
+    write_response node8 88888888-8888-4888-8888-888888888888 \
+        '{"request_id": "88888888-8888-4888-8888-888888888888", "target_node": "node8", "success": true, "message": "ok"}'
+    touch -d '5 minutes ago' "$NNF_FENCE_REQUEST_DIR"/node6-*.json
+    ctl --format json audit --no-cluster > out.json
+    [ $? -eq 1 ] || fail "exit: $(cat out.json)"
+    jq -e 'all(.[]; .node != "node9")' out.json > /dev/null || fail "a live agent's operation reported"
+    for k in fence-unanswered:node6 request-unanswered:node6 operation-unfinished:node7 fenced-unrecorded:node8; do
+        jq -e --arg k "${k%%:*}" --arg n "${k#*:}" 'any(.[]; .kind == $k and .node == $n)' out.json \
+            > /dev/null || fail "no $k: $(cat out.json)"
+    done
+    # Only since --since: the window excludes the fences, not the current state.
+    ctl --format json audit --no-cluster --since 2000-01-01 > all.json
+    ctl --format json audit --no-cluster --since "$(ago -60 '%Y-%m-%dT%H:%M:%S')" > later.json
+    jq -e 'all(.[]; .kind != "fence-unanswered" and .kind != "manual-run")' later.json > /dev/null \
+        || fail "--since: $(cat later.json)"
+    jq -e 'any(.[]; .kind == "request-unanswered") and any(.[]; .kind == "operation-unfinished")' later.json \
+        > /dev/null || fail "state outside the window dropped: $(cat later.json)"
+}
+
+test_audit_ok_unknown_and_usage() {
+    fenced_node2
+    rm -f "$NNF_FENCE_RESPONSE_DIR"/*.json
+    ctl audit --no-cluster --since "$(ago -60 '%Y-%m-%dT%H:%M:%S')" > out.txt
+    [ $? -eq 0 ] || fail "nothing to report: $(cat out.txt)"
+    grep -q '^OK: no disagreement' out.txt || fail "OK line: $(cat out.txt)"
+    ctl audit --bogus 2>/dev/null
+    [ $? -eq 3 ] || fail "usage error should be UNKNOWN (3)"
+    ctl audit --since soon 2>/dev/null
+    [ $? -eq 3 ] || fail "bad --since should be UNKNOWN (3)"
+    ctl --db "$S/none.db" audit --no-cluster > out.txt 2>/dev/null
+    [ $? -eq 3 ] || fail "missing database should be UNKNOWN (3): $(cat out.txt)"
+    grep -q record-unreadable out.txt || fail "no line for the database: $(cat out.txt)"
+}
