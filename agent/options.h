@@ -101,10 +101,6 @@ int options_resolve(struct raw_options *raw, struct agent_config *cfg, struct er
 enum action action_from_name(const char *name);
 bool action_needs_target(enum action a);
 
-/* "90", "90s", "1m30s", "2min", "500ms" (Pacemaker's interval syntax)
- * into milliseconds; false if it is none of those. */
-bool pcmk_interval_ms(const char *text, int64_t *ms);
-
 /* Notes (warnings) for monitor and validate-all when a Pacemaker timeout
  * known from the input is too short for the agent to record its own
  * timeout first (timeout_check.c). */

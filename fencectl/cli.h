@@ -26,6 +26,9 @@ struct cli {
     enum format format;
     const char *argv0;
     int db_timeout_ms;           /* waits for the write lock (FENCE_RECORDER_DB_TIMEOUT) */
+    bool verbose;                /* -v: say where the paths came from */
+    char paths_source[1024];     /* which of flags, environment, CIB, defaults gave the paths */
+    char cib_value[4][1024];     /* paths taken from the CIB */
 };
 
 /* --format's value, accepted before or after the command name. Returns
@@ -48,6 +51,10 @@ int cli_open_one_read_only(const struct cli *cli, int index, sqlite3 **db);
  * empty in table/CSV and null in JSON), end prints what table needs. */
 struct output;
 struct output *output_begin(const struct cli *cli, FILE *out, const char *const *columns, int n);
+/* JSON output only: one letter per column, 's' string (the default),
+ * 'n' number, 'a' a JSON array held as text; a value that is not what
+ * its column promises stays a string. Table and CSV are unchanged. */
+void output_kinds(struct output *o, const char *kinds);
 void output_row(struct output *o, const char *const *values);
 int output_end(struct output *o);   /* 0, or -1 if writing failed */
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cib_devices.h"
 #include "cli.h"
 #include "config.h"
 #include "db.h"
@@ -336,6 +337,21 @@ static void check_record(struct checker *c)
     free(running);
 }
 
+static void cib_problem(void *ctx, const char *text)
+{
+    problem(ctx, "%s", text);
+}
+
+/* The devices in the CIB, when this is a cluster node: their timeouts
+ * against Pacemaker's. A CIB that cannot be read is not a problem here. */
+static void check_cib(struct checker *c)
+{
+    static struct cib_devices devs;
+    struct error err;
+    if (cib_devices_read(3000, &devs, &err) == 0)
+        cib_timeout_problems(&devs, cib_problem, c);
+}
+
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = { { "fence-timeout", required_argument, NULL, 't' },
@@ -363,7 +379,9 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     check_db(&c);
     check_record(&c);
     check_stale_requests(&c);
+    check_cib(&c);
     db_close(c.db);
+    printf("INFO: %s\n", cli->paths_source);
     if (c.problems == 0)
         printf("OK: directories usable, request directory writable, database intact (schema %d), "
                "every jsonl line recorded, no request pending over %llds\n",

@@ -4,35 +4,45 @@
 #include <string.h>
 #include <time.h>
 
+#include "attempts.h"
 #include "cli.h"
 #include "db.h"
 #include "timeparse.h"
 
 static const char usage_text[] =
     "Usage: fencectl history [--node N] [--action A] [--status S] [--since T] [--until T] [--limit N]\n"
-    "                        [--format table|json|csv]\n"
+    "                        [--attempts] [--format table|json|csv]\n"
+    "  One row per fence: its last attempt (whose status is the fence's outcome) and the\n"
+    "  number of attempts; --attempts lists every agent run, each with its attempt number.\n"
     "  T is a time (2026-11-25, 2026-11-25T02:31:00, UTC) or an age (30m, 24h, 7d).\n"
     "  Statuses: running, completed, failed, timeout, terminated.\n";
 
 /* Two fixed statements, not one: with "?1 IS NULL OR target_node = ?1"
  * SQLite cannot use the (target_node, started_at) index and walks every
  * operation newest first until it has a node's LIMIT (1,068 page reads for
- * a node's 20 newest among 500,000 operations; 36-43 ms against 4 ms). */
-#define HISTORY_COLUMNS                                                              \
+ * a node's 20 newest among 500,000 operations; 36-43 ms against 4 ms).
+ * Without --attempts only each fence's last attempt is shown (its status
+ * is the fence's outcome), with the number of attempts. --since also
+ * bounds the linking: a fence whose first attempts are older starts
+ * counting at the boundary. */
+#define HISTORY_SELECT                                                               \
     "SELECT op_uuid, started_at, action, target_node, status, exit_code, "           \
     "  " SQL_OPERATION_MS ", " \
-    "  filesystems, requested_by, recorder_node, message FROM operations "
-#define HISTORY_FILTERS                                                              \
+    "  attempt, attempts, fence, filesystems, requested_by, recorder_node, message FROM attempts " \
+    "WHERE (?7 OR attempt = attempts) "                                              \
     "  AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR status = ?3) "             \
-    "  AND (?4 IS NULL OR started_at >= ?4) AND (?5 IS NULL OR started_at < ?5) "    \
+    "  AND (?5 IS NULL OR started_at < ?5) "                                         \
     "ORDER BY started_at DESC, id DESC LIMIT ?6"
-static const char history_sql[] = HISTORY_COLUMNS "WHERE ?1 IS NULL " HISTORY_FILTERS;
-static const char node_history_sql[] = HISTORY_COLUMNS "WHERE target_node = ?1 " HISTORY_FILTERS;
+static const char history_sql[] =
+    ATTEMPTS_CTE("?1 IS NULL AND (?4 IS NULL OR started_at >= ?4)") HISTORY_SELECT;
+static const char node_history_sql[] =
+    ATTEMPTS_CTE("target_node = ?1 AND (?4 IS NULL OR started_at >= ?4)") HISTORY_SELECT;
 
 struct filters {
     const char *node, *action, *status;
     char since[32], until[32];
     long long limit;
+    bool all_attempts;
 };
 
 static int parse_filters(struct cli *cli, int argc, char **argv, struct filters *f)
@@ -41,6 +51,7 @@ static int parse_filters(struct cli *cli, int argc, char **argv, struct filters 
         { "node", required_argument, NULL, 'n' }, { "action", required_argument, NULL, 'a' },
         { "status", required_argument, NULL, 's' }, { "since", required_argument, NULL, 'S' },
         { "until", required_argument, NULL, 'U' }, { "limit", required_argument, NULL, 'l' },
+        { "attempts", no_argument, NULL, 'A' },
         { "format", required_argument, NULL, 'f' },
         { "help", no_argument, NULL, 'h' }, { 0 },
     };
@@ -56,6 +67,7 @@ static int parse_filters(struct cli *cli, int argc, char **argv, struct filters 
                 return -1;
             break;
         case 'n': f->node = optarg; break;
+        case 'A': f->all_attempts = true; break;
         case 'a': f->action = optarg; break;
         case 's': f->status = optarg; break;
         case 'S': case 'U':
@@ -103,12 +115,15 @@ int cmd_history(struct cli *cli, int argc, char **argv)
     sqlite3_bind_text(st, 4, f.since[0] ? f.since : NULL, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, f.until[0] ? f.until : NULL, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, f.limit);
+    sqlite3_bind_int(st, 7, f.all_attempts);
     static const char *const columns[] = { "request_id", "started", "action", "target", "status",
-        "exit", "duration_ms", "filesystems", "requested_by", "recorder", "message" };
-    struct output *o = output_begin(cli, stdout, columns, 11);
+        "exit", "duration_ms", "attempt", "attempts", "fence", "filesystems", "requested_by",
+        "recorder", "message" };
+    struct output *o = output_begin(cli, stdout, columns, 14);
+    output_kinds(o, "sssssnnnnsasss");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *v[11];
-        for (int i = 0; i < 11; i++)
+        const char *v[14];
+        for (int i = 0; i < 14; i++)
             v[i] = (const char *)sqlite3_column_text(st, i);
         output_row(o, v);
     }

@@ -2,6 +2,7 @@
  * that mentions it, in time order. */
 #include <string.h>
 
+#include "attempts.h"
 #include "cli.h"
 #include "db.h"
 
@@ -25,6 +26,34 @@ static const char timeline_sql[] =
     "   || coalesce(': ' || message, ''), 0"
     "   FROM operations WHERE id = ?1"
     ") ORDER BY t, o, seq";
+
+/* Every attempt of the fence this operation belongs to (attempts.h),
+ * after its timeline. */
+static const char attempts_sql[] =
+    ATTEMPTS_CTE("target_node = (SELECT target_node FROM operations WHERE id = ?1)")
+    "SELECT started_at, 'attempt ' || attempt || '/' || attempts, op_uuid || ' ' || status"
+    "  || coalesce(', exit ' || exit_code, '') || ' (fence ' || fence || ')'"
+    "  || CASE WHEN id = ?1 THEN ', this operation' ELSE '' END"
+    " FROM attempts WHERE fence = (SELECT fence FROM attempts WHERE id = ?1) ORDER BY attempt";
+
+static int print_rows(sqlite3 *db, const char *sql, sqlite3_int64 id, struct output *o)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v[3];
+        for (int i = 0; i < 3; i++)
+            v[i] = (const char *)sqlite3_column_text(st, i);
+        if (v[0] && strcmp(v[0], "9999") == 0)
+            v[0] = "(not finished)";
+        output_row(o, v);
+    }
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? 0 : -1;
+}
 
 /* Finds the operation whose request id starts with prefix. */
 static int resolve(sqlite3 *db, const char *prefix, sqlite3_int64 *id, bool last_database)
@@ -98,30 +127,15 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         if (rc == EXIT_USAGE)
             break;
     }
-    sqlite3_stmt *st = NULL;
-    if (rc == EXIT_OK && sqlite3_prepare_v2(db, timeline_sql, -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "fencectl show: %s\n", sqlite3_errmsg(db));
-        rc = EXIT_FAILURE_RT;
-    }
     if (rc == EXIT_OK) {
-        sqlite3_bind_int64(st, 1, id);
         static const char *const columns[] = { "time", "what", "detail" };
         struct output *o = output_begin(cli, stdout, columns, 3);
-        int step;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            const char *v[3];
-            for (int i = 0; i < 3; i++)
-                v[i] = (const char *)sqlite3_column_text(st, i);
-            if (v[0] && strcmp(v[0], "9999") == 0)
-                v[0] = "(not finished)";
-            output_row(o, v);
-        }
-        if (step != SQLITE_DONE || output_end(o) != 0) {
+        int failed = print_rows(db, timeline_sql, id, o) != 0 || print_rows(db, attempts_sql, id, o) != 0;
+        if (output_end(o) != 0 || failed) {
             fprintf(stderr, "fencectl show: %s\n", sqlite3_errmsg(db));
             rc = EXIT_FAILURE_RT;
         }
     }
-    sqlite3_finalize(st);
     db_close(db);
     return rc;
 }

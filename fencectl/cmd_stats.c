@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "attempts.h"
 #include "cli.h"
 #include "db.h"
 #include "timeparse.h"
@@ -14,6 +15,7 @@ static const char usage_text[] = "Usage: fencectl stats [--since T] [--format ta
 struct tally {
     char node[256];
     long ops, completed, failed, timeout, terminated, running;
+    long fences, fences_completed;   /* attempts linked into fences (attempts.h) */
     long long *ms;
     size_t nms, cap;
 };
@@ -26,9 +28,12 @@ static long long percentile(const struct tally *t, int p)
     return t->ms[i ? i - 1 : 0];
 }
 
-static int add(struct tally *t, const char *status, sqlite3_int64 ms, bool has_ms)
+static int add(struct tally *t, const char *status, sqlite3_int64 ms, bool has_ms,
+               bool first_attempt, bool last_attempt)
 {
     t->ops++;
+    t->fences += first_attempt;
+    t->fences_completed += last_attempt && strcmp(status, "completed") == 0;
     if (strcmp(status, "completed") == 0) t->completed++;
     else if (strcmp(status, "failed") == 0) t->failed++;
     else if (strcmp(status, "timeout") == 0) t->timeout++;
@@ -50,7 +55,7 @@ static int add(struct tally *t, const char *status, sqlite3_int64 ms, bool has_m
 
 static void emit(struct output *o, struct tally *t)
 {
-    char num[9][24];
+    char num[11][24];
     long done = t->completed + t->failed + t->timeout + t->terminated;
     snprintf(num[0], 24, "%ld", t->ops);
     snprintf(num[1], 24, "%ld", t->completed);
@@ -62,18 +67,21 @@ static void emit(struct output *o, struct tally *t)
     snprintf(num[6], 24, "%lld", p50);
     snprintf(num[7], 24, "%lld", p95);
     snprintf(num[8], 24, "%lld", max);
+    snprintf(num[9], 24, "%ld", t->fences);
+    snprintf(num[10], 24, "%ld", t->fences_completed);
     const char *v[] = { t->node, num[0], num[1], num[2], num[3], num[4], num[5],
-                        p50 < 0 ? NULL : num[6], p95 < 0 ? NULL : num[7], max < 0 ? NULL : num[8] };
+                        p50 < 0 ? NULL : num[6], p95 < 0 ? NULL : num[7], max < 0 ? NULL : num[8],
+                        num[9], num[10] };
     output_row(o, v);
 }
 
 /* The query sorts by node and duration, so each node's tally arrives
  * whole and its durations already ordered; overall is merged at the end. */
 static const char stats_sql[] =
+    ATTEMPTS_CTE("action IN ('off', 'reboot') AND (?1 IS NULL OR started_at >= ?1)")
     "SELECT target_node, status, "
-    "  " SQL_OPERATION_MS " AS ms "
-    "FROM operations WHERE action IN ('off', 'reboot') AND (?1 IS NULL OR started_at >= ?1) "
-    "ORDER BY target_node, ms";
+    "  " SQL_OPERATION_MS " AS ms, "
+    "  attempt, attempts FROM attempts ORDER BY target_node, ms";
 
 static int compare_ll(const void *a, const void *b)
 {
@@ -114,8 +122,9 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     }
     sqlite3_bind_text(st, 1, since[0] ? since : NULL, -1, SQLITE_STATIC);
     static const char *const columns[] = { "node", "operations", "completed", "failed", "timeout",
-        "terminated", "success_rate", "p50_ms", "p95_ms", "max_ms" };
-    struct output *o = output_begin(cli, stdout, columns, 10);
+        "terminated", "success_rate", "p50_ms", "p95_ms", "max_ms", "fences", "fences_completed" };
+    struct output *o = output_begin(cli, stdout, columns, 12);
+    output_kinds(o, "snnnnnnnnnnn");
     struct tally node = { .node = "" }, all = { .node = "(all)" };
     int step, failed = 0;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -126,10 +135,13 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
         if (node.ops && strcmp(node.node, n) != 0) {
             emit(o, &node);
             node.ops = node.completed = node.failed = node.timeout = node.terminated = node.running = 0;
+            node.fences = node.fences_completed = 0;
             node.nms = 0;
         }
         snprintf(node.node, sizeof node.node, "%s", n);
-        failed |= add(&node, status, ms, has_ms) | add(&all, status, ms, has_ms);
+        bool first = sqlite3_column_int64(st, 3) == 1;
+        bool last = sqlite3_column_int64(st, 3) == sqlite3_column_int64(st, 4);
+        failed |= add(&node, status, ms, has_ms, first, last) | add(&all, status, ms, has_ms, first, last);
     }
     if (node.ops)
         emit(o, &node);

@@ -1,5 +1,7 @@
 /* Rows as an aligned table (buffered to size the columns), a JSON array
  * of objects (jq-friendly), or RFC 4180 CSV. */
+#include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,7 @@ struct output {
     int ncols;
     const char *columns[MAX_COLUMNS];
     int rows;
+    char kinds[MAX_COLUMNS];   /* JSON only: 's' string, 'n' number, 'a' JSON array */
     /* table: every cell kept until the end */
     char **cells;
     size_t ncells, cap;
@@ -44,8 +47,10 @@ struct output *output_begin(const struct cli *cli, FILE *out, const char *const 
     o->format = cli->format;
     o->out = out;
     o->ncols = n < MAX_COLUMNS ? n : MAX_COLUMNS;
-    for (int i = 0; i < o->ncols; i++)
+    for (int i = 0; i < o->ncols; i++) {
         o->columns[i] = columns[i];
+        o->kinds[i] = 's';
+    }
     if (o->format == FORMAT_JSON)
         fputs("[", out);
     if (o->format == FORMAT_CSV) {
@@ -83,6 +88,47 @@ static void keep_cell(struct output *o, const char *v)
     o->cells[o->ncells++] = copy;
 }
 
+void output_kinds(struct output *o, const char *kinds)
+{
+    if (!o)
+        return;
+    for (int i = 0; i < o->ncols && kinds[i]; i++)
+        o->kinds[i] = kinds[i];
+}
+
+/* A JSON number exactly as it stands ("12", "-3", "99.5"), not "0x1f",
+ * "+1", "1e999" or "nan". */
+static bool is_json_number(const char *v)
+{
+    if (!v[0] || v[0] == '+' || strpbrk(v, "xXnNiI"))
+        return false;
+    char *end;
+    double d = strtod(v, &end);
+    return *end == '\0' && isfinite(d) && (v[0] == '-' ? v[1] : v[0]) >= '0' &&
+           (v[0] == '-' ? v[1] : v[0]) <= '9';
+}
+
+/* A value typed for JSON: numbers and arrays as themselves, anything
+ * that is not what the column promises as a string, so no value is lost. */
+static void json_value(struct strbuf *sb, char kind, const char *v)
+{
+    if (kind == 'n' && is_json_number(v)) {
+        strbuf_adds(sb, v);
+        return;
+    }
+    if (kind == 'a') {
+        cJSON *arr = cJSON_Parse(v);
+        char *text = cJSON_IsArray(arr) ? cJSON_PrintUnformatted(arr) : NULL;
+        cJSON_Delete(arr);
+        if (text) {
+            strbuf_adds(sb, text);
+            cJSON_free(text);
+            return;
+        }
+    }
+    json_add_string(sb, v);
+}
+
 void output_row(struct output *o, const char *const *values)
 {
     if (!o)
@@ -105,7 +151,7 @@ void output_row(struct output *o, const char *const *values)
             json_add_string(&sb, o->columns[i]);
             strbuf_adds(&sb, ": ");
             if (values[i])
-                json_add_string(&sb, values[i]);
+                json_value(&sb, o->kinds[i], values[i]);
             else
                 strbuf_adds(&sb, "null");
         }

@@ -1,0 +1,167 @@
+# fencectl as an administrator on a cluster node uses it: JSON that jq
+# reads without conversions, the attempts of one Pacemaker fence as one
+# story, the README's reading recipes, and the paths found in the CIB.
+# (Against a real cluster: test_pacemaker.sh.)
+
+ctl() {
+    ${FR_WRAP:-} "$FENCECTL" "$@"
+}
+
+# failing_then_succeeding N: N failed runs for node2 in quick succession,
+# as Pacemaker's retries make them, then one that succeeds; then an
+# unrelated fence of node3.
+failing_then_succeeding() {
+    start_responder --mode failure
+    i=0
+    while [ "$i" -lt "$1" ]; do
+        agent -o off -n node2 2>/dev/null && fail "failure accepted"
+        i=$((i + 1))
+    done
+    stop_responder
+    start_responder
+    agent -o off -n node2 || fail "fence node2"
+    agent -o off -n node3 || fail "fence node3"
+    stop_responder
+}
+
+test_json_gives_numbers_and_arrays() {
+    failing_then_succeeding 1
+    ctl --format json history --attempts > h.json || fail "history"
+    jq -e 'all(.[]; (.exit | type) == "number" and (.duration_ms | type) == "number"
+                    and (.attempt | type) == "number" and (.attempts | type) == "number"
+                    and (.filesystems | type) == "array")' h.json > /dev/null \
+        || fail "history types: $(cat h.json)"
+    [ "$(jq -r '[.[] | .filesystems[]] | unique | join(",")' h.json)" = discovery-disabled ] \
+        || fail "filesystems array content: $(cat h.json)"
+    ctl --format json stats > s.json || fail "stats"
+    jq -e 'all(.[]; (.operations | type) == "number" and (.success_rate | type) == "number"
+                    and (.fences | type) == "number")' s.json > /dev/null || fail "stats types: $(cat s.json)"
+    # Table and CSV keep their text.
+    ctl --format csv history | head -n 1 | grep -q '^request_id,started,action,target,status,exit,duration_ms,attempt,attempts,fence,filesystems,' \
+        || fail "csv header"
+    ctl --format csv history | grep -q ',"\[""discovery-disabled""\]",' || fail "csv keeps filesystems as text"
+}
+
+test_attempts_of_one_fence_are_one_story() {
+    failing_then_succeeding 3
+    # Default: one row per fence, its outcome, the number of attempts.
+    ctl --format json history > h.json || fail "history"
+    [ "$(jq length h.json)" -eq 2 ] || fail "expected 2 fences: $(cat h.json)"
+    jq -e '.[] | select(.target == "node2") | .status == "completed" and .attempts == 4 and .attempt == 4' h.json \
+        > /dev/null || fail "node2's fence: $(cat h.json)"
+    jq -e '.[] | select(.target == "node3") | .attempts == 1' h.json > /dev/null || fail "node3: $(cat h.json)"
+    # --attempts: every run, numbered, one fence id.
+    ctl --format json history --attempts --node node2 > a.json || fail "history --attempts"
+    [ "$(jq -r '[.[].attempt] | join(",")' a.json)" = "4,3,2,1" ] || fail "attempt numbers: $(cat a.json)"
+    [ "$(jq -r '[.[].fence] | unique | length' a.json)" -eq 1 ] || fail "one fence id: $(cat a.json)"
+    first=$(jq -r '.[3].request_id' a.json)
+    [ "$(jq -r '.[0].fence' a.json)" = "$first" ] || fail "the fence id is the first attempt's request id"
+    # show lists every attempt of the operation's fence.
+    ctl show "$(jq -r '.[1].request_id' a.json)" > show.txt || fail "show"
+    [ "$(grep -c 'attempt [1-4]/4' show.txt)" -eq 4 ] || fail "show lacks the attempts: $(cat show.txt)"
+    grep -q 'attempt 3/4 .*this operation' show.txt || fail "show does not mark this operation"
+    # stats: 5 agent runs, 2 fences, both completed in the end.
+    ctl --format json stats > s.json
+    jq -e '.[] | select(.node == "(all)") | .operations == 5 and .fences == 2 and .fences_completed == 2' s.json \
+        > /dev/null || fail "stats: $(cat s.json)"
+}
+
+# A failure, then a new fence long after it: two fences, not attempts.
+test_attempts_need_a_failure_and_a_short_gap() {
+    start_responder --mode failure
+    agent -o off -n node2 2>/dev/null
+    stop_responder
+    sql "update operations set finished_at = '2020-01-01T00:00:00.000Z', started_at = '2020-01-01T00:00:00.000Z'"
+    start_responder
+    agent -o off -n node2 || fail "fence"
+    agent -o off -n node2 || fail "fence again"
+    stop_responder
+    [ "$(ctl --format json history | jq length)" -eq 3 ] || fail "linked across a long gap or after a success: $(ctl history)"
+}
+
+# The README's recipes, run as printed, return real filesystems.
+test_readme_reading_recipes_return_real_filesystems() {
+    fx="$TOP/tests/fixtures/discovery"
+    printf '#!/bin/sh\ncat %s\n' "$fx/crm_mon-active-node2.xml" > "$S/crm_mon"
+    printf '#!/bin/sh\ncat %s\n' "$fx/cib-resources-gfs2.xml" > "$S/cibadmin"
+    chmod +x "$S/crm_mon" "$S/cibadmin"
+    start_responder --delay-ms 300
+    FILESYSTEM_DISCOVERY_ENABLED=true CRM_MON_PATH="$S/crm_mon" CIBADMIN_PATH="$S/cibadmin" \
+        agent -o off -n node2 || fail "fence"
+    stop_responder
+    i=0
+    while ! grep -q fs-home "$LOG_DIR/fence-events-detailed.jsonl" 2>/dev/null; do
+        i=$((i + 1)); [ "$i" -gt 100 ] && fail "discovery never logged"; sleep 0.1
+    done
+    # Recipes are the README lines between "Recipes that return real
+    # filesystems" and the next heading, each "fencectl ..." or "jq ..." line.
+    sed -n '/Recipes that return real filesystems/,/^## /p' "$TOP/README.md" \
+        | sed -n 's/^    \(fencectl .*\|jq .*\)$/\1/p' > recipes.txt
+    [ "$(wc -l < recipes.txt)" -eq 3 ] || fail "recipes not found: $(cat recipes.txt)"
+    while IFS= read -r recipe; do
+        out=$(cd "$LOG_DIR" && PATH="$BUILD:$PATH" sh -c "$recipe" 2>&1) || fail "recipe failed: $recipe: $out"
+        echo "$out" | grep -q 'fs-home' || fail "recipe [$recipe] gave no real filesystem: $out"
+        echo "$out" | grep -q 'discovery-pending' && fail "recipe [$recipe] gave a placeholder: $out"
+    done < recipes.txt
+    grep -q 'placeholder, not a filesystem' "$TOP/README.md" || fail "README does not explain discovery-pending"
+}
+
+# fake_cib RESOURCES_XML [STONITH_TIMEOUT]: a cibadmin answering queries.
+fake_cib() {
+    printf '%s\n' "$1" > "$S/resources.xml"
+    printf '<crm_config><cluster_property_set id="o">%s</cluster_property_set></crm_config>\n' \
+        "${2:+<nvpair id=\"st\" name=\"stonith-timeout\" value=\"$2\"/>}" > "$S/crm_config.xml"
+    printf '#!/bin/sh\n[ "$1 $2" = "--query --scope" ] || exit 9\ncat "%s/$3.xml"\n' "$S" > "$S/cibadmin"
+    chmod +x "$S/cibadmin"
+    export CIBADMIN_PATH="$S/cibadmin"
+}
+
+device_xml() {   # device_xml ID NAME=VALUE...
+    id=$1; shift
+    printf '<primitive id="%s" class="stonith" type="fence_recorder"><instance_attributes id="%s-ia">' "$id" "$id"
+    for kv in "$@"; do
+        printf '<nvpair id="%s-%s" name="%s" value="%s"/>' "$id" "${kv%%=*}" "${kv%%=*}" "${kv#*=}"
+    done
+    printf '</instance_attributes></primitive>'
+}
+
+test_paths_come_from_the_cib_when_not_given() {
+    start_responder
+    agent -o off -n node2 || fail "fence"
+    stop_responder
+    fake_cib "<resources>$(device_xml storage-fence request_dir="$NNF_FENCE_REQUEST_DIR" \
+        response_dir="$NNF_FENCE_RESPONSE_DIR" db="$DB" log_dir="$LOG_DIR" fence_timeout=60 \
+        pcmk_off_timeout=90 pcmk_reboot_timeout=90)<primitive id=\"d\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/></resources>"
+    out=$(env -u NNF_FENCE_REQUEST_DIR -u NNF_FENCE_RESPONSE_DIR -u LOG_DIR -u FENCE_RECORDER_DB \
+          "$FENCECTL" -v --format json history 2>err.txt) || fail "history from CIB paths: $(cat err.txt)"
+    [ "$(echo "$out" | jq length)" -eq 1 ] || fail "not the device's database: $out"
+    grep -q "paths from the CIB (1 fence_recorder device, first storage-fence): request_dir=$NNF_FENCE_REQUEST_DIR" err.txt \
+        || fail "source not said: $(cat err.txt)"
+    [ "$(wc -l < err.txt)" -eq 1 ] || fail "more than one line on stderr: $(cat err.txt)"
+    env -u NNF_FENCE_REQUEST_DIR -u NNF_FENCE_RESPONSE_DIR -u LOG_DIR -u FENCE_RECORDER_DB \
+        "$FENCECTL" check > check.txt 2>&1 || fail "check: $(cat check.txt)"
+    grep -q "^INFO: paths from the CIB" check.txt || fail "check does not say the source: $(cat check.txt)"
+    # Flags and environment still win, and say so.
+    "$FENCECTL" -v history > /dev/null 2> err.txt
+    grep -q "paths from options and environment" err.txt || fail "env source: $(cat err.txt)"
+    # Two devices that disagree: said, and the CIB is not used for that path.
+    fake_cib "<resources>$(device_xml a db="$DB")$(device_xml b db=/elsewhere/x.db)</resources>"
+    env -u FENCE_RECORDER_DB "$FENCECTL" -v history > /dev/null 2> err.txt
+    grep -q "devices disagree on db (a: $DB, b: /elsewhere/x.db).*give --db" err.txt \
+        || fail "disagreement not said: $(cat err.txt)"
+}
+
+test_check_reports_devices_whose_timeouts_lose_the_race() {
+    start_responder
+    agent -o off -n node2 || fail "fence"
+    stop_responder
+    fake_cib "<resources>$(device_xml ok fence_timeout=60 pcmk_off_timeout=90 pcmk_reboot_timeout=90)$(device_xml old fence_timeout=60 pcmk_off_timeout=90)</resources>"
+    "$FENCECTL" check > c.txt 2>&1
+    [ $? -eq 1 ] || fail "check passed a device Pacemaker would kill: $(cat c.txt)"
+    grep -q "PROBLEM: device old: Pacemaker times reboot with stonith-timeout=60s.*set pcmk_reboot_timeout to at least 65s" c.txt \
+        || fail "no reboot problem for the old device: $(cat c.txt)"
+    grep -q "device ok" c.txt && fail "the documented device reported: $(cat c.txt)"
+    # A raised stonith-timeout covers it.
+    fake_cib "<resources>$(device_xml old fence_timeout=60 pcmk_off_timeout=90)</resources>" 2min
+    "$FENCECTL" check > c.txt 2>&1 || fail "stonith-timeout=2min not honoured: $(cat c.txt)"
+}
