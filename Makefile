@@ -101,7 +101,7 @@ $(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -DFUZZ_CORPUS_DIR='"$(CURDIR)/tes
 # missing (as root), so a fresh Debian machine and CI need nothing else.
 BUILD_DEBS := build-essential pkg-config libsqlite3-dev libcjson-dev uuid-dev libxml2-dev
 TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind strace xsltproc debhelper \
-              corosync pacemaker pacemaker-cli-utils pcs crmsh
+              corosync pacemaker pacemaker-cli-utils pcs crmsh prometheus
 deps:
 	@sh tools/ensure-debs.sh $(BUILD_DEBS)
 check-deps:
@@ -180,7 +180,8 @@ man: $(MANPAGES)
 INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(LIBEXECDIR)/$(RESPONDER) \
     $(MANDIR)/man8/fence_recorder.8 $(MANDIR)/man8/fencectl.8 \
     $(UNITDIR)/fence-responder.service $(UNITDIR)/fencectl-prune.service \
-    $(UNITDIR)/fencectl-prune.timer $(TMPFILESDIR)/fence-recorder.conf \
+    $(UNITDIR)/fencectl-prune.timer $(UNITDIR)/fencectl-metrics.service \
+    $(UNITDIR)/fencectl-metrics.timer $(TMPFILESDIR)/fence-recorder.conf \
     $(SYSCONFDIR)/logrotate.d/fence-recorder $(SYSCONFDIR)/cron.d/fence-recorder \
     $(COMPLETIONDIR)/fencectl $(DOCDIR)/README.md $(DOCDIR)/responder.md \
     $(DOCDIR)/examples/pcs-stonith-create.sh $(DOCDIR)/examples/cib-primitive.xml
@@ -193,7 +194,8 @@ install: all man
 	install -m 0755 $(BUILD)/$(RESPONDER) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 contrib/systemd/fence-responder.service contrib/systemd/fencectl-prune.service \
-	    contrib/systemd/fencectl-prune.timer $(DESTDIR)$(UNITDIR)/
+	    contrib/systemd/fencectl-prune.timer contrib/systemd/fencectl-metrics.service \
+	    contrib/systemd/fencectl-metrics.timer $(DESTDIR)$(UNITDIR)/
 	install -m 0644 contrib/tmpfiles.d/fence-recorder.conf $(DESTDIR)$(TMPFILESDIR)/
 	install -m 0644 contrib/logrotate/fence-recorder $(DESTDIR)$(SYSCONFDIR)/logrotate.d/
 	install -m 0644 contrib/cron/fence-recorder $(DESTDIR)$(SYSCONFDIR)/cron.d/

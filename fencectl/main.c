@@ -35,6 +35,7 @@ static const struct command commands[] = {
     { "import", cmd_import, "load a fence-events-detailed.jsonl into the database, idempotently" },
     { "check", cmd_check, "health for monitoring: directories, database, stale requests" },
     { "audit", cmd_audit, "storage state, cluster membership, Pacemaker's history and the record reconciled" },
+    { "metrics", cmd_metrics, "Prometheus text format for node_exporter's textfile collector (--output FILE)" },
 };
 
 static void usage(FILE *out)
@@ -76,7 +77,8 @@ int cli_open_one_read_only(const struct cli *cli, int index, sqlite3 **db)
 static int open_union(const struct cli *cli, sqlite3 **out)
 {
     static const char *const tables[] = { "operations", "requests", "responses", "discoveries",
-                                          "log_lines", "events" };
+                                          "log_lines", "events", "outcome_counts",
+                                          "duration_buckets" };
     sqlite3 *db = NULL;
     for (int i = 0; i < cli->db_count; i++) {
         int rc = cli_open_one_read_only(cli, i, &db);

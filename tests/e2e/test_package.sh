@@ -94,7 +94,7 @@ test_make_install_and_uninstall_with_destdir() {
     agents=$(find "$S/stage" -name 'fence_*' -type f ! -path '*/man/*' | sed "s|^$S/stage||")
     [ "$agents" = /usr/sbin/fence_recorder ] || fail "files named like fence agents: $agents"
     n=$(find "$S/stage" -type f | wc -l)
-    [ "$n" -eq 16 ] || fail "make install put $n files, expected 16: $(find "$S/stage" -type f)"
+    [ "$n" -eq 18 ] || fail "make install put $n files, expected 18: $(find "$S/stage" -type f)"
     (cd "$TOP" && env -u BUILD make -s uninstall DESTDIR="$S/stage" >/dev/null) || fail "make uninstall failed"
     left=$(find "$S/stage" -type f)
     [ -z "$left" ] || fail "make uninstall left: $left"
