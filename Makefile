@@ -152,6 +152,7 @@ bench: all $(BENCH_TOOLS)
 	sh bench/agent.sh $(BUILD)
 	sh bench/db.sh $(BUILD)
 	sh bench/fencectl.sh $(BUILD)
+	sh bench/dirs.sh $(BUILD)
 
 # Installation: where Pacemaker looks for agents (/usr/sbin), and each
 # contrib file to its conventional place. DESTDIR for staging/packaging.

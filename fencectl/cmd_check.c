@@ -21,6 +21,7 @@
 #include "dirscan.h"
 #include "files.h"
 #include "logcheck.h"
+#include "oldest.h"
 #include "probe.h"
 #include "schema.h"
 #include "timeparse.h"
@@ -98,103 +99,54 @@ static void check_db(struct checker *c)
 
 /* ---- requests nobody answered -------------------------------------------- */
 
-struct stale {
-    char *name;
-    time_t age;
-};
-
 struct stale_scan {
     struct checker *c;
-    char **answered;             /* response file names, sorted */
-    size_t n_answered;
-    struct stale *v;
-    size_t n, cap;
+    struct name_set answered;    /* response file names */
+    struct oldest stale;
     bool oom;
 };
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static void collect_answered(const struct dir_entry *e, void *arg)
 {
     struct stale_scan *s = arg;
-    if (s->oom)
-        return;
-    if (s->n_answered % 1024 == 0) {
-        char **more = realloc(s->answered, (s->n_answered + 1024) * sizeof *more);
-        if (!more) {
-            s->oom = true;
-            return;
-        }
-        s->answered = more;
-    }
-    if (!(s->answered[s->n_answered] = strdup(e->name)))
+    if (!s->oom && name_set_add(&s->answered, e->name) != 0)
         s->oom = true;
-    else
-        s->n_answered++;
 }
 
 static void collect_stale(const struct dir_entry *e, void *arg)
 {
     struct stale_scan *s = arg;
     time_t age = s->c->now - e->mtime;
-    const char *name = e->name;
-    if (s->oom || age <= s->c->fence_timeout ||
-        bsearch(&name, s->answered, s->n_answered, sizeof *s->answered, cmp_str))
+    if (s->oom || age <= s->c->fence_timeout || name_set_has(&s->answered, e->name))
         return;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        struct stale *more = realloc(s->v, cap * sizeof *more);
-        if (!more) {
-            s->oom = true;
-            return;
-        }
-        s->v = more;
-        s->cap = cap;
-    }
-    if (!(s->v[s->n].name = strdup(e->name))) {
+    if (oldest_add(&s->stale, age, e->name, "", "") != 0)
         s->oom = true;
-        return;
-    }
-    s->v[s->n++].age = age;
-}
-
-static int oldest_first(const void *a, const void *b)
-{
-    const struct stale *x = a, *y = b;
-    if (x->age != y->age)
-        return x->age < y->age ? 1 : -1;
-    return strcmp(x->name, y->name);
 }
 
 static void report_stale(struct checker *c, struct stale_scan *s)
 {
-    qsort(s->v, s->n, sizeof *s->v, oldest_first);
-    size_t shown = c->all || s->n <= CHECK_SHOWN ? s->n : CHECK_SHOWN;
-    if (shown < s->n)
+    oldest_sort(&s->stale);
+    if (s->stale.n < s->stale.count)
         problem(c, "%zu requests unanswered for over %llds (is the storage reconciler running?); "
-                "the oldest %zu:", s->n, (long long)c->fence_timeout, shown);
-    for (size_t i = 0; i < shown; i++) {
+                "the oldest %zu:", s->stale.count, (long long)c->fence_timeout, s->stale.n);
+    for (size_t i = 0; i < s->stale.n; i++) {
         char age[32];
-        format_age(s->v[i].age, age, sizeof age);
+        format_age(s->stale.v[i].age, age, sizeof age);
         problem(c, "request %s unanswered for %s (is the storage reconciler running?)",
-                s->v[i].name, age);
+                s->stale.v[i].name, age);
     }
-    if (shown < s->n)
+    if (s->stale.n < s->stale.count)
         printf("    ... and %zu more: 'fencectl check --all' lists them, 'fencectl orphans' "
-               "describes them\n", s->n - shown);
+               "describes them\n", s->stale.count - s->stale.n);
 }
 
 static void check_stale_requests(struct checker *c)
 {
-    struct stale_scan s = { .c = c };
+    struct stale_scan s = { .c = c, .stale.k = c->all ? 0 : CHECK_SHOWN };
     struct error err;
     /* One listing of the responses instead of a stat per request: a
      * directory of 100,000 files is read in one go. */
-    if (dir_scan(c->cli->paths.response_dir, false, collect_answered, &s, &err) == 0 && !s.oom) {
-        qsort(s.answered, s.n_answered, sizeof *s.answered, cmp_str);
+    if (dir_scan_names(c->cli->paths.response_dir, collect_answered, &s, &err) == 0 && !s.oom) {
         if (dir_scan(c->cli->paths.request_dir, false, collect_stale, &s, &err) != 0 && c->problems == 0)
             problem(c, "%s", err.msg);
     } else if (!s.oom && c->problems == 0) {
@@ -204,12 +156,8 @@ static void check_stale_requests(struct checker *c)
         problem(c, "out of memory listing the request and response directories");
     else
         report_stale(c, &s);
-    for (size_t i = 0; i < s.n_answered; i++)
-        free(s.answered[i]);
-    for (size_t i = 0; i < s.n; i++)
-        free(s.v[i].name);
-    free(s.answered);
-    free(s.v);
+    name_set_free(&s.answered);
+    oldest_free(&s.stale);
 }
 
 /* ---- the record: logs-only lines, operations left running ---------------- */
@@ -253,7 +201,8 @@ static size_t running_ops(sqlite3 *db, struct running_op **out)
         r->age = (time_t)sqlite3_column_int64(st, 5);
     }
     sqlite3_finalize(st);
-    qsort(*out, n, sizeof **out, by_uuid);
+    if (n > 1)   /* qsort of NULL, even of 0 items, is undefined */
+        qsort(*out, n, sizeof **out, by_uuid);
     return n;
 }
 

@@ -26,11 +26,8 @@ static int list_one(const struct response_file *f, void *arg)
     }
     if (!response_file_fences(f))
         return 0;
-    struct stat st;
-    char since[32] = "";
-    if (lstat(f->path, &st) == 0) {
-        utc_format(st.st_mtime, "%Y-%m-%dT%H:%M:%SZ", since, sizeof since);   /* "" if absurd */
-    }
+    char since[32] = "";   /* from the read's own fstat; "" if absurd */
+    utc_format(f->mtime, "%Y-%m-%dT%H:%M:%SZ", since, sizeof since);
     const char *v[] = { f->node, since, f->request_id, f->parsed.message, f->file_name };
     output_row(s->o, v);
     return 0;

@@ -12,8 +12,8 @@ static bool is_temp_name(const char *name)
     return name[0] == '.' && n > 5 && strcmp(name + n - 4, ".tmp") == 0;
 }
 
-int dir_scan(const char *dir, bool with_temp, void (*visit)(const struct dir_entry *e, void *ctx),
-             void *ctx, struct error *err)
+static int scan(const char *dir, bool with_temp, bool with_stat,
+                void (*visit)(const struct dir_entry *e, void *ctx), void *ctx, struct error *err)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -31,14 +31,26 @@ int dir_scan(const char *dir, bool with_temp, void (*visit)(const struct dir_ent
             e.node[0] = e.request_id[0] = '\0';
         }
         struct stat st;
-        if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        if (with_stat && fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
             continue;
         strcpy(e.name, de->d_name);
-        e.mtime = st.st_mtime;
+        e.mtime = with_stat ? st.st_mtime : 0;
         visit(&e, ctx);
     }
     closedir(d);
     return 0;
+}
+
+int dir_scan(const char *dir, bool with_temp, void (*visit)(const struct dir_entry *e, void *ctx),
+             void *ctx, struct error *err)
+{
+    return scan(dir, with_temp, true, visit, ctx, err);
+}
+
+int dir_scan_names(const char *dir, void (*visit)(const struct dir_entry *e, void *ctx),
+                   void *ctx, struct error *err)
+{
+    return scan(dir, false, false, visit, ctx, err);
 }
 
 void format_age(time_t s, char *out, size_t size)

@@ -22,6 +22,11 @@ struct dir_entry {
 int dir_scan(const char *dir, bool with_temp, void (*visit)(const struct dir_entry *e, void *ctx),
              void *ctx, struct error *err);
 
+/* Like dir_scan without the temp files and without a stat per entry
+ * (mtime is 0): for when the names are all that matters. */
+int dir_scan_names(const char *dir, void (*visit)(const struct dir_entry *e, void *ctx),
+                   void *ctx, struct error *err);
+
 /* "3d 4h", "12m 5s" */
 void format_age(time_t seconds, char *out, size_t size);
 

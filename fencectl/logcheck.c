@@ -80,7 +80,8 @@ static int db_hashes(sqlite3 *db, struct u64s *out, struct error *err)
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return errorf(err, "cannot read the events' line hashes: %s", sqlite3_errmsg(db));
-    qsort(out->v, out->n, sizeof *out->v, cmp_u64);
+    if (out->n > 1)   /* qsort of NULL, even of 0 items, is undefined */
+        qsort(out->v, out->n, sizeof *out->v, cmp_u64);
     return 0;
 }
 
@@ -162,7 +163,8 @@ static int file_keys(FILE *f, const char *cutoff, struct line_key **keys, size_t
  * and the database d times, the last f - d of them. Sorted. */
 static long *missing_lines(struct line_key *keys, size_t n, const struct u64s *db, long *count)
 {
-    qsort(keys, n, sizeof *keys, cmp_key);
+    if (n > 1)
+        qsort(keys, n, sizeof *keys, cmp_key);
     long *out = malloc((n ? n : 1) * sizeof *out);
     if (!out)
         return NULL;
@@ -181,7 +183,8 @@ static long *missing_lines(struct line_key *keys, size_t n, const struct u64s *d
             out[(*count)++] = keys[k].lineno;
         i = end;
     }
-    qsort(out, (size_t)*count, sizeof *out, cmp_long);
+    if (*count > 1)
+        qsort(out, (size_t)*count, sizeof *out, cmp_long);
     return out;
 }
 

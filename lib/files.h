@@ -66,6 +66,14 @@ int locked_file_remove(struct locked_file *lf, struct error *err);
 /* Drops the lock and leaves the file. */
 void locked_file_release(struct locked_file *lf);
 
+/* file_read_limited for name in the directory open as dirfd (AT_FDCWD:
+ * name is a path), reported as path; *mtime (if not NULL) gets the
+ * file's modification time from the same fstat. For scans of large
+ * directories: no path lookup from the root per file. */
+enum read_status file_read_limited_at(int dirfd, const char *name, const char *path,
+                                      size_t max_size, char **data, size_t *len,
+                                      time_t *mtime, struct error *err);
+
 /* Appends one line with a single write(2), so lines from concurrent
  * writers never interleave. Creates the file with mode if missing. */
 int file_append(const char *path, const char *line, size_t len, mode_t mode,

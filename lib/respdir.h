@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "error.h"
 #include "files.h"
@@ -18,6 +19,7 @@ struct response_file {
     char path[4096];
     char node[NODE_NAME_MAX + 1];
     char request_id[UUID_STR_LEN + 1];
+    time_t mtime;                    /* with READ_OK: the file's modification time */
     enum read_status read;           /* READ_OK: body and verdict are set */
     char *body;
     size_t len;

@@ -515,3 +515,57 @@ test_fencectl_several_databases_read_as_one() {
     ctl --db "$S/mgmt1.db" --db "$S/missing.db" history 2>/dev/null
     [ $? -eq 3 ] || fail "a missing database among several must exit 3"
 }
+
+# many_files N: N unanswered requests of N nodes, the i-th i + 1 minutes
+# old (past check's default fence timeout of 60 s), and N responses to
+# other requests (every other one a success).
+many_files() {
+    i=1
+    while [ "$i" -le "$1" ]; do
+        id=$(printf '%08x-0000-4000-8000-%012x' "$i" "$i")
+        rid=$(printf '%08x-1111-4000-8000-%012x' "$i" "$i")
+        node=$(printf 'n%04d' "$i")
+        printf '{"request_id": "%s", "target_node": "%s"}\n' "$id" "$node" > "$NNF_FENCE_REQUEST_DIR/$node-$id.json"
+        touch -d "$((i + 1)) minutes ago" "$NNF_FENCE_REQUEST_DIR/$node-$id.json"
+        ok=$([ $((i % 2)) -eq 0 ] && echo true || echo false)
+        printf '{"request_id": "%s", "target_node": "%s", "success": %s, "message": "m%s"}\n' \
+            "$rid" "$node" "$ok" "$i" > "$NNF_FENCE_RESPONSE_DIR/$node-$rid.json"
+        i=$((i + 1))
+    done
+}
+
+test_fencectl_orphans_and_check_summarise_long_lists() {
+    export CIBADMIN_PATH=/nonexistent/cibadmin   # no live cluster's devices judged
+    expect_exit 0 agent -o monitor
+    many_files 25
+    ctl orphans > o.txt || fail "orphans failed"
+    [ "$(grep -c '^request-unanswered ' o.txt)" -eq 20 ] || fail "table: not 20 unanswered requests: $(cat o.txt)"
+    # The oldest 20 (requests 6..25), oldest first.
+    [ "$(grep '^request-unanswered ' o.txt | head -n 1 | awk '{print $3}')" = n0025 ] || fail "oldest first: $(cat o.txt)"
+    grep -q '^request-unanswered .* n0005 ' o.txt && fail "a younger request shown instead of an older one"
+    grep -q "shown: the oldest 20 of each kind, of 25 request-unanswered 25 response-without-request" o.txt \
+        || fail "no summary: $(tail -n 3 o.txt)"
+    [ "$(ctl orphans --all | grep -c '^request-unanswered ')" -eq 25 ] || fail "--all"
+    [ "$(ctl --format csv orphans | grep -c '^request-unanswered,')" -eq 25 ] || fail "csv is complete"
+    ctl check > c.txt
+    [ $? -eq 1 ] || fail "check passed with stale requests"
+    grep -q "PROBLEM: 25 requests unanswered for over 60s .*the oldest 20:" c.txt || fail "check summary: $(cat c.txt)"
+    [ "$(grep -c '^PROBLEM: request n' c.txt)" -eq 20 ] || fail "check lists not 20: $(cat c.txt)"
+    grep -q "and 5 more: 'fencectl check --all'" c.txt || fail "check count: $(cat c.txt)"
+    [ "$(ctl check --all | grep -c '^PROBLEM: request n')" -eq 25 ] || fail "check --all"
+}
+
+test_fencectl_fenced_reads_hundreds_of_responses_in_name_order() {
+    # More than one batch of the pipelined reader (256), with a bad file in it.
+    many_files 600
+    printf 'not json\n' > "$NNF_FENCE_RESPONSE_DIR/n0300-$(printf '%08x-2222-4000-8000-%012x' 1 1).json"
+    ctl --format csv fenced > f.csv 2> f.err
+    [ $? -eq 1 ] || fail "an unreadable response must make fenced exit 1"
+    grep -q "cannot tell from .*/n0300-00000001-2222-" f.err || fail "unreadable not named: $(cat f.err)"
+    want=$(ls "$NNF_FENCE_RESPONSE_DIR" | grep -- '-1111-' | sort | awk -F- '{ n = substr($1, 2) + 0; if (n % 2 == 0) print }')
+    got=$(tail -n +2 f.csv | cut -d, -f5)
+    [ "$got" = "$want" ] || fail "fenced lists other files, or in another order: $(echo "$got" | head -3)"
+    [ "$(tail -n +2 f.csv | wc -l)" -eq 300 ] || fail "not 300 fenced"
+    grep -q '^n0600,.*,m600,n0600-' f.csv || fail "message column: $(grep n0600 f.csv)"
+    ctl --format csv fenced --node N0042 | grep -q '^n0042,' || fail "fenced --node ignores case"
+}
