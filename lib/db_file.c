@@ -31,13 +31,14 @@ int db_file_classify(const char *path, enum db_file_kind *kind, struct error *er
             return errorf(err, "%s is a symbolic link; refusing to use it", path);
         return errorf_errno(err, "cannot open database %s", path);
     }
-    struct stat st;
+    struct stat st = { 0 };   /* a failed fstat leaves st_mode 0: not regular */
     unsigned char h[108];
     ssize_t n = -1;
     if (fstat(fd, &st) != 0) {
         errorf_errno(err, "cannot stat database %s", path);
     } else if (!S_ISREG(st.st_mode)) {
-        errorf(err, "%s is not a regular file; --db (or db=) must name the database file", path);
+        errorf(err, "%s is %s; --db (or db=) must name the database file", path,
+               S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
     } else if (st.st_size > 0 && (n = pread(fd, h, sizeof h, 0)) < 0) {
         errorf_errno(err, "cannot read database %s", path);
     }
