@@ -177,7 +177,7 @@ static int resolve_conventions(struct raw_options *raw, struct agent_config *cfg
                                      used ? ", " : "", option_specs[i].name);
     if (used && raw->note_count < MAX_NOTES) {
         snprintf(raw->notes[raw->note_count].text, sizeof raw->notes[0].text,
-                 "accepted but ignored (fencing.py options with no meaning for storage fencing): %s",
+                 "accepted but ignored (fencing.py options with no meaning for storage fencing): %.150s",
                  ignored);
         raw->notes[raw->note_count++].level = LOG_DEBUG;
     }
