@@ -12,10 +12,10 @@ ctl() {
 # unrelated fence of node3.
 failing_then_succeeding() {
     start_responder --mode failure
-    i=0
-    while [ "$i" -lt "$1" ]; do
+    runs_left=$1   # not i: the helpers in lib.sh count with i
+    while [ "$runs_left" -gt 0 ]; do
         agent -o off -n node2 2>/dev/null && fail "failure accepted"
-        i=$((i + 1))
+        runs_left=$((runs_left - 1))
     done
     stop_responder
     start_responder
@@ -89,9 +89,9 @@ test_readme_reading_recipes_return_real_filesystems() {
     FILESYSTEM_DISCOVERY_ENABLED=true CRM_MON_PATH="$S/crm_mon" CIBADMIN_PATH="$S/cibadmin" \
         agent -o off -n node2 || fail "fence"
     stop_responder
-    i=0
+    tries=0
     while ! grep -q fs-home "$LOG_DIR/fence-events-detailed.jsonl" 2>/dev/null; do
-        i=$((i + 1)); [ "$i" -gt 100 ] && fail "discovery never logged"; sleep 0.1
+        tries=$((tries + 1)); [ "$tries" -gt 100 ] && fail "discovery never logged"; sleep 0.1
     done
     # Recipes are the README lines between "Recipes that return real
     # filesystems" and the next heading, each "fencectl ..." or "jq ..." line.
