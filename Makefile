@@ -54,7 +54,7 @@ BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/$(RESPONDER)
 # Before anything compiles: every library's -dev package must be there
 # (pkg-config finds its .pc file), else stop naming the Debian packages
 # and `make deps` instead of failing on a missing header.
-PKG_DEBS := sqlite3:libsqlite3-dev libcjson:libcjson-dev uuid:uuid-dev
+PKG_DEBS := sqlite3:libsqlite3-dev libcjson:libcjson-dev uuid:uuid-dev libxml-2.0:libxml2-dev
 pkgcheck:
 	@command -v pkg-config >/dev/null || { echo "pkg-config is missing: run 'make deps' (as root) or apt-get install pkg-config $(BUILD_DEBS)" >&2; exit 1; }
 	@missing=; for pd in $(PKG_DEBS); do pkg-config --exists $${pd%%:*} || missing="$$missing $${pd#*:}"; done; \
