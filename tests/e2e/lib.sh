@@ -85,10 +85,14 @@ start_responder() {
     done
 }
 
+# Waits for the responder alone: a bare `wait` would also wait for every
+# other child of this shell, such as a cluster started by lab_up.
 stop_responder() {
-    [ -f "$S/responder.pid" ] && kill "$(cat "$S/responder.pid")" 2>/dev/null
+    [ -f "$S/responder.pid" ] || return 0
+    responder_pid=$(cat "$S/responder.pid")
+    kill "$responder_pid" 2>/dev/null
     rm -f "$S/responder.pid"
-    wait 2>/dev/null
+    wait "$responder_pid" 2>/dev/null
     return 0
 }
 
