@@ -7,6 +7,7 @@
 enum agent_result action_unfence(struct agent_context *ctx)
 {
     operation_init(ctx);
+    ctx->rec.op = ctx->op;
     return unfence_run(&ctx->rec, ctx->cfg->paths.request_dir, ctx->cfg->paths.response_dir,
                        ctx->cfg->target) ? RESULT_OK : RESULT_FAILED;
 }

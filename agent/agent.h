@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "identity.h"
+#include "companion.h"
 #include "record.h"
 
 enum agent_result {
@@ -16,12 +17,15 @@ enum agent_result {
 
 struct agent_context {
     const struct agent_config *cfg;
-    struct recorder rec;
     int signal_fd;
-    struct identity identity;   /* rec.op's host and requester live here */
+    struct identity identity;   /* op's host and requester live here */
+    struct operation op;
+    struct companion companion; /* off, reboot: who records the fence */
+    int request_fd;             /* holds the live-request lock until we exit */
+    struct recorder rec;        /* on: recorded in-process */
 };
 
-/* Fills rec.op for a recorded operation (off, reboot, on). */
+/* Fills op for a recorded operation (off, reboot, on). */
 void operation_init(struct agent_context *ctx);
 
 enum agent_result action_fence(struct agent_context *ctx);    /* off, reboot */
@@ -32,18 +36,5 @@ enum agent_result action_list(const struct agent_config *cfg, bool with_status);
  * (said on stderr) if that cannot be told. */
 enum agent_result node_status(const struct agent_config *cfg, const char *node);
 enum agent_result action_monitor(const struct agent_config *cfg);
-
-/* The companion process (companion.c): discovery while the agent waits,
- * and the record of an agent killed before it finished. */
-struct companion {
-    int result_fd;   /* discovery's JSON array arrives here; -1 when done */
-    int done_fd;     /* the agent writes "done" here once its outcome is recorded */
-};
-
-/* The recorder's database connection must be released first (SQLite
- * connections must not cross fork()). */
-int companion_spawn(const struct agent_config *cfg, struct recorder *rec,
-                    struct companion *c, struct error *err);
-void companion_done(struct companion *c);
 
 #endif

@@ -1,204 +1,296 @@
-/* The companion: a detached process forked once the request is recorded.
- * It runs filesystem discovery (so discovery never delays the fence), and
- * it outlives the agent: Pacemaker ends an agent that runs past its
- * timeout with SIGKILL, which the agent cannot record itself, so the
- * companion records it when the agent's pipe closes without "done".
- *
- * It is detached (own session, stdio on /dev/null) so it never holds
- * Pacemaker's output pipes open, and it uses its own database
- * connection (SQLite connections must not cross fork()). */
+/* The companion's side: one writer's loop for one operation. It reads what
+ * the agent hands over (handoff.h), runs discovery once the request is
+ * out, and records whatever is complete in one step (one transaction and
+ * its log lines), so a fence answered at once costs one transaction. When
+ * the agent's pipe closes it records how the agent ended. */
+#include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "agent.h"
-#include "config.h"
-#include "files.h"
-#include "names.h"
+#include "companion.h"
 #include "discovery.h"
-#include "signals.h"
+#include "files.h"
+#include "stale_operations.h"
 
-#define DONE_BYTE 'd'
-
-static void detach_stdio(void)
-{
-    int fd = open("/dev/null", O_RDWR);
-    if (fd < 0)
-        return;
-    dup2(fd, STDIN_FILENO);
-    dup2(fd, STDOUT_FILENO);
-    dup2(fd, STDERR_FILENO);
-    if (fd > STDERR_FILENO)
-        close(fd);
-}
-
-static void write_all_or_ignore(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n <= 0)
-            return;   /* the agent is gone: it no longer needs the result */
-        data += n;
-        len -= (size_t)n;
-    }
-}
-
-static void discover(const struct agent_config *cfg, struct recorder *rec, int result_fd)
-{
-    struct strbuf result = STRBUF_INIT;
-    discovery_run(&cfg->discovery, cfg->target, rec, &result);
-    const char *json = strbuf_failed(&result) ? "[\"" DISCOVERY_NONE "\"]" : strbuf_str(&result);
-    write_all_or_ignore(result_fd, json, strlen(json));
-    close(result_fd);
-    snprintf(rec->op.filesystems, sizeof rec->op.filesystems, "%s", json);
-    recorder_step_begin(rec);
-    rec_operation_filesystems(rec, json);
-    rec_event(rec, "discovered", "Shared filesystems for %s: %s", cfg->target, json);
-    recorder_step_end(rec);
-    strbuf_release(&result);
-}
-
-/* Blocks until the agent exits; true if it said it finished. */
-static bool agent_finished(int done_fd)
-{
-    bool done = false;
-    char buf[16];
-    ssize_t n;
-    while ((n = read(done_fd, buf, sizeof buf)) != 0) {
-        if (n < 0)
-            continue;   /* EINTR */
-        if (memchr(buf, DONE_BYTE, (size_t)n))
-            done = true;
-    }
-    close(done_fd);
-    return done;
-}
-
-/* The response may already be there: the agent was killed between
- * reading it and recording the outcome, or it arrived after the kill.
- * Either way it belongs in the record, next to what Pacemaker saw. */
-struct late_response {
-    char name[PROTOCOL_NAME_MAX + 1];
-    char *body;
-    size_t len;
-    struct response parsed;
-    bool valid;
+struct progress {
+    int notes_posted, notes_recorded;
+    bool requested, request_recorded;
+    bool failed_early, answered, outcome_recorded;
+    bool exited, eof;
+    bool discovered;
+    struct discovery_report report;
 };
 
-static bool find_response(const struct agent_config *cfg, const struct recorder *rec,
-                          struct late_response *lr)
+static void take_message(struct progress *p, char m)
+{
+    switch (m) {
+    case HANDOFF_NOTE: p->notes_posted++; break;
+    case HANDOFF_REQUEST: p->requested = true; break;
+    case HANDOFF_FAILED: p->failed_early = p->answered = true; break;
+    case HANDOFF_ANSWER: p->answered = true; break;
+    case HANDOFF_EXIT: p->exited = true; break;
+    default: break;
+    }
+}
+
+/* Reads what has arrived; with wait, first blocks until something has. */
+static void read_messages(int fd, struct progress *p, bool wait)
+{
+    if (wait) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+            ;
+    }
+    char buf[64];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n > 0) {
+            for (ssize_t i = 0; i < n; i++)
+                take_message(p, buf[i]);
+            continue;
+        }
+        if (n == 0 || (errno != EINTR && errno != EAGAIN))
+            p->eof = true;   /* the agent is gone (or its pipe is unusable) */
+        if (n < 0 && errno == EINTR)
+            continue;
+        return;
+    }
+}
+
+static void record_notes(struct recorder *rec, const struct handoff *h, struct progress *p)
+{
+    int limit = p->notes_posted < h->note_count ? p->notes_posted : h->note_count;
+    for (; p->notes_recorded < limit; p->notes_recorded++) {
+        const struct handoff_note *n = &h->notes[p->notes_recorded];
+        recorder_at(rec, &n->at);
+        rec_log(rec, n->level, "%s", n->text);
+    }
+    recorder_at(rec, NULL);
+}
+
+static void record_request(struct recorder *rec, const struct agent_config *cfg,
+                           const struct handoff *h, struct progress *p)
+{
+    recorder_at(rec, &h->written);
+    rec_operation_start(rec, &h->written);
+    rec_request(rec, h->file_name, h->request_body, &h->written);
+    rec_log(rec, LOG_INFO, "Fence action requested: %s for target: %s (by %s)",
+            cfg->action_name, cfg->target, rec->op.requested_by);
+    rec_log(rec, LOG_INFO, "Wrote fence request %s/%s; waiting up to %lld s for the response",
+            cfg->paths.request_dir, h->file_name, (long long)(cfg->fence_timeout_ms / 1000));
+    rec_event(rec, "requested", "Fence action %s requested by %s", cfg->action_name,
+              rec->op.requested_by);
+    recorder_at(rec, NULL);
+    p->request_recorded = true;
+}
+
+static void record_discovery(struct recorder *rec, const struct agent_config *cfg,
+                             struct progress *p)
+{
+    if (!cfg->discovery.enabled)
+        return;
+    recorder_at(rec, &p->report.finished);
+    discovery_record(rec, &p->report);
+    rec_operation_filesystems(rec, rec->op.filesystems);
+    rec_event(rec, "discovered", "Shared filesystems for %s: %s", cfg->target,
+              rec->op.filesystems);
+    recorder_at(rec, NULL);
+}
+
+/* The agent was killed before it said whether its request went out (the
+ * request is rendered into the hand-off before it is written): the files
+ * say whether it reached the storage system. */
+static bool request_published(const struct agent_config *cfg, const struct handoff *h)
 {
     char path[4096];
+    struct stat st;
     struct error err;
-    memset(lr, 0, sizeof *lr);
-    if (protocol_file_name(lr->name, sizeof lr->name, cfg->target, rec->op.request_id, &err) != 0 ||
-        path_join(path, sizeof path, cfg->paths.response_dir, lr->name, &err) != 0 ||
-        file_read_limited(path, RESPONSE_MAX_BYTES, &lr->body, &lr->len, &err) != READ_OK)
+    if (!h->request_len)
         return false;
-    lr->valid = response_parse(lr->body, lr->len, rec->op.request_id, cfg->target,
-                               &lr->parsed, &err) == RESPONSE_VALID;
+    return (path_join(path, sizeof path, cfg->paths.request_dir, h->file_name, &err) == 0 &&
+            lstat(path, &st) == 0) ||
+           (path_join(path, sizeof path, cfg->paths.response_dir, h->file_name, &err) == 0 &&
+            lstat(path, &st) == 0);
+}
+
+/* Killed before any request reached the storage system: Pacemaker asked
+ * for a fence, and the record says it never went out. */
+static void conclude_unpublished(const struct agent_config *cfg, struct handoff *h,
+                                 struct progress *p)
+{
+    struct handoff_outcome *o = &h->outcome;
+    memset(o, 0, sizeof *o);
+    stamp_now(&o->at);
+    o->response_success = -1;
+    o->duration_ms = -1;
+    snprintf(o->status, sizeof o->status, "terminated");
+    snprintf(o->message, sizeof o->message, "the agent was killed before its request was "
+             "published: no request reached the storage system%s",
+             h->request_len ? " (a dot-temp file may remain; fencectl prune removes it)" : "");
+    snprintf(o->event_details, sizeof o->event_details, "Fence action %s failed: %s",
+             cfg->action_name, o->message);
+    p->failed_early = p->answered = true;
+}
+
+/* The late response of an agent that was killed while it waited: it
+ * belongs in the record, next to what Pacemaker saw. */
+static bool find_late_response(const struct agent_config *cfg, const char *request_id,
+                               struct handoff *h, struct handoff_outcome *o)
+{
+    char path[4096];
+    char *body;
+    size_t len;
+    struct error err;
+    struct response parsed = { 0 };
+    if (path_join(path, sizeof path, cfg->paths.response_dir, h->file_name, &err) != 0 ||
+        file_read_limited(path, RESPONSE_MAX_BYTES, &body, &len, &err) != READ_OK)
+        return false;
+    memcpy(h->response_body, body, len);
+    h->response_body[len] = '\0';
+    o->has_response_body = true;
+    o->response_len = len;
+    bool valid = response_parse(body, len, request_id, cfg->target, &parsed,
+                                &err) == RESPONSE_VALID;
+    o->response_success = valid ? parsed.success : -1;
+    response_free(&parsed);
+    free(body);
     return true;
 }
 
-static void record_killed(const struct agent_config *cfg, struct recorder *rec)
+/* The agent ended without saying it exits: Pacemaker SIGKILLed it (its
+ * timeout) or something else killed it. Pacemaker saw a failure, whatever
+ * the storage system did; the record keeps both. */
+static void conclude_killed(const struct agent_config *cfg, const char *request_id,
+                            struct handoff *h, struct progress *p, struct outcome_facts *f)
 {
-    char why[1024];
-    int n = snprintf(why, sizeof why, "the agent ended without recording an outcome: it was "
-                     "killed (Pacemaker kills an agent with SIGKILL when the device's timeout "
-                     "expires)");
-    struct late_response lr;
-    bool answered = find_response(cfg, rec, &lr);
-    if (answered)
-        snprintf(why + n, sizeof why - (size_t)n, "; the response %s had arrived (success: %s) "
-                 "but Pacemaker saw the agent fail", lr.name,
-                 !lr.valid ? "unreadable" : lr.parsed.success ? "true" : "false");
-    recorder_step_begin(rec);
-    if (rec_operation_abandon(rec, why)) {
-        if (answered)
-            rec_response(rec, lr.name, lr.body, lr.valid ? &lr.parsed : NULL, "companion");
-        rec_log(rec, LOG_ERROR, "Fence action %s for %s: %s", cfg->action_name, cfg->target, why);
-        rec_event(rec, "terminated", "Fence action %s failed: %s", cfg->action_name, why);
+    struct handoff_outcome *o = &h->outcome;
+    if (!p->answered) {
+        memset(o, 0, sizeof *o);
+        o->response_success = -1;
+        o->duration_ms = -1;
+        find_late_response(cfg, request_id, h, o);
     }
-    recorder_step_end(rec);
-    response_free(&lr.parsed);
-    free(lr.body);
+    stamp_now(&o->at);
+    const char *storage = o->response_success == 1 ? "the storage system had fenced the node"
+                        : o->response_success == 0 ? "the storage system had refused the fence"
+                        : o->has_response_body ? "its response was unreadable"
+                        : "no response had arrived";
+    snprintf(o->message, sizeof o->message, "the agent was killed %s its outcome was handed "
+             "over (Pacemaker kills an agent with SIGKILL when the device's timeout expires, "
+             "and sees a failure); %s%s%s", p->answered ? "after" : "before", storage,
+             o->has_response_body ? " in " : "", o->has_response_body ? h->file_name : "");
+    snprintf(o->event_details, sizeof o->event_details, "Fence action %s failed: %s",
+             cfg->action_name, o->message);
+    snprintf(o->status, sizeof o->status, "terminated");
+    f->status = o->status;
+    f->agent_end = "killed";
 }
 
-static void run_companion(const struct agent_config *cfg, const struct recorder *agent_rec,
-                          int result_fd, int done_fd)
+static void record_outcome(struct recorder *rec, const struct agent_config *cfg,
+                           struct handoff *h, struct progress *p)
+{
+    struct outcome_facts f = { .agent_end = "exited", .exit_code = h->exit_code };
+    if (!p->exited)
+        conclude_killed(cfg, rec->op.request_id, h, p, &f);
+    const struct handoff_outcome *o = &h->outcome;
+    f.status = o->status;
+    f.response_success = o->response_success;
+    f.duration_ms = o->duration_ms;
+    f.message = o->message;
+    recorder_at(rec, &o->at);
+    if (o->has_response_body) {
+        struct response parsed = { 0 };
+        struct error err;
+        bool valid = response_parse(h->response_body, o->response_len, rec->op.request_id,
+                                    cfg->target, &parsed, &err) == RESPONSE_VALID;
+        rec_response(rec, h->file_name, h->response_body, valid ? &parsed : NULL,
+                     p->exited || p->answered ? "agent" : "companion");
+        response_free(&parsed);
+    }
+    bool ok = strcmp(f.status, "completed") == 0 && strcmp(f.agent_end, "exited") == 0;
+    rec_log(rec, ok ? LOG_INFO : LOG_ERROR, "Fence action %s for %s %s after %lld ms: %s",
+            cfg->action_name, cfg->target, ok ? "succeeded" : f.status,
+            (long long)(o->duration_ms < 0 ? 0 : o->duration_ms), o->message);
+    rec_event(rec, f.status, "%s", o->event_details);
+    rec_operation_outcome(rec, &f);
+    recorder_at(rec, NULL);
+    p->outcome_recorded = true;
+}
+
+/* Everything complete and not yet recorded, in one step. An answer waits
+ * for the agent's exit (or its death), which follows within microseconds,
+ * so the record says both facts at once. */
+static void record_step(struct recorder *rec, const struct agent_config *cfg,
+                        struct handoff *h, struct progress *p)
+{
+    bool request = p->requested && !p->request_recorded;
+    bool early = p->failed_early && !p->outcome_recorded && (p->exited || p->eof);
+    bool outcome = p->request_recorded || request;
+    outcome = outcome && !p->outcome_recorded && (p->exited || p->eof);
+    bool notes = p->notes_recorded < p->notes_posted;
+    if (!request && !early && !outcome && !notes)
+        return;
+    recorder_step_begin(rec);
+    if (early) {
+        recorder_at(rec, &h->outcome.at);
+        rec_operation_start(rec, &h->outcome.at);
+        recorder_at(rec, NULL);
+    }
+    if (request)
+        record_request(rec, cfg, h, p);
+    record_notes(rec, h, p);
+    if (request)
+        record_discovery(rec, cfg, p);
+    if (early || outcome)
+        record_outcome(rec, cfg, h, p);
+    recorder_step_end(rec);
+}
+
+/* FENCE_RECORDER_RECORD_PATIENCE (seconds) shortens or lengthens the wait
+ * for a database another process holds. */
+static int64_t companion_patience_ms(void)
+{
+    const char *v = getenv("FENCE_RECORDER_RECORD_PATIENCE");
+    long long s = v ? atoll(v) : 0;
+    return s > 0 && s <= 86400 ? s * 1000 : COMPANION_PATIENCE_MS;
+}
+
+
+void companion_record(const struct agent_config *cfg, const struct operation *op,
+                      struct handoff *h, int fd)
 {
     struct recorder rec;
-    recorder_open(&rec, &agent_rec->paths, cfg->db_timeout_ms, VERBOSITY_QUIET);
+    recorder_open(&rec, &cfg->paths, cfg->db_timeout_ms, VERBOSITY_QUIET);
+    recorder_set_patience(&rec, companion_patience_ms());
     if (cfg->syslog)
         recorder_enable_syslog(&rec);
-    rec.op = agent_rec->op;
-    recorder_adopt(&rec, agent_rec->operation_id);
-    if (cfg->discovery.enabled)
-        discover(cfg, &rec, result_fd);
-    else
-        close(result_fd);
-    recorder_release_db(&rec);   /* hold nothing open while waiting */
-    if (agent_finished(done_fd))
-        recorder_checkpoint(&rec);   /* deferred by the agent */
-    else
-        record_killed(cfg, &rec);
+    rec.op = *op;
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    struct progress p = { 0 };
+    p.report.result_json = (struct strbuf)STRBUF_INIT;
+    do {
+        read_messages(fd, &p, true);
+        if (p.eof && !p.requested && !p.failed_early) {
+            if (request_published(cfg, h))
+                p.requested = true;
+            else
+                conclude_unpublished(cfg, h, &p);
+        }
+        if (p.requested && !p.discovered) {
+            discovery_run(&cfg->discovery, cfg->target, &p.report);
+            snprintf(rec.op.filesystems, sizeof rec.op.filesystems, "%s",
+                     strbuf_str(&p.report.result_json));
+            p.discovered = true;
+            read_messages(fd, &p, false);
+        }
+        record_step(&rec, cfg, h, &p);
+    } while (!p.eof);
+    stale_operations_close(&rec);
+    discovery_report_release(&p.report);
     recorder_close(&rec);
-}
-
-int companion_spawn(const struct agent_config *cfg, struct recorder *rec,
-                    struct companion *c, struct error *err)
-{
-    int result[2], done[2];
-    c->result_fd = c->done_fd = -1;
-    if (pipe2(result, O_CLOEXEC) != 0)
-        return errorf_errno(err, "cannot create the companion's pipe");
-    if (pipe2(done, O_CLOEXEC) != 0) {
-        close(result[0]);
-        close(result[1]);
-        return errorf_errno(err, "cannot create the companion's pipe");
-    }
-    /* Forked twice so the companion is adopted by init and never lingers
-     * as our zombie while we wait for the response. */
-    pid_t pid = fork();
-    if (pid < 0) {
-        errorf_errno(err, "cannot fork the companion process");
-        close(result[0]); close(result[1]); close(done[0]); close(done[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(result[0]);
-        close(done[1]);
-        signals_reset_for_child();
-        /* Writing the result after the agent exited must not kill us. */
-        signal(SIGPIPE, SIG_IGN);
-        setsid();
-        if (fork() != 0)
-            _exit(0);
-        detach_stdio();
-        run_companion(cfg, rec, result[1], done[0]);
-        _exit(0);
-    }
-    close(result[1]);
-    close(done[0]);
-    waitpid(pid, NULL, 0);
-    fcntl(result[0], F_SETFL, O_NONBLOCK);
-    c->result_fd = result[0];
-    c->done_fd = done[1];
-    return 0;
-}
-
-void companion_done(struct companion *c)
-{
-    if (c->done_fd < 0)
-        return;
-    char b = DONE_BYTE;
-    if (write(c->done_fd, &b, 1) != 1) {
-        /* The companion is gone; nothing is left to tell. */
-    }
-    close(c->done_fd);
-    c->done_fd = -1;
 }

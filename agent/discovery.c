@@ -1,10 +1,12 @@
 #include "discovery.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
 #include "cluster_xml.h"
 #include "command.h"
+#include "discovery_cache.h"
 #include "jsonw.h"
 
 #define DISCOVERY_MAX_OUTPUT (8 * 1024 * 1024)
@@ -12,6 +14,7 @@
 struct method {
     int number;
     const char *description;
+    const char *cache_name;
     int (*extract)(const char *xml, size_t len, const char *node, struct fs_list *out,
                    struct error *err);
 };
@@ -31,74 +34,95 @@ static void render_list(struct strbuf *sb, const struct fs_list *l)
     json_add_string_array(sb, items, (size_t)l->count, ", ");
 }
 
-/* Runs one method and records it; returns the number found (-1: failed). */
-static int run_method(const struct method *m, char *const argv[], int64_t timeout_ms,
-                      const char *node, struct recorder *rec, struct fs_list *found)
+/* Runs one method into run; returns the number found (-1: failed). */
+static int run_method(const struct method *m, char *const argv[], const struct discovery_config *cfg,
+                      const char *node, struct discovery_run *run, struct fs_list *found)
 {
-    char command[512];
-    command_line_text(argv, command, sizeof command);
-    struct stamp started;
-    stamp_now(&started);
+    memset(run, 0, sizeof *run);
+    run->method = m->number;
+    command_line_text(argv, run->command, sizeof run->command);
+    stamp_now(&run->started);
     int64_t t0 = monotonic_ms();
     struct command_result r;
     struct error err = { "" };
-    const char *outcome;
     memset(found, 0, sizeof *found);
-    if (command_run(argv, timeout_ms, DISCOVERY_MAX_OUTPUT, &r, &err) != 0) {
-        outcome = r.timed_out ? "timeout" : "failed";
+    if (discovery_cached_run(cfg->share_dir, m->cache_name, argv, cfg->timeout_ms,
+                             DISCOVERY_MAX_OUTPUT, &r, &run->use, &err) != 0) {
+        run->outcome = r.timed_out ? "timeout" : "failed";
     } else if (r.exit_status != 0) {
-        outcome = "failed";
+        run->outcome = "failed";
         errorf(&err, "%s exited with status %d: %.300s", argv[0], r.exit_status, r.err);
     } else if (m->extract(r.out, r.out_len, node, found, &err) != 0) {
-        outcome = "failed";
+        run->outcome = "failed";
     } else {
-        outcome = found->count ? "found" : "empty";
+        run->outcome = found->count ? "found" : "empty";
     }
-    int64_t duration = monotonic_ms() - t0;
+    run->duration_ms = monotonic_ms() - t0;
     command_result_free(&r);
-
     struct strbuf result = STRBUF_INIT;
     render_list(&result, found);
-    bool failed = strcmp(outcome, "failed") == 0 || strcmp(outcome, "timeout") == 0;
-    recorder_step_begin(rec);
-    rec_discovery(rec, m->number, command, &started, duration, outcome, strbuf_str(&result),
-                  failed ? err.msg : NULL);
-    if (failed)
-        rec_log(rec, LOG_WARNING, "discovery method %d (%s) %s after %lld ms: %s", m->number,
-                command, outcome, (long long)duration, err.msg);
-    recorder_step_end(rec);
+    snprintf(run->result, sizeof run->result, "%s", strbuf_failed(&result) ? "[]" : strbuf_str(&result));
     strbuf_release(&result);
+    bool failed = strcmp(run->outcome, "failed") == 0 || strcmp(run->outcome, "timeout") == 0;
+    if (failed)
+        snprintf(run->error, sizeof run->error, "%s", err.msg);
     return failed ? -1 : found->count;
 }
 
 void discovery_run(const struct discovery_config *cfg, const char *node,
-                   struct recorder *rec, struct strbuf *result_json)
+                   struct discovery_report *report)
 {
-    static const struct method live = { 1, "live cluster state", fs_from_crm_mon };
-    static const struct method configured = { 2, "cluster configuration", extract_cib };
+    static const struct method live = { 1, "live cluster state", "crm_mon", fs_from_crm_mon };
+    static const struct method configured = { 2, "cluster configuration", "cibadmin", extract_cib };
+    memset(report, 0, sizeof *report);
+    report->result_json = (struct strbuf)STRBUF_INIT;
     if (!cfg->enabled) {
-        strbuf_adds(result_json, "[\"" DISCOVERY_DISABLED "\"]");
+        strbuf_adds(&report->result_json, "[\"" DISCOVERY_DISABLED "\"]");
+        stamp_now(&report->finished);
         return;
     }
     char *argv1[] = { (char *)cfg->crm_mon, "--output-as=xml", NULL };
     char *argv2[] = { (char *)cfg->cibadmin, "--query", "--scope", "resources", NULL };
     struct fs_list found;
     const struct method *winner = &live;
-    int n = run_method(&live, argv1, cfg->timeout_ms, node, rec, &found);
+    int n = run_method(&live, argv1, cfg, node, &report->run[report->runs++], &found);
     if (n <= 0) {
         bool dlm = found.dlm_active;
         winner = &configured;
-        n = run_method(&configured, argv2, cfg->timeout_ms, node, rec, &found);
+        n = run_method(&configured, argv2, cfg, node, &report->run[report->runs++], &found);
         found.dlm_active |= dlm;
     }
     if (n > 0) {
-        render_list(result_json, &found);
-        rec_log(rec, LOG_INFO, "shared filesystems for %s: %s (method %d, %s)%s", node,
-                strbuf_str(result_json), winner->number, winner->description,
-                found.dlm_active ? "; DLM is active on the node" : "");
+        render_list(&report->result_json, &found);
+        snprintf(report->summary, sizeof report->summary, "shared filesystems for %s: %.600s "
+                 "(method %d, %s)%s", node, strbuf_str(&report->result_json), winner->number,
+                 winner->description, found.dlm_active ? "; DLM is active on the node" : "");
     } else {
-        strbuf_adds(result_json, "[\"" DISCOVERY_NONE "\"]");
-        rec_log(rec, LOG_INFO, "shared filesystems for %s: none detected%s", node,
-                found.dlm_active ? " (DLM is active on the node)" : "");
+        strbuf_adds(&report->result_json, "[\"" DISCOVERY_NONE "\"]");
+        snprintf(report->summary, sizeof report->summary, "shared filesystems for %s: none "
+                 "detected%s", node, found.dlm_active ? " (DLM is active on the node)" : "");
     }
+    stamp_now(&report->finished);
+}
+
+void discovery_record(struct recorder *rec, const struct discovery_report *report)
+{
+    for (int i = 0; i < report->runs; i++) {
+        const struct discovery_run *run = &report->run[i];
+        rec_discovery(rec, run->method, run->command, &run->started, run->duration_ms,
+                      run->outcome, run->result, run->error[0] ? run->error : NULL,
+                      run->use.shared ? run->use.from : NULL);
+        if (run->error[0])
+            rec_log(rec, LOG_WARNING, "discovery method %d (%s) %s after %lld ms: %s%s%s",
+                    run->method, run->command, run->outcome, (long long)run->duration_ms,
+                    run->error, run->use.shared ? "; result shared from " : "",
+                    run->use.shared ? run->use.from : "");
+    }
+    if (report->summary[0])
+        rec_log(rec, LOG_INFO, "%s", report->summary);
+}
+
+void discovery_report_release(struct discovery_report *report)
+{
+    strbuf_release(&report->result_json);
 }

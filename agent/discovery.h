@@ -6,18 +6,21 @@
  *   method 2, configuration: `cibadmin --query --scope resources` — the
  *                             shared Filesystem resources configured at all
  *
- * Each method runs with its own timeout; its command, duration, outcome and
- * result are recorded as a `discoveries` row. The first method that finds
- * something wins; if neither does, the result is ["none-detected"].
+ * Each method runs with its own timeout, its run shared with the fences of
+ * the same moment (discovery_cache.h); its command, duration, outcome and
+ * result become a `discoveries` row. The first method that finds something
+ * wins; if neither does, the result is ["none-detected"].
  *
- * discovery_run() is called in a child process of the agent while the agent
- * waits for the fence response, so it never delays the fence. */
+ * The companion runs discovery (never the agent: it must not delay the
+ * fence) and records the report with the rest of the operation. */
 #ifndef FR_DISCOVERY_H
 #define FR_DISCOVERY_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "clock.h"
+#include "discovery_cache.h"
 #include "record.h"
 #include "strbuf.h"
 
@@ -30,13 +33,36 @@ struct discovery_config {
     const char *crm_mon;      /* program for method 1, "crm_mon" by default */
     const char *cibadmin;     /* program for method 2, "cibadmin" by default */
     int64_t timeout_ms;       /* per method */
+    const char *share_dir;    /* where runs are shared (the database's directory) */
 };
 
-/* Runs both methods for node, records a discoveries row per method run in
- * rec (rec->operation_id must be set), and leaves the JSON array text of
- * the result in result_json (e.g. ["gfs2-home", "gfs2-scratch"] rendered
- * with ", " separators, or ["none-detected"]). */
+/* One method as it ran (or as another fence's run was reused). */
+struct discovery_run {
+    int method;
+    char command[512];
+    struct stamp started;
+    int64_t duration_ms;
+    const char *outcome;          /* found, empty, failed, timeout */
+    char result[1024];            /* JSON array */
+    char error[1024];             /* empty unless failed or timed out */
+    struct cache_use use;
+};
+
+struct discovery_report {
+    int runs;
+    struct discovery_run run[2];
+    struct strbuf result_json;    /* e.g. ["gfs2-home", "gfs2-scratch"] or ["none-detected"] */
+    char summary[1024];           /* the log line saying what was found */
+    struct stamp finished;
+};
+
+/* Runs the methods for node and fills report (release it with
+ * discovery_report_release). Records nothing. */
 void discovery_run(const struct discovery_config *cfg, const char *node,
-                   struct recorder *rec, struct strbuf *result_json);
+                   struct discovery_report *report);
+/* Records the report in rec's current operation: one row per method, a
+ * warning per failed method and the summary line. Call inside a step. */
+void discovery_record(struct recorder *rec, const struct discovery_report *report);
+void discovery_report_release(struct discovery_report *report);
 
 #endif

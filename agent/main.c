@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -22,42 +23,62 @@ static int exit_code(enum agent_result r)
 
 /* Notes from option parsing go where the user sees them: the record for
  * recorded actions, stderr for the rest. */
-static void emit_notes(const struct raw_options *raw, struct recorder *rec,
+static void emit_notes(const struct raw_options *raw, struct agent_context *ctx,
                        enum verbosity verbosity)
 {
     for (int i = 0; i < raw->note_count; i++) {
         enum log_level level = raw->notes[i].level;
-        if (rec) {
-            rec_log(rec, level, "%s", raw->notes[i].text);
-        } else if (verbosity == VERBOSITY_DEBUG ||
-                   (verbosity == VERBOSITY_NORMAL && level >= LOG_WARNING)) {
-            fprintf(stderr, "fence_recorder: %s: %s\n", level == LOG_DEBUG ? "DEBUG" : "WARNING",
-                    raw->notes[i].text);
-        }
+        if (ctx && ctx->companion.h)
+            companion_note(&ctx->companion, level, "%s", raw->notes[i].text);
+        else if (ctx)
+            rec_log(&ctx->rec, level, "%s", raw->notes[i].text);
+        else
+            record_to_stderr(verbosity, level, raw->notes[i].text);
     }
 }
 
-static enum agent_result run_recorded(const struct agent_config *cfg, const struct raw_options *raw)
+/* off, reboot: the companion is started before anything else happens, so
+ * every moment of the fence, a kill included, is recorded. */
+static enum agent_result run_fence(struct agent_context *ctx, const struct raw_options *raw)
 {
-    struct agent_context ctx = { .cfg = cfg };
     struct error err;
-    ctx.signal_fd = signals_capture(&err);
-    if (ctx.signal_fd < 0) {
-        fprintf(stderr, "fence_recorder: ERROR: %s\n", err.msg);
-        return RESULT_ERROR;
-    }
-    recorder_open(&ctx.rec, &cfg->paths, cfg->db_timeout_ms, cfg->verbosity);
+    operation_init(ctx);
+    strcpy(ctx->op.request_id, ctx->op.op_uuid);
+    if (companion_start(&ctx->companion, ctx->cfg, &ctx->op, &err) != 0)
+        record_to_stderr(ctx->cfg->verbosity, LOG_ERROR, err.msg);
+    emit_notes(raw, ctx, ctx->cfg->verbosity);
+    if (ctx->companion.in_process_fd >= 0)
+        companion_note(&ctx->companion, LOG_ERROR, "%s", err.msg);
+    return action_fence(ctx);
+}
+
+/* on: its record must be complete before it removes any response file. */
+static enum agent_result run_unfence(struct agent_context *ctx, const struct raw_options *raw)
+{
+    const struct agent_config *cfg = ctx->cfg;
+    recorder_open(&ctx->rec, &cfg->paths, cfg->db_timeout_ms, cfg->verbosity);
     if (cfg->syslog)
-        recorder_enable_syslog(&ctx.rec);
-    emit_notes(raw, &ctx.rec, cfg->verbosity);
-    enum agent_result r = cfg->action == ACT_ON ? action_unfence(&ctx) : action_fence(&ctx);
-    recorder_close(&ctx.rec);
-    close(ctx.signal_fd);
+        recorder_enable_syslog(&ctx->rec);
+    emit_notes(raw, ctx, cfg->verbosity);
+    enum agent_result r = action_unfence(ctx);
+    recorder_close(&ctx->rec);
     return r;
 }
 
-static enum agent_result run(const struct agent_config *cfg, const struct raw_options *raw)
+static enum agent_result run_recorded(struct agent_context *ctx, const struct raw_options *raw)
 {
+    struct error err;
+    ctx->signal_fd = signals_capture(&err);
+    if (ctx->signal_fd < 0) {
+        fprintf(stderr, "fence_recorder: ERROR: %s\n", err.msg);
+        return RESULT_ERROR;
+    }
+    return ctx->cfg->action == ACT_ON ? run_unfence(ctx, raw) : run_fence(ctx, raw);
+}
+
+static enum agent_result run(struct agent_context *ctx, const struct raw_options *raw)
+{
+    const struct agent_config *cfg = ctx->cfg;
     if (cfg->help) {
         print_help(stdout);
         return RESULT_OK;
@@ -74,7 +95,7 @@ static enum agent_result run(const struct agent_config *cfg, const struct raw_op
     case ACT_OFF:
     case ACT_REBOOT:
     case ACT_ON:
-        return run_recorded(cfg, raw);
+        return run_recorded(ctx, raw);
     default:
         break;
     }
@@ -110,12 +131,18 @@ int main(int argc, char **argv)
     }
     if (cfg.debug_file && !cfg.help && !cfg.version)
         debug_file_attach(cfg.debug_file);   /* fencing.py's -D: a copy of stderr */
-    enum agent_result r = run(&cfg, &raw);
+    struct agent_context ctx = { .cfg = &cfg, .signal_fd = -1, .request_fd = -1,
+                                 .companion = { .fd = -1, .in_process_fd = -1 } };
+    enum agent_result r = run(&ctx, &raw);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "fence_recorder: ERROR: cannot write to standard output\n");
         if (r == RESULT_OK)
             r = RESULT_ERROR;
     }
-    raw_options_free(&raw);
-    return exit_code(r);
+    int code = exit_code(r);
+    /* The last thing before the exit: the companion records the code as
+     * what Pacemaker saw. No descriptor is closed and nothing is freed
+     * first: the exit does both. */
+    companion_finish(&ctx.companion, code);
+    return code;
 }

@@ -3,6 +3,6 @@
 
 void operation_init(struct agent_context *ctx)
 {
-    identity_new_operation(&ctx->rec.op, &ctx->identity, ctx->cfg->action_name,
+    identity_new_operation(&ctx->op, &ctx->identity, ctx->cfg->action_name,
                            ctx->cfg->target, NULL);
 }

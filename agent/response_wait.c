@@ -1,10 +1,13 @@
 #include "response_wait.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -12,11 +15,40 @@
 #include "files.h"
 #include "signals.h"
 
+/* dnotify's realtime signal, and SIGIO, which the kernel sends instead
+ * when the realtime queue overflows (by default SIGIO would kill us). */
+static void dnotify_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGRTMIN + 1);
+    sigaddset(set, SIGIO);
+}
+
+static void dnotify_start(struct response_watch *w)
+{
+    sigset_t set;
+    dnotify_signals(&set);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+        return;
+    int dir = open(w->response_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int sig = dir >= 0 ? signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC) : -1;
+    if (sig < 0 || fcntl(dir, F_SETSIG, SIGRTMIN + 1) != 0 ||
+        fcntl(dir, F_NOTIFY, DN_CREATE | DN_RENAME | DN_MODIFY | DN_MULTISHOT) != 0) {
+        if (sig >= 0)
+            close(sig);
+        if (dir >= 0)
+            close(dir);
+        return;
+    }
+    w->dnotify_fd = sig;
+    w->dir_fd = dir;
+}
+
 int response_watch_start(struct response_watch *w, const char *response_dir,
                          const char *file_name, struct error *err)
 {
     memset(w, 0, sizeof *w);
-    w->inotify_fd = -1;
+    w->inotify_fd = w->dnotify_fd = w->dir_fd = -1;
     w->response_dir = response_dir;
     if (strlen(file_name) >= sizeof w->file_name)
         return errorf(err, "response file name too long");
@@ -24,22 +56,36 @@ int response_watch_start(struct response_watch *w, const char *response_dir,
     if (path_join(w->path, sizeof w->path, response_dir, file_name, err) != 0)
         return -1;
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd < 0)
-        return 0;   /* polling alone still works; the caller logs nothing */
     /* IN_MOVED_TO: atomic writers (nnf-sos); IN_CLOSE_WRITE: in-place ones. */
-    if (inotify_add_watch(fd, response_dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE) < 0) {
-        close(fd);
+    if (fd >= 0 && inotify_add_watch(fd, response_dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE) >= 0) {
+        w->inotify_fd = fd;
         return 0;
     }
-    w->inotify_fd = fd;
-    return 0;
+    if (fd >= 0)
+        close(fd);
+    dnotify_start(w);
+    return 0;   /* without either, polling alone still works */
 }
 
 void response_watch_stop(struct response_watch *w)
 {
     if (w->inotify_fd >= 0)
         close(w->inotify_fd);
-    w->inotify_fd = -1;
+    if (w->dnotify_fd >= 0)
+        close(w->dnotify_fd);
+    if (w->dir_fd >= 0)
+        close(w->dir_fd);
+    w->inotify_fd = w->dnotify_fd = w->dir_fd = -1;
+}
+
+/* dnotify names no file: any change may be ours. */
+static bool dnotify_saw_change(const struct response_watch *w)
+{
+    struct signalfd_siginfo info[16];
+    bool any = false;
+    while (read(w->dnotify_fd, info, sizeof info) > 0)
+        any = true;
+    return any;
 }
 
 /* Drains the inotify queue; true if any event named our file (or the
@@ -127,12 +173,13 @@ void response_wait(struct response_watch *w, const struct wait_params *p,
             return;
         }
         int64_t until = next_check < p->deadline_ms ? next_check : p->deadline_ms;
-        struct pollfd fds[3] = {
+        struct pollfd fds[4] = {
             { .fd = p->signal_fd, .events = POLLIN },
             { .fd = w->inotify_fd, .events = POLLIN },
             { .fd = extra_fd, .events = POLLIN },
+            { .fd = w->dnotify_fd, .events = POLLIN },
         };
-        int rc = poll(fds, 3, until > now ? (int)(until - now) : 0);
+        int rc = poll(fds, 4, until > now ? (int)(until - now) : 0);
         if (rc < 0 && errno != EINTR) {
             errorf_errno(&r->problem, "poll failed");
             usleep(10000);
@@ -146,7 +193,8 @@ void response_wait(struct response_watch *w, const struct wait_params *p,
         }
         if (rc > 0 && fds[2].revents && !p->on_extra(extra_fd, p->extra_ctx))
             extra_fd = -1;
-        bool ours = rc > 0 && (fds[1].revents & POLLIN) && inotify_saw_ours(w);
+        bool ours = rc > 0 && (((fds[1].revents & POLLIN) && inotify_saw_ours(w)) ||
+                               ((fds[3].revents & POLLIN) && dnotify_saw_change(w)));
         if (ours || monotonic_ms() >= next_check) {
             next_check = monotonic_ms() + p->poll_interval_ms;
             if (try_read(w, p, r))

@@ -22,13 +22,20 @@ enum wait_outcome {
 };
 
 struct response_watch {
-    int inotify_fd;          /* -1: polling only */
+    int inotify_fd;          /* -1: not watched by inotify */
+    /* Past the inotify instance limit (fs.inotify.max_user_instances,
+     * 128 by default: a burst of fences exceeds it), the directory is
+     * watched with dnotify instead: a signal per change, read from this
+     * signalfd; dir_fd holds the watch. -1 when unused. */
+    int dnotify_fd;
+    int dir_fd;
     const char *response_dir;
     char file_name[300];
     char path[4096];
 };
 
-/* Set up before the request is written, so no response can slip by. */
+/* Set up before the request is written, so no response can slip by.
+ * Neither inotify nor dnotify (a file system without either): polling. */
 int response_watch_start(struct response_watch *w, const char *response_dir,
                          const char *file_name, struct error *err);
 void response_watch_stop(struct response_watch *w);

@@ -63,16 +63,18 @@ int db_begin_write(sqlite3 *db, int timeout_ms, struct error *err)
         if (write_queue_enter(&held, begin_deadline) == QUEUE_TIMED_OUT) {
             write_queue_leave(&held);
             begin_deadline = 0;
-            return errorf(err, "cannot start a write transaction: database is locked "
-                          "(other writers were queued ahead for %d ms)", timeout_ms);
+            errorf(err, "cannot start a write transaction: database is locked "
+                   "(other writers were queued ahead for %d ms)", timeout_ms);
+            return DB_BUSY;
         }
         held_by = db;
     }
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     begin_deadline = 0;
     if (rc != SQLITE_OK) {
+        db_error(err, db, "cannot start a write transaction");
         leave_queue(db);
-        return db_error(err, db, "cannot start a write transaction");
+        return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? DB_BUSY : -1;
     }
     return 0;
 }

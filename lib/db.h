@@ -33,6 +33,9 @@ void db_close(sqlite3 *db);
  * fails half-way on a lock upgrade. Writers first queue (write_queue.h)
  * until COMMIT or ROLLBACK; timeout_ms bounds the whole wait. */
 int db_begin_write(sqlite3 *db, int timeout_ms, struct error *err);
+/* db_begin_write's result when the lock stayed taken for all of timeout_ms
+ * (any other failure is -1): worth waiting again for. */
+#define DB_BUSY (-2)
 int db_commit(sqlite3 *db, struct error *err);
 void db_rollback(sqlite3 *db);
 

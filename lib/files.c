@@ -115,8 +115,32 @@ static int fsync_dir(const char *dir, struct error *err)
     return 0;
 }
 
-int file_write_atomic(const char *dir, const char *name, const char *data,
-                      size_t len, mode_t mode, struct error *err)
+/* Creates the dot-temp file holding the live-request lock. A pruner that
+ * took the file (LOCK_EX) between our open and our flock has unlinked it by
+ * the time our flock returns: then we start over with a new file. */
+static int create_locked_temp(const char *tmp, mode_t mode, struct error *err)
+{
+    for (int attempt = 0; attempt < 5; attempt++) {
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd < 0)
+            return errorf_errno(err, "cannot create %s", tmp);
+        struct stat st;
+        if (flock(fd, LOCK_SH) != 0 || fstat(fd, &st) != 0) {
+            errorf_errno(err, "cannot lock %s", tmp);
+            close(fd);
+            unlink(tmp);
+            return -1;
+        }
+        if (st.st_nlink > 0)
+            return fd;
+        close(fd);   /* removed under us: the name is free again */
+    }
+    return errorf(err, "cannot create %s: it was removed as soon as it was created, "
+                  "five times (is a prune running with --older-than 0?)", tmp);
+}
+
+int file_write_atomic_held(const char *dir, const char *name, const char *data, size_t len,
+                           mode_t mode, int *held_fd, struct error *err)
 {
     char tmp_name[NAME_MAX + 1], tmp[PATH_MAX], final[PATH_MAX];
     int n = snprintf(tmp_name, sizeof tmp_name, ".%s.tmp", name);
@@ -126,26 +150,36 @@ int file_write_atomic(const char *dir, const char *name, const char *data,
         path_join(final, sizeof final, dir, name, err) != 0)
         return -1;
 
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    int fd = create_locked_temp(tmp, mode, err);
     if (fd < 0)
-        return errorf_errno(err, "cannot create %s", tmp);
+        return -1;
     if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         errorf_errno(err, "cannot write %s", tmp);
         close(fd);
         unlink(tmp);
         return -1;
     }
-    if (close(fd) != 0) {
-        errorf_errno(err, "cannot close %s", tmp);
-        unlink(tmp);
-        return -1;
-    }
     if (rename(tmp, final) != 0) {
         errorf_errno(err, "cannot rename %s to %s", tmp, final);
+        close(fd);
         unlink(tmp);
         return -1;
     }
-    return fsync_dir(dir, err);
+    if (fsync_dir(dir, err) != 0) {
+        close(fd);
+        return -1;
+    }
+    if (held_fd)
+        *held_fd = fd;   /* the lock lives as long as this descriptor */
+    else
+        close(fd);
+    return 0;
+}
+
+int file_write_atomic(const char *dir, const char *name, const char *data,
+                      size_t len, mode_t mode, struct error *err)
+{
+    return file_write_atomic_held(dir, name, data, len, mode, NULL, err);
 }
 
 /* Reads the rest of an open regular file of at most max_size bytes. */

@@ -20,6 +20,11 @@ int dir_ensure(const char *dir, mode_t mode, struct error *err);
  * reader never sees a partial file under name. */
 int file_write_atomic(const char *dir, const char *name, const char *data,
                       size_t len, mode_t mode, struct error *err);
+/* The same, keeping the live-request lock: flock(LOCK_SH) taken on the
+ * dot-temp before anything is written and held, across the rename, on
+ * *held_fd until the caller closes it (an agent: until it exits). */
+int file_write_atomic_held(const char *dir, const char *name, const char *data, size_t len,
+                           mode_t mode, int *held_fd, struct error *err);
 
 enum read_status {
     READ_OK,

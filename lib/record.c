@@ -16,20 +16,38 @@ static const char *const level_names[] = { "DEBUG", "INFO", "WARNING", "ERROR" }
 
 /* As fencing.py does: warnings and errors by default, everything with -v.
  * Pacemaker copies each stderr line into its log as a warning. */
-static void to_stderr(const struct recorder *rec, enum log_level level, const char *msg)
+void record_to_stderr(enum verbosity verbosity, enum log_level level, const char *msg)
 {
-    bool show = rec->verbosity == VERBOSITY_DEBUG ||
-                (rec->verbosity == VERBOSITY_NORMAL && level >= LOG_WARNING);
+    bool show = verbosity == VERBOSITY_DEBUG ||
+                (verbosity == VERBOSITY_NORMAL && level >= LOG_WARNING);
     if (show)
         fprintf(stderr, "fence_recorder: %s: %s\n", level_names[level], msg);
 }
 
+static void append_log(struct recorder *rec, const char *path, const struct strbuf *line);
+
 /* Called when a log file cannot be written: stderr always (even quiet),
- * because the fence outcome does not depend on logs but the admin must know. */
-static void log_write_failed(struct recorder *rec, const struct error *err)
+ * because the fence outcome does not depend on logs but the admin must
+ * know; and, for a companion whose stderr goes nowhere, fence-events.log
+ * (unless that is the file that failed) and syslog. */
+static void log_write_failed(struct recorder *rec, const char *path, const struct error *err)
 {
-    fprintf(stderr, "fence_recorder: ERROR: log write failed: %s\n", err->msg);
+    char msg[sizeof err->msg + 32];
+    snprintf(msg, sizeof msg, "log write failed: %s", err->msg);
+    fprintf(stderr, "fence_recorder: ERROR: %s\n", msg);
+    if (rec->log_failure_reported)
+        return;   /* said once per run where it outlives stderr */
     rec->log_failure_reported = true;
+    if (rec->to_syslog)
+        event_syslog(true, msg);
+    if (!path || strcmp(path, rec->paths.main_log) == 0)
+        return;
+    struct stamp now;
+    stamp_now(&now);
+    struct strbuf line = STRBUF_INIT;
+    render_log_line(&line, now.local, "ERROR", msg);
+    append_log(rec, rec->paths.main_log, &line);
+    strbuf_release(&line);
 }
 
 static void append_log(struct recorder *rec, const char *path, const struct strbuf *line)
@@ -37,16 +55,16 @@ static void append_log(struct recorder *rec, const char *path, const struct strb
     struct error err;
     if (!path[0]) {
         errorf(&err, "log path is too long");
-        log_write_failed(rec, &err);
+        log_write_failed(rec, NULL, &err);
         return;
     }
     if (strbuf_failed(line)) {
         errorf(&err, "out of memory rendering a line for %s", path);
-        log_write_failed(rec, &err);
+        log_write_failed(rec, NULL, &err);
         return;
     }
     if (file_append(path, line->data, line->len, MODE_LOG, &err) != 0)
-        log_write_failed(rec, &err);
+        log_write_failed(rec, path, &err);
 }
 
 static void log_dir_path(const struct recorder *rec, const char *name, char *out, size_t size)
@@ -74,9 +92,13 @@ static void db_failed(struct recorder *rec, const struct error *err)
     append_log(rec, rec->paths.main_log, &line);
     strbuf_release(&line);
     fprintf(stderr, "fence_recorder: ERROR: %s\n", msg);
+    /* The companion's stderr goes nowhere: syslog is its loud channel. */
+    if (rec->to_syslog)
+        event_syslog(true, msg);
 }
 
 static void recorder_reacquire_db(struct recorder *rec);
+static void recorder_time(const struct recorder *rec, struct stamp *out);
 
 void recorder_open(struct recorder *rec, const struct paths *paths,
                    int busy_timeout_ms, enum verbosity verbosity)
@@ -88,7 +110,7 @@ void recorder_open(struct recorder *rec, const struct paths *paths,
     paths_resolve(&rec->paths, rec->main_log_buf, sizeof rec->main_log_buf);
     struct error err;
     if (dir_ensure(rec->paths.log_dir, MODE_LOG_DIR, &err) != 0)
-        log_write_failed(rec, &err);
+        log_write_failed(rec, NULL, &err);
     /* The database is opened at the first step, not here: the fence's
      * request must never wait for a database lock. */
 }
@@ -144,6 +166,43 @@ void recorder_checkpoint(struct recorder *rec)
     recorder_reacquire_db(rec);
 }
 
+void recorder_set_patience(struct recorder *rec, int64_t patience_ms)
+{
+    rec->patience_ms = patience_ms;
+}
+
+void recorder_at(struct recorder *rec, const struct stamp *at)
+{
+    rec->at = at;
+}
+
+static void recorder_time(const struct recorder *rec, struct stamp *out)
+{
+    if (rec->at)
+        *out = *rec->at;
+    else
+        stamp_now(out);
+}
+
+/* Written straight to fence-events.log and syslog, outside any step: the
+ * database is what we are waiting for. */
+static void waiting_notice(struct recorder *rec, int64_t waited_ms, const struct error *err)
+{
+    char msg[sizeof err->msg + 256];
+    snprintf(msg, sizeof msg, "the record of %s %s (operation %s) has waited %lld s for the "
+             "database and keeps waiting up to %lld s: %s", rec->op.action ? rec->op.action : "?",
+             rec->op.target_node ? rec->op.target_node : "?", rec->op.op_uuid,
+             (long long)(waited_ms / 1000), (long long)(rec->patience_ms / 1000), err->msg);
+    struct stamp now;
+    stamp_now(&now);
+    struct strbuf line = STRBUF_INIT;
+    render_log_line(&line, now.local, "WARNING", msg);
+    append_log(rec, rec->paths.main_log, &line);
+    strbuf_release(&line);
+    if (rec->to_syslog)
+        event_syslog(true, msg);
+}
+
 void recorder_step_begin(struct recorder *rec)
 {
     if (rec->in_step)
@@ -151,8 +210,18 @@ void recorder_step_begin(struct recorder *rec)
     recorder_reacquire_db(rec);
     rec->in_step = true;
     struct error err;
-    if (recorder_db_usable(rec) && db_begin_write(rec->db, rec->busy_timeout_ms, &err) != 0)
-        db_failed(rec, &err);
+    int64_t started = monotonic_ms();
+    while (recorder_db_usable(rec)) {
+        int rc = db_begin_write(rec->db, rec->busy_timeout_ms, &err);
+        if (rc == 0)
+            return;
+        int64_t waited = monotonic_ms() - started;
+        if (rc != DB_BUSY || waited >= rec->patience_ms) {
+            db_failed(rec, &err);
+            return;
+        }
+        waiting_notice(rec, waited, &err);
+    }
 }
 
 void recorder_step_end(struct recorder *rec)
@@ -183,7 +252,7 @@ static void vlog(struct recorder *rec, enum log_level level, const char *fmt, va
 {
     struct strbuf msg = STRBUF_INIT;
     strbuf_vaddf(&msg, fmt, ap);
-    to_stderr(rec, level, strbuf_str(&msg));
+    record_to_stderr(rec->verbosity, level, strbuf_str(&msg));
     if (level == LOG_DEBUG && rec->verbosity != VERBOSITY_DEBUG) {
         strbuf_release(&msg);
         return;
@@ -192,7 +261,7 @@ static void vlog(struct recorder *rec, enum log_level level, const char *fmt, va
     if (own_step)
         recorder_step_begin(rec);
     struct stamp now;
-    stamp_now(&now);
+    recorder_time(rec, &now);
     struct strbuf line = STRBUF_INIT;
     render_log_line(&line, now.local, level_names[level], strbuf_str(&msg));
     append_log(rec, rec->paths.main_log, &line);
@@ -245,7 +314,7 @@ void rec_event(struct recorder *rec, const char *status, const char *details_fmt
     if (own_step)
         recorder_step_begin(rec);
     struct stamp now;
-    stamp_now(&now);
+    recorder_time(rec, &now);
     const struct operation *op = &rec->op;
     const char *fs = op->filesystems[0] ? op->filesystems : "[]";
     struct fence_event ev = {
@@ -298,10 +367,12 @@ void rec_operation_start(struct recorder *rec, const struct stamp *started)
 {
     const struct operation *op = &rec->op;
     int64_t id = 0;
+    int64_t agent_pid = op->agent_pid ? op->agent_pid : (int64_t)getpid();
     REC_EXEC(rec, &id, "INSERT INTO operations (op_uuid, action, target_node, recorder_node, "
-             "requested_by, agent_pid, started_at, filesystems) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-             "tttttitt", op->op_uuid, op->action, op->target_node, op->recorder_node,
-             op->requested_by, (int64_t)getpid(), started->iso_ms,
+             "requested_by, agent_pid, recorder_pid, started_at, filesystems) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "tttttiitt", op->op_uuid, op->action, op->target_node, op->recorder_node,
+             op->requested_by, agent_pid, (int64_t)getpid(), started->iso_ms,
              op->filesystems[0] ? op->filesystems : NULL);
     if (recorder_db_usable(rec))
         rec->operation_id = id;
@@ -315,6 +386,18 @@ void rec_operation_finish(struct recorder *rec, const char *status, int exit_cod
     REC_EXEC(rec, NULL, "UPDATE operations SET finished_at = ?, status = ?, exit_code = ?, "
              "message = ? WHERE id = ?", "ttiti", now.iso_ms, status, (int64_t)exit_code,
              message, op_id_or_null(rec));
+}
+
+void rec_operation_outcome(struct recorder *rec, const struct outcome_facts *f)
+{
+    struct stamp now;
+    recorder_time(rec, &now);
+    bool exited = strcmp(f->agent_end, "exited") == 0;
+    REC_EXEC(rec, NULL, "UPDATE operations SET finished_at = ?, status = ?, exit_code = ?, "
+             "message = ?, agent_end = ?, response_success = ?, duration_ms = ? WHERE id = ?",
+             "ttottooi", now.iso_ms, f->status, (int64_t)(exited ? f->exit_code : -1),
+             f->message, f->agent_end, (int64_t)f->response_success, f->duration_ms,
+             op_id_or_null(rec));
 }
 
 bool rec_operation_abandon(struct recorder *rec, const char *message)
@@ -363,12 +446,13 @@ int rec_response(struct recorder *rec, const char *file_name, const char *body,
 
 void rec_discovery(struct recorder *rec, int method, const char *command,
                    const struct stamp *started, int64_t duration_ms,
-                   const char *outcome, const char *result_json, const char *error)
+                   const char *outcome, const char *result_json, const char *error,
+                   const char *shared_from)
 {
     if (!rec->operation_id)
         return;
     REC_EXEC(rec, NULL, "INSERT INTO discoveries (operation_id, method, command, started_at, "
-             "duration_ms, outcome, result, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-             "iittitt" "t", rec->operation_id, (int64_t)method, command, started->iso_ms,
-             duration_ms, outcome, result_json, error);
+             "duration_ms, outcome, result, error, shared_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "iittitt" "tt", rec->operation_id, (int64_t)method, command, started->iso_ms,
+             duration_ms, outcome, result_json, error, shared_from);
 }

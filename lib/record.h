@@ -32,6 +32,7 @@ struct operation {
     const char *recorder_node;
     const char *requested_by;
     char request_id[37];      /* empty when the action writes no request */
+    long agent_pid;           /* the agent's process (0: this process) */
     char filesystems[4096];   /* JSON array text */
 };
 
@@ -46,6 +47,8 @@ struct recorder {
     struct operation op;
     bool log_failure_reported;
     int busy_timeout_ms;
+    int64_t patience_ms;      /* how long a step waits out a locked database */
+    const struct stamp *at;   /* when the recorded things happened; NULL: now */
     bool to_syslog;
 };
 
@@ -71,8 +74,21 @@ bool recorder_db_usable(const struct recorder *rec);
 void recorder_defer_checkpoint(struct recorder *rec);
 void recorder_checkpoint(struct recorder *rec);
 
+/* A recorder that writes after the fact (the companion) waits out a
+ * database held by another process for up to patience_ms, with a notice in
+ * fence-events.log (and syslog) every busy timeout, instead of falling
+ * back to the log files after one busy timeout. */
+void recorder_set_patience(struct recorder *rec, int64_t patience_ms);
+/* The time the following lines and rows say things happened (the agent's
+ * own stamps, recorded later by its companion); NULL: the present. */
+void recorder_at(struct recorder *rec, const struct stamp *at);
+
 void recorder_step_begin(struct recorder *rec);
 void recorder_step_end(struct recorder *rec);
+
+/* A log line on stderr as the agent shows it (Pacemaker copies the agent's
+ * stderr into its log): warnings and errors, everything when verbose. */
+void record_to_stderr(enum verbosity verbosity, enum log_level level, const char *msg);
 
 /* A line of fence-events.log (and stderr per verbosity). Outside a step
  * it is a step of its own. */
@@ -90,6 +106,19 @@ void rec_adopt_by_uuid(struct recorder *rec, const char *op_uuid);
 void rec_operation_start(struct recorder *rec, const struct stamp *started);
 void rec_operation_finish(struct recorder *rec, const char *status, int exit_code,
                           const char *message);
+/* The outcome as two facts: what the storage system answered
+ * (response_success 1/0, -1 none) and how the agent ended ("exited" with
+ * exit_code, or "killed": exit_code is then ignored), with the fence's
+ * monotonic duration (-1: unknown). */
+struct outcome_facts {
+    const char *status;
+    const char *agent_end;
+    int exit_code;
+    int response_success;
+    int64_t duration_ms;
+    const char *message;
+};
+void rec_operation_outcome(struct recorder *rec, const struct outcome_facts *f);
 void rec_operation_filesystems(struct recorder *rec, const char *json_array);
 /* Ends an operation the agent could not end itself (it was killed):
  * only if it is still running. True if it was (or if the database cannot
@@ -100,8 +129,11 @@ void rec_request(struct recorder *rec, const char *file_name, const char *body,
 /* A response file's content; parsed may be NULL if it did not parse. */
 int rec_response(struct recorder *rec, const char *file_name, const char *body,
                  const struct response *parsed, const char *source);
+/* shared_from: who ran the command whose result this operation reused
+ * (NULL: it ran the command itself). */
 void rec_discovery(struct recorder *rec, int method, const char *command,
                    const struct stamp *started, int64_t duration_ms,
-                   const char *outcome, const char *result_json, const char *error);
+                   const char *outcome, const char *result_json, const char *error,
+                   const char *shared_from);
 
 #endif

@@ -16,3 +16,11 @@ ALTER TABLE operations ADD COLUMN response_success INTEGER;
 -- clock: a clock stepped during a fence does not change it, and neither
 -- does any wait for the database (the record is written after the exit).
 ALTER TABLE operations ADD COLUMN duration_ms INTEGER;
+-- The process that wrote the record (the agent's companion): with agent_pid,
+-- what tells a recorder still at work from an operation nobody will finish.
+ALTER TABLE operations ADD COLUMN recorder_pid INTEGER;
+-- A discovery method's result reused from another fence of the same moment
+-- (who ran the command, and when); NULL when this operation ran it.
+ALTER TABLE discoveries ADD COLUMN shared_from TEXT;
+-- Finding the operations still running (few) without reading them all.
+CREATE INDEX operations_running ON operations (status) WHERE status = 'running';

@@ -16,6 +16,7 @@ setup_env() {
     export FENCE_RECORDER_DB="$S/db/fence-recorder.db"
     export FILESYSTEM_DISCOVERY_ENABLED=false
     export POLL_INTERVAL=0.2
+    export FENCE_RECORDER_TEST_COMPANIONS="$S/.companions"
     unset FENCE_TIMEOUT FENCE_LOG PCMK_service
     DB=$FENCE_RECORDER_DB
     # Under valgrind an agent is ~50x slower: 50 of them queue for the
@@ -48,21 +49,66 @@ fail() {
     exit 1
 }
 
-# agent ARGS...: runs the agent (under FR_WRAP when set); stdin passes through.
+# wait_recorded [SKIP]: until the companions the agent started (after the
+# first SKIP of those listed in $FENCE_RECORDER_TEST_COMPANIONS) have
+# written their record and exited. The companion outlives the agent by
+# design: the agent exits on the answer, the record follows.
+wait_recorded() {
+    [ -s "$FENCE_RECORDER_TEST_COMPANIONS" ] || return 0
+    for pid in $(tail -n +"$((${1:-0} + 1))" "$FENCE_RECORDER_TEST_COMPANIONS"); do
+        i=0
+        # A zombie has finished too (whoever reaps orphans may be slow).
+        while kill -0 "$pid" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
+            i=$((i + 1))
+            [ "$i" -gt 15000 ] && fail "companion $pid still recording after 300 s"
+            sleep 0.02
+        done
+    done
+    return 0
+}
+
+companions_so_far() {
+    if [ -f "$FENCE_RECORDER_TEST_COMPANIONS" ]; then
+        wc -l < "$FENCE_RECORDER_TEST_COMPANIONS"
+    else
+        echo 0
+    fi
+}
+
+# agent ARGS...: runs the agent (under FR_WRAP when set); stdin passes
+# through. Returns the agent's exit code once its record is complete.
 agent() {
+    agent_before=$(companions_so_far)
     ${FR_WRAP:-} "$AGENT" "$@"
+    agent_rc=$?
+    wait_recorded "$agent_before"
+    return $agent_rc
 }
 
 # agent_bg ARGS...: the agent in the background; AGENT_PID is its own pid
 # (not a subshell's), so signals sent to it reach the agent.
 agent_bg() {
+    AGENT_BEFORE=$(companions_so_far)
     ${FR_WRAP:-} "$AGENT" "$@" &
     AGENT_PID=$!
 }
 
+# wait_agent: waits for the agent_bg agent; its exit code, once its
+# companion has written the record.
+wait_agent() {
+    wait "$AGENT_PID"
+    agent_rc=$?
+    wait_recorded "$AGENT_BEFORE"
+    return $agent_rc
+}
+
 # agent_stdin 'key=value lines': the agent as Pacemaker runs it.
 agent_stdin() {
+    agent_before=$(companions_so_far)
     printf '%s\n' "$1" | ${FR_WRAP:-} "$AGENT"
+    agent_rc=$?
+    wait_recorded "$agent_before"
+    return $agent_rc
 }
 
 expect_exit() {

@@ -126,7 +126,7 @@ test_sigterm_is_recorded_as_terminated() {
     wait_for_request node2 > /dev/null
     sleep 0.2
     kill -TERM $AGENT_PID
-    wait $AGENT_PID
+    wait_agent
     rc=$?
     [ "$rc" -eq 1 ] || fail "terminated agent exited $rc"
     expect_sql "terminated|1" "select status, exit_code from operations"
@@ -296,7 +296,7 @@ test_what_validate_all_accepts_off_can_do() {
     agent_bg -o off -n "$long" --fence-timeout 20
     id=$(wait_for_request "$long")
     write_response "$long" "$id" "{\"request_id\": \"$id\", \"target_node\": \"$long\", \"success\": true, \"message\": \"fenced\"}"
-    wait "$AGENT_PID" || fail "off of a 208-byte node name failed after validate-all accepted it"
+    wait_agent || fail "off of a 208-byte node name failed after validate-all accepted it"
     expect_exit 2 agent -o status -n "$long"
     for action in validate-all monitor off status; do
         agent -o "$action" -n "${long}x" --fence-timeout 1 2>"$S/err"
@@ -349,8 +349,10 @@ test_database_unavailable_fence_still_succeeds() {
     rc=$?
     stop_responder
     [ "$rc" -eq 0 ] || fail "fence failed because of the database (exit $rc)"
-    grep -q "database unavailable" "$S/err" || fail "no database error on stderr"
+    # The agent exits on the answer; its companion reports the database in
+    # fence-events.log (and syslog), and monitor fails on it.
     expect_file_contains "$LOG_DIR/fence-events.log" "\[ERROR\] database unavailable"
+    expect_exit 1 agent -o monitor --db "$S/file/db" 2>/dev/null
     expect_file_contains "$LOG_DIR/fence-events-readable.log" "STATUS=completed"
 }
 
@@ -368,8 +370,11 @@ test_log_dir_unwritable_fence_still_succeeds() {
     rc=$?
     stop_responder
     [ "$rc" -eq 0 ] || fail "fence failed because of the logs (exit $rc)"
-    grep -q "log" "$S/err" || fail "no log error on stderr"
     expect_sql "completed" "select status from operations"
+    # Reported where it can be: monitor fails on it (and syslog has it).
+    agent -o monitor --log-dir "$S/file/log" 2>"$S/err"
+    [ $? -eq 1 ] || fail "monitor passed with an unusable log directory"
+    grep -q "log" "$S/err" || fail "monitor does not name the log directory: $(cat "$S/err")"
 }
 
 test_fifty_concurrent_fences_all_recorded() {
@@ -431,7 +436,7 @@ test_hard_linked_log_file_is_not_appended_to() {
     expect_exit 0 agent -o off -n node2 2>"$S/err"
     stop_responder
     [ "$(cat "$S/victim")" = original ] || fail "appended to a hard-linked log"
-    grep -q "hard link" "$S/err" || fail "refusal not reported: $(cat "$S/err")"
+    grep -q "hard link" "$LOG_DIR/fence-events.log" || fail "refusal not reported in fence-events.log"
 }
 
 test_symlinked_log_directory_is_refused_and_not_written_through() {
@@ -441,6 +446,8 @@ test_symlinked_log_directory_is_refused_and_not_written_through() {
     expect_exit 0 agent -o off -n node2 2>"$S/err"
     stop_responder
     [ -z "$(ls -A "$S/elsewhere")" ] || fail "wrote through the symlinked log directory: $(ls -A "$S/elsewhere")"
+    # Reported where it can be: monitor fails on it (and syslog has it).
+    agent -o monitor 2>"$S/err" && fail "monitor passed a symlinked log directory"
     grep -q "symbolic link" "$S/err" || fail "refusal not reported: $(cat "$S/err")"
     expect_sql "completed" "select status from operations"
 }
@@ -449,7 +456,13 @@ test_out_of_descriptors_reading_the_response_is_not_a_timeout() {
     command -v prlimit >/dev/null || fail "prlimit (util-linux) missing"
     agent_bg -o off -n fdnode --fence-timeout 20 2>"$S/err"
     id=$(wait_for_request fdnode)
-    sleep 0.5   # into its wait
+    # Into its wait: the request is synced and handed over once the
+    # companion records it.
+    i=0
+    until [ "$(sql "select count(*) from requests" 2>/dev/null)" = 1 ]; do
+        i=$((i + 1)); [ "$i" -gt 500 ] && fail "request never recorded"
+        sleep 0.02
+    done
     # From now on the agent can open nothing: its limit is its lowest free
     # descriptor, so the open of the response fails with EMFILE.
     lowest=0
@@ -457,7 +470,7 @@ test_out_of_descriptors_reading_the_response_is_not_a_timeout() {
     prlimit --pid "$AGENT_PID" --nofile="$lowest:$lowest" || fail "prlimit failed"
     start=$(date +%s)
     write_response fdnode "$id" "{\"request_id\": \"$id\", \"target_node\": \"fdnode\", \"success\": true, \"message\": \"fenced\", \"action_performed\": \"off\"}"
-    wait "$AGENT_PID"
+    wait_agent
     rc=$?
     took=$(( $(date +%s) - start ))
     [ "$rc" -eq 1 ] || fail "exit $rc: an unreadable response cannot confirm a fence"
@@ -518,11 +531,13 @@ test_discovery_failures_never_delay_or_fail_the_fence() {
     # outlast that by far for the timing to tell waiting from not waiting.
     export CRM_MON_PATH="$S/no-such-crm_mon" CIBADMIN_PATH="$S/hang" DISCOVERY_TIMEOUT=5
     start_responder
+    before=$(companions_so_far)
     start=$(date +%s%N)
-    expect_exit 0 agent -o off -n node2
+    ${FR_WRAP:-} "$AGENT" -o off -n node2 || fail "fence failed with discovery failing"
     took=$(( ($(date +%s%N) - start) / 1000000 ))
     stop_responder
     [ "$took" -lt 4000 ] || fail "fence took $took ms with discovery hanging for 5 s"
+    wait_recorded "$before"
     wait_discovered 1
     expect_sql '["none-detected"]' "select filesystems from operations"
     expect_sql "1:failed,2:timeout" "select group_concat(method || ':' || outcome) from (select * from discoveries order by id)"
@@ -581,7 +596,8 @@ test_newer_schema_is_refused_but_the_fence_runs() {
     rc=$?
     stop_responder
     [ "$rc" -eq 0 ] || fail "fence failed on a newer schema (exit $rc)"
-    grep -q "newer than this program" "$S/err" || fail "no explanation: $(cat "$S/err")"
+    grep -q "newer than this program" "$LOG_DIR/fence-events.log" \
+        || fail "no explanation in fence-events.log: $(cat "$LOG_DIR/fence-events.log")"
     expect_sql "99" "pragma user_version"
 }
 

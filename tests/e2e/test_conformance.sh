@@ -55,6 +55,7 @@ test_conformance_responder_fences_all_pending_requests_of_a_node_at_once() {
     start_responder --nodes node2
     wait $a || fail "first node2 fence failed"
     wait $b || fail "second node2 fence failed"
+    wait_recorded
     # nnf-sos answers only its own nodes: node3's request stays pending.
     expect_count 1 "$NNF_FENCE_REQUEST_DIR"/node3-*.json
     expect_count 0 "$NNF_FENCE_REQUEST_DIR"/node2-*.json

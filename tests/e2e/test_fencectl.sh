@@ -227,7 +227,7 @@ test_fencectl_respond_by_hand_answers_a_waiting_agent() {
     agent_bg -o off -n node7 --fence-timeout 20
     id=$(wait_for_request node7)
     ctl respond "${id%%-*}" --success --message "detached by hand" > /dev/null || fail "respond failed"
-    wait $AGENT_PID || fail "agent did not accept the manual response"
+    wait_agent || fail "agent did not accept the manual response"
     expect_sql "completed" "select status from operations"
     expect_sql "1" "select count(*) from responses where source = 'manual' and success = 1"
     jq -e --arg id "$id" '.request_id == $id and .success == true and .target_node == "node7"' \

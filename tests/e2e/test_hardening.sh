@@ -123,14 +123,21 @@ test_sigkill_at_each_phase_is_accounted_for() {
     stop_responder
     integrity_ok
     final_files_complete
-    expect_sql 0 "select count(*) from operations where target_node in ('k-before', 'k-written')"
-    expect_sql "terminated|" "select status, exit_code from operations where target_node = 'k-waiting'"
-    expect_sql "terminated||1" "select o.status, o.exit_code, r.success from operations o join responses r on r.operation_id = o.id where o.target_node = 'k-answered' and r.source = 'companion'"
-    expect_sql 1 "select count(*) from operations where target_node = 'k-answered' and message like '%success: true%Pacemaker saw the agent fail%'"
+    # Every kill is recorded as what Pacemaker saw (killed) beside what the
+    # storage system did (the response, where there was one).
+    expect_sql "terminated|killed||" "select status, agent_end, exit_code, response_success \
+        from operations o where target_node = 'k-before' and not exists \
+        (select 1 from requests r where r.operation_id = o.id)"
+    expect_sql 1 "select count(*) from operations o join requests r on r.operation_id = o.id \
+        where o.target_node = 'k-written' and o.status = 'terminated' and o.agent_end = 'killed'"
+    expect_sql "terminated|killed|" "select status, agent_end, exit_code from operations where target_node = 'k-waiting'"
+    expect_sql "terminated|killed||1" "select o.status, o.agent_end, o.exit_code, o.response_success \
+        from operations o where o.target_node = 'k-answered'"
+    expect_sql 1 "select count(*) from responses r join operations o on r.operation_id = o.id \
+        where o.target_node = 'k-answered' and r.success = 1"
+    expect_sql 1 "select count(*) from operations where target_node = 'k-answered' and \
+        message like '%killed%the storage system had fenced the node%'"
     orphans_csv
-    written_id=$(ls "$NNF_FENCE_RESPONSE_DIR" | sed -n 's/^k-written-\(.*\)\.json$/\1/p')
-    grep -q "^response-without-request,k-written-$written_id.json," "$S/orphans.csv" \
-        || fail "orphans does not list the response to the unrecorded request: $(cat "$S/orphans.csv")"
     for node in k-waiting k-answered; do
         uuid=$(sql "select op_uuid from operations where target_node = '$node'")
         grep -q "^operation-killed,$uuid,$node," "$S/orphans.csv" || fail "orphans does not list killed $node"
@@ -202,7 +209,7 @@ test_prune_older_than_0s_beside_a_waiting_fence() {
     expect_count 1 "$NNF_FENCE_REQUEST_DIR/live1-$id.json"
     expect_sql 0 "select count(*) from pruned_files"
     write_response live1 "$id" "{\"request_id\": \"$id\", \"target_node\": \"live1\", \"success\": true, \"message\": \"fenced\", \"action_performed\": \"off\"}"
-    wait "$AGENT_PID" || fail "the fence failed after prune ran beside it"
+    wait_agent || fail "the fence failed after prune ran beside it"
 }
 
 # ---- storage faults --------------------------------------------------------
@@ -220,7 +227,7 @@ fence_despite_database() {
     agent -o off -n node2 "$@" 2>"$S/err"
     rc=$?
     [ "$rc" -eq "$want" ] || fail "fence exited $rc with a broken database, expected $want"
-    grep -q "database" "$S/err" || fail "no database error on stderr"
+    # Reported by the companion (the agent exits on the answer).
     expect_file_contains "$LOG_DIR/fence-events.log" "\[ERROR\] database"
 }
 
@@ -238,28 +245,61 @@ test_database_read_only_then_restored_by_import() {
     chown -R nobody "$S"
     chmod 0400 "$DB"
     # As root the mode would not stop a write: run the agent as its owner.
+    before=$(companions_so_far)
     setpriv --reuid=nobody --regid=nogroup --clear-groups "$AGENT" -o off -n node2 2>"$S/err"
     rc=$?
+    wait_recorded "$before"
     stop_responder
     [ "$rc" -eq 0 ] || fail "fence exited $rc with a read-only database"
-    grep -q "readonly\|read-only\|for writing: Permission denied" "$S/err" || fail "no read-only error on stderr: $(cat "$S/err")"
+    grep -q "readonly\|read-only\|for writing: Permission denied" "$LOG_DIR/fence-events.log" \
+        || fail "no read-only error in fence-events.log: $(cat "$LOG_DIR/fence-events.log")"
     expect_file_contains "$LOG_DIR/fence-events.log" "\[ERROR\] database"
     expect_sql 0 "select count(*) from operations where target_node = 'node2'"
     chmod 0600 "$DB"
     restored_by_import "$DB"
 }
 
-test_database_locked_past_the_busy_timeout_then_restored() {
+# Another process holds the database's write lock (a long import, an
+# admin's sqlite3 shell) for 20 s: the agent exits on the answer while the
+# lock is still held, and its companion records the fence once the lock is
+# free, saying in fence-events.log meanwhile that it waits.
+test_database_locked_exit_is_prompt_and_the_record_follows() {
     start_responder
     expect_exit 0 agent -q -o off -n node1
     hold_write_lock
+    before=$(companions_so_far)
     start=$(date +%s%N)
-    fence_despite_database 0 --db-timeout 1
+    "$AGENT" -q -o off -n node2 --db-timeout 5
+    rc=$?
     took=$(( ($(date +%s%N) - start) / 1000000 ))
-    grep -q "locked" "$S/err" || fail "the lock is not named on stderr: $(cat "$S/err")"
+    [ "$rc" -eq 0 ] || fail "fence exited $rc with the database locked"
+    echo "fence with the database locked exited after $took ms"
+    kill -0 "$LOCK_PID" 2>/dev/null || fail "the lock holder is gone"
+    expect_sql 0 "select count(*) from operations where target_node = 'node2'"
+    [ "$took" -lt 15000 ] || fail "the agent waited for the locked database ($took ms)"
+    sleep 15
+    release_write_lock
+    wait_recorded "$before"
+    stop_responder
+    expect_sql "completed|exited|1|0" "select status, agent_end, response_success, exit_code \
+        from operations where target_node = 'node2'"
+    # The fence's own duration, not the wait for the lock.
+    expect_sql 1 "select duration_ms < 5000 from operations where target_node = 'node2'"
+    grep -q "waited [0-9]* s for the database" "$LOG_DIR/fence-events.log" \
+        || fail "no waiting notice in fence-events.log"
+    integrity_ok
+}
+
+# Past its patience the companion records to the log files only, and
+# fencectl import restores the operation from them.
+test_database_locked_past_the_patience_then_restored() {
+    start_responder
+    expect_exit 0 agent -q -o off -n node1
+    hold_write_lock
+    FENCE_RECORDER_RECORD_PATIENCE=2 fence_despite_database 0 --db-timeout 1
+    grep -q "locked" "$LOG_DIR/fence-events.log" || fail "the lock is not named in fence-events.log"
     release_write_lock
     stop_responder
-    echo "fence with the database locked took $took ms"
     restored_by_import "$DB"
     integrity_ok
 }
@@ -297,11 +337,13 @@ test_file_size_limit_instead_of_a_full_disk() {
     start_responder
     # RLIMIT_FSIZE of 2 KiB: the request (~300 bytes) and the first log
     # lines fit, a database page (4 KiB) does not. SIGXFSZ must not kill.
+    before=$(companions_so_far)
     prlimit --fsize=2048 "$AGENT" -o off -n node2 2>"$S/err"
     rc=$?
+    wait_recorded "$before"
     stop_responder
     [ "$rc" -eq 0 ] || fail "fence under a file size limit exited $rc"
-    grep -q "database" "$S/err" || fail "no database error on stderr"
+    grep -q "database" "$LOG_DIR/fence-events.log" || fail "no database error in fence-events.log"
     rm -rf "$(dirname "$DB")"
     restored_by_import "$DB"
 }
@@ -343,7 +385,7 @@ hostile() {
     other-node) printf '{"request_id": "%s", "target_node": "node9", "success": true}\n' "$id" > "$r" ;;
     duplicate-key) printf '{%s, "success": false, "success": true}\n' "$ok" > "$r" ;;
     esac
-    wait "$AGENT_PID"
+    wait_agent
     rc=$?
     [ "$rc" -eq "$want" ] || fail "$kind: agent exited $rc, expected $want"
     msg=$(sql "select message from operations where op_uuid = '$id'")
@@ -375,7 +417,8 @@ test_hostile_responses_get_the_right_outcome() {
     logs_untorn
     # Nothing written outside the configured directories.
     outside=$(find "$S" -newer "$S/marker" -type f ! -path "$NNF_FENCE_REQUEST_DIR/*" \
-              ! -path "$NNF_FENCE_RESPONSE_DIR/*" ! -path "$LOG_DIR/*" ! -path "$(dirname "$DB")/*")
+              ! -path "$NNF_FENCE_RESPONSE_DIR/*" ! -path "$LOG_DIR/*" ! -path "$(dirname "$DB")/*" \
+              ! -path "$FENCE_RECORDER_TEST_COMPANIONS")
     [ -z "$outside" ] || fail "written outside the configured directories: $outside"
 }
 
@@ -516,7 +559,8 @@ test_check_fails_on_a_fence_recorded_to_logs_only() {
     expect_exit 0 agent -q -o off -n node1
     expect_exit 0 "$FENCECTL" check
     hold_write_lock
-    agent -o off -n node2 --db-timeout 1 2>/dev/null || fail "fence failed with the database locked"
+    FENCE_RECORDER_RECORD_PATIENCE=1 agent -o off -n node2 --db-timeout 1 2>/dev/null \
+        || fail "fence failed with the database locked"
     release_write_lock
     stop_responder
     check_fails_with "2 line(s) of $LOG_DIR/fence-events-detailed.jsonl are not in the database"

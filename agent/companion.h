@@ -1,0 +1,53 @@
+/* The companion: the process that records one fence, so the agent never
+ * waits for the record. Forked before the request is written, in its own
+ * session (Pacemaker's SIGKILL of the agent's process group does not reach
+ * it), with stdio on /dev/null (it never holds Pacemaker's pipes open). It
+ * runs filesystem discovery, writes the database and the three log files,
+ * waits out a locked database for minutes, and records how the agent ended,
+ * killed included. See handoff.h for what passes between the two. */
+#ifndef FR_COMPANION_H
+#define FR_COMPANION_H
+
+#include <stdarg.h>
+#include <sys/types.h>
+
+#include "handoff.h"
+#include "options.h"
+#include "record.h"
+
+/* How long the companion waits for a database another process holds
+ * before it records to the log files only (fencectl import restores). */
+#define COMPANION_PATIENCE_MS (10 * 60 * 1000)
+
+/* The agent's end of the hand-off. */
+struct companion {
+    struct handoff *h;       /* shared with the companion */
+    int fd;                  /* messages to the companion; -1: none */
+    int in_process_fd;       /* the pipe's other end when no companion could be forked */
+    int lock_fd;             /* recording_lock.h: shared with the companion */
+    enum verbosity verbosity;
+    const struct agent_config *cfg;
+    struct operation op;
+};
+
+/* Forks the companion for op. If that fails, the hand-off stays in this
+ * process and companion_finish records it here (loudly: the record then
+ * costs time before the exit). Returns -1 only if not even that works. */
+int companion_start(struct companion *c, const struct agent_config *cfg,
+                    const struct operation *op, struct error *err);
+/* A log line for the record (and stderr, per verbosity, at once). */
+void companion_note(struct companion *c, enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void companion_vnote(struct companion *c, enum log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+/* Says a part of h is complete (never blocks: one byte on a pipe). */
+void companion_post(struct companion *c, enum handoff_message m);
+/* The agent's last act before it exits with exit_code. */
+void companion_finish(struct companion *c, int exit_code);
+
+/* The companion's side: records everything handed over on fd until the
+ * agent is gone. In the companion process, or in-process as a fallback. */
+void companion_record(const struct agent_config *cfg, const struct operation *op,
+                      struct handoff *h, int fd);
+
+#endif

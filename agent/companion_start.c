@@ -1,0 +1,139 @@
+/* The agent's side of the hand-off: start the companion, hand it notes and
+ * messages, and leave. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "companion.h"
+#include "crash_point.h"
+#include "recording_lock.h"
+#include "signals.h"
+
+static void detach_stdio(void)
+{
+    int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO)
+        close(fd);
+}
+
+/* Nothing of the agent's but the pipe and the lock: an inherited pipe of
+ * Pacemaker's would keep it waiting for an end of file. */
+static void close_other_fds(int keep_a, int keep_b)
+{
+    int keep[2] = { keep_a < keep_b ? keep_a : keep_b, keep_a < keep_b ? keep_b : keep_a };
+    unsigned from = STDERR_FILENO + 1;
+    for (int i = 0; i < 2; i++) {
+        if (keep[i] < (int)from)
+            continue;
+        if ((unsigned)keep[i] > from)
+            close_range(from, (unsigned)keep[i] - 1, 0);
+        from = (unsigned)keep[i] + 1;
+    }
+    close_range(from, ~0U, 0);
+}
+
+static _Noreturn void become_companion(struct companion *c, int read_fd, int write_fd)
+{
+    close(write_fd);
+    close_other_fds(read_fd, c->lock_fd);
+    /* Its own session: Pacemaker kills the agent's process group. */
+    setsid();
+    signals_reset_for_child();
+    signal(SIGPIPE, SIG_IGN);
+    detach_stdio();
+    companion_record(c->cfg, &c->op, c->h, read_fd);
+    _exit(0);
+}
+
+int companion_start(struct companion *c, const struct agent_config *cfg,
+                    const struct operation *op, struct error *err)
+{
+    c->cfg = cfg;
+    c->op = *op;
+    c->op.agent_pid = (long)getpid();
+    c->verbosity = cfg->verbosity;
+    c->fd = c->in_process_fd = c->lock_fd = -1;
+    /* Lazily backed: the 1 MiB response area costs nothing until a
+     * response is copied into it. */
+    c->h = mmap(NULL, sizeof *c->h, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (c->h == MAP_FAILED) {
+        c->h = NULL;
+        return errorf_errno(err, "cannot map memory for the companion");
+    }
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return errorf_errno(err, "cannot create the companion's pipe");
+    /* Shared with the companion by the fork, released when it is done;
+     * the agent's copy goes with its exit. */
+    c->lock_fd = recording_lock_hold(cfg->paths.db_path);
+    /* Writing to a companion that died must not kill the agent. */
+    signal(SIGPIPE, SIG_IGN);
+    pid_t pid = fork();
+    if (pid == 0)
+        become_companion(c, p[0], p[1]);
+    c->fd = p[1];
+    if (pid < 0) {
+        /* Recorded in-process at the end, from the same pipe. */
+        c->in_process_fd = p[0];
+        return errorf_errno(err, "cannot fork the companion (the record will be written "
+                            "before the agent exits)");
+    }
+    close(p[0]);
+    test_note_companion((long)pid);
+    return 0;
+}
+
+void companion_post(struct companion *c, enum handoff_message m)
+{
+    char byte = (char)m;
+    while (c->fd >= 0 && write(c->fd, &byte, 1) < 0 && errno == EINTR)
+        ;
+}
+
+void companion_vnote(struct companion *c, enum log_level level, const char *fmt, va_list ap)
+{
+    char text[sizeof c->h->notes[0].text];
+    vsnprintf(text, sizeof text, fmt, ap);
+    record_to_stderr(c->verbosity, level, text);
+    if (!c->h || c->h->note_count >= HANDOFF_NOTES)
+        return;
+    struct handoff_note *n = &c->h->notes[c->h->note_count];
+    stamp_now(&n->at);
+    n->level = level;
+    memcpy(n->text, text, sizeof text);
+    c->h->note_count++;
+    companion_post(c, HANDOFF_NOTE);
+}
+
+void companion_note(struct companion *c, enum log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    companion_vnote(c, level, fmt, ap);
+    va_end(ap);
+}
+
+void companion_finish(struct companion *c, int exit_code)
+{
+    if (!c->h)
+        return;
+    c->h->exit_code = exit_code;
+    companion_post(c, HANDOFF_EXIT);
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    if (c->in_process_fd >= 0) {
+        companion_record(c->cfg, &c->op, c->h, c->in_process_fd);
+        close(c->in_process_fd);
+        c->in_process_fd = -1;
+    }
+}
