@@ -31,6 +31,7 @@ LIB_SRC    := $(wildcard lib/*.c)
 AGENT_SRC  := $(wildcard agent/*.c)
 CTL_SRC    := $(wildcard fencectl/*.c)
 RESP_SRC   := $(wildcard contrib/responder/*.c)
+STATE_SRC  := $(wildcard state/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 MIGRATIONS := $(sort $(wildcard schema/[0-9]*.sql))
@@ -40,6 +41,8 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/schema_sql.o
 AGENT_OBJ  := $(AGENT_SRC:%.c=$(OBJ)/%.o)
 CTL_OBJ    := $(CTL_SRC:%.c=$(OBJ)/%.o)
 RESP_OBJ   := $(RESP_SRC:%.c=$(OBJ)/%.o)
+STATE_OBJ  := $(STATE_SRC:%.c=$(OBJ)/%.o)
+STATE_LIBOBJ := $(filter-out $(OBJ)/state/main.o,$(STATE_OBJ))
 # Unit tests link the agent's objects too, all but its main().
 AGENT_LIBOBJ := $(filter-out $(OBJ)/agent/main.o,$(AGENT_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -47,7 +50,9 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # The example responder is never named fence_*: cluster tools run every
 # fence_* they find as an agent, and this one answers fences.
 RESPONDER := fence-recorder-responder
-BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/$(RESPONDER)
+# The companion's reader of crm_mon's XML (libxml2), outside the agent.
+STATE_HELPER := fence-recorder-cluster-state
+BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/$(RESPONDER) $(BUILD)/$(STATE_HELPER)
 
 .PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz bench man clean install uninstall deb pkgcheck
 
@@ -77,6 +82,17 @@ $(BUILD)/fencectl: $(CTL_OBJ) $(OBJ)/agent/command.o $(OBJ)/agent/cluster_xml.o 
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
 $(BUILD)/$(RESPONDER): $(RESP_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# The target's state at fence time is read from crm_mon's XML with libxml2
+# in a helper the companion runs, so the agent never loads libxml2 (monitor
+# and off start as fast as before); the companion finds it in LIBEXECDIR.
+$(STATE_OBJ): ALL_CFLAGS += $(XML_CFLAGS)
+$(BUILD)/$(STATE_HELPER): $(STATE_OBJ) $(BUILD)/libfr.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
+$(OBJ)/agent/cluster_state_capture.o: ALL_CFLAGS += -DFR_LIBEXECDIR='"$(LIBEXECDIR)"'
+$(BUILD)/tests/test_cluster_state: $(STATE_LIBOBJ)
+$(BUILD)/tests/test_cluster_state: ALL_CFLAGS += -Istate $(XML_CFLAGS)
+$(BUILD)/tests/test_cluster_state: ALL_LDFLAGS += $(XML_LIBS)
+$(BUILD)/tests/test_cluster_state: ALL_CFLAGS += -DFIXTURE_DIR='"$(CURDIR)/tests/fixtures/cluster_state"'
 
 $(OBJ)/schema_sql.c: $(MIGRATIONS) tools/embed-sql.sh
 	@mkdir -p $(@D)
@@ -179,6 +195,7 @@ $(BUILD)/man/fencectl.8: contrib/man/fencectl.8
 man: $(MANPAGES)
 
 INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(LIBEXECDIR)/$(RESPONDER) \
+    $(LIBEXECDIR)/$(STATE_HELPER) \
     $(MANDIR)/man8/fence_recorder.8 $(MANDIR)/man8/fencectl.8 \
     $(UNITDIR)/fence-responder.service $(UNITDIR)/fencectl-prune.service \
     $(UNITDIR)/fencectl-prune.timer $(UNITDIR)/fencectl-metrics.service \
@@ -192,7 +209,7 @@ install: all man
 	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(SYSCONFDIR)/cron.d \
 	    $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)/examples
 	install -m 0755 $(BUILD)/fence_recorder $(BUILD)/fencectl $(DESTDIR)$(SBINDIR)/
-	install -m 0755 $(BUILD)/$(RESPONDER) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0755 $(BUILD)/$(RESPONDER) $(BUILD)/$(STATE_HELPER) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 contrib/systemd/fence-responder.service contrib/systemd/fencectl-prune.service \
 	    contrib/systemd/fencectl-prune.timer contrib/systemd/fencectl-metrics.service \

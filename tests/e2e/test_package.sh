@@ -36,6 +36,7 @@ suite_teardown() {
 test_package_installs_works_and_purges() {
     dpkg -i "$DEB" > "$S/install.log" 2>&1 || fail "dpkg -i failed: $(tail -5 "$S/install.log")"
     for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/lib/fence-recorder/fence-recorder-responder \
+             /usr/lib/fence-recorder/fence-recorder-cluster-state \
              /usr/share/man/man8/fence_recorder.8.gz /usr/share/man/man8/fencectl.8.gz \
              /lib/systemd/system/fencectl-prune.timer /lib/systemd/system/fence-responder.service \
              /usr/lib/tmpfiles.d/fence-recorder.conf /etc/logrotate.d/fence-recorder \
@@ -91,10 +92,12 @@ test_make_install_and_uninstall_with_destdir() {
     [ -x "$S/stage/usr/sbin/fence_recorder" ] || fail "agent not in /usr/sbin"
     [ -x "$S/stage/usr/lib/fence-recorder/fence-recorder-responder" ] \
         || fail "example responder not in /usr/lib/fence-recorder"
+    [ -x "$S/stage/usr/lib/fence-recorder/fence-recorder-cluster-state" ] \
+        || fail "cluster-state helper not in /usr/lib/fence-recorder"
     agents=$(find "$S/stage" -name 'fence_*' -type f ! -path '*/man/*' | sed "s|^$S/stage||")
     [ "$agents" = /usr/sbin/fence_recorder ] || fail "files named like fence agents: $agents"
     n=$(find "$S/stage" -type f | wc -l)
-    [ "$n" -eq 18 ] || fail "make install put $n files, expected 18: $(find "$S/stage" -type f)"
+    [ "$n" -eq 19 ] || fail "make install put $n files, expected 19: $(find "$S/stage" -type f)"
     (cd "$TOP" && env -u BUILD make -s uninstall DESTDIR="$S/stage" >/dev/null) || fail "make uninstall failed"
     left=$(find "$S/stage" -type f)
     [ -z "$left" ] || fail "make uninstall left: $left"
