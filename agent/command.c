@@ -26,8 +26,9 @@ void command_line_text(char *const argv[], char *out, size_t size)
 }
 
 /* In the child: never returns. Reports an exec failure's errno on
- * status_fd (close-on-exec, so a successful exec says nothing). */
-static void exec_child(char *const argv[], int out_fd, int err_fd, int status_fd)
+ * status_fd (close-on-exec, so a successful exec says nothing). stdin is
+ * in_fd, or /dev/null when in_fd is -1. */
+static void exec_child(char *const argv[], int in_fd, int out_fd, int err_fd, int status_fd)
 {
     sigset_t none;
     sigemptyset(&none);
@@ -35,7 +36,7 @@ static void exec_child(char *const argv[], int out_fd, int err_fd, int status_fd
     signal(SIGPIPE, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     setpgid(0, 0);
-    int null_fd = open("/dev/null", O_RDONLY);
+    int null_fd = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
     if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
         dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0)
         _exit(127);
@@ -70,8 +71,33 @@ static bool drain(int fd, struct strbuf *sb, size_t limit, bool *overflow)
     return true;
 }
 
-/* Collects stdout and stderr until both close or the deadline passes. */
-static void collect(int out_fd, int err_fd, int64_t deadline, size_t max_out,
+/* What is left to write to the program's stdin (in_fd -1: nothing). */
+struct feed {
+    int in_fd;
+    const char *data;
+    size_t left;
+};
+
+/* Writes what the pipe takes; closes it when all is written or the
+ * program stopped reading (EPIPE: its output says what it made of it). */
+static void feed_more(struct feed *f)
+{
+    ssize_t n = write(f->in_fd, f->data, f->left);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (n > 0) {
+        f->data += n;
+        f->left -= (size_t)n;
+    }
+    if (n < 0 || f->left == 0) {
+        close(f->in_fd);
+        f->in_fd = -1;
+    }
+}
+
+/* Collects stdout and stderr (feeding stdin) until both close or the
+ * deadline passes. */
+static void collect(struct feed *in, int out_fd, int err_fd, int64_t deadline, size_t max_out,
                     struct strbuf *out, struct strbuf *errs, bool *overflow, bool *timed_out)
 {
     bool out_open = true, err_open = true;
@@ -81,9 +107,10 @@ static void collect(int out_fd, int err_fd, int64_t deadline, size_t max_out,
             *timed_out = true;
             return;
         }
-        struct pollfd fds[2] = { { .fd = out_open ? out_fd : -1, .events = POLLIN },
-                                 { .fd = err_open ? err_fd : -1, .events = POLLIN } };
-        int rc = poll(fds, 2, (int)left);
+        struct pollfd fds[3] = { { .fd = out_open ? out_fd : -1, .events = POLLIN },
+                                 { .fd = err_open ? err_fd : -1, .events = POLLIN },
+                                 { .fd = in->in_fd, .events = POLLOUT } };
+        int rc = poll(fds, 3, (int)left);
         if (rc < 0 && errno != EINTR)
             return;
         if (rc <= 0)
@@ -92,6 +119,8 @@ static void collect(int out_fd, int err_fd, int64_t deadline, size_t max_out,
             out_open = false;
         if (fds[1].revents && !drain(err_fd, errs, 2047, NULL))
             err_open = false;
+        if (fds[2].revents && in->in_fd >= 0)
+            feed_more(in);
         if (*overflow)
             return;
     }
@@ -112,27 +141,50 @@ static int exec_error(int status_fd, char *const argv[], struct command_result *
 int command_run(char *const argv[], int64_t timeout_ms, size_t max_out,
                 struct command_result *r, struct error *err)
 {
+    return command_run_input(argv, NULL, 0, timeout_ms, max_out, r, err);
+}
+
+int command_run_input(char *const argv[], const char *input, size_t input_len,
+                      int64_t timeout_ms, size_t max_out, struct command_result *r,
+                      struct error *err)
+{
     memset(r, 0, sizeof *r);
     r->exit_status = -1;
-    int out_p[2] = { -1, -1 }, err_p[2] = { -1, -1 }, st_p[2] = { -1, -1 };
-    if (pipe2(out_p, O_CLOEXEC) || pipe2(err_p, O_CLOEXEC) || pipe2(st_p, O_CLOEXEC)) {
+    int out_p[2] = { -1, -1 }, err_p[2] = { -1, -1 }, st_p[2] = { -1, -1 }, in_p[2] = { -1, -1 };
+    if (pipe2(out_p, O_CLOEXEC) || pipe2(err_p, O_CLOEXEC) || pipe2(st_p, O_CLOEXEC) ||
+        (input && pipe2(in_p, O_CLOEXEC | O_NONBLOCK))) {
         errorf_errno(err, "cannot create pipes for %s", argv[0]);
-        close_pair(out_p); close_pair(err_p); close_pair(st_p);
+        close_pair(out_p); close_pair(err_p); close_pair(st_p); close_pair(in_p);
+        return -1;
+    }
+    /* The child's end blocks as stdin ordinarily does. */
+    if (input && fcntl(in_p[0], F_SETFL, 0) != 0) {
+        errorf_errno(err, "cannot set up stdin for %s", argv[0]);
+        close_pair(out_p); close_pair(err_p); close_pair(st_p); close_pair(in_p);
         return -1;
     }
     int64_t deadline = monotonic_ms() + timeout_ms;
     pid_t pid = fork();
     if (pid < 0) {
         errorf_errno(err, "cannot fork for %s", argv[0]);
-        close_pair(out_p); close_pair(err_p); close_pair(st_p);
+        close_pair(out_p); close_pair(err_p); close_pair(st_p); close_pair(in_p);
         return -1;
     }
     if (pid == 0)
-        exec_child(argv, out_p[1], err_p[1], st_p[1]);
+        exec_child(argv, in_p[0], out_p[1], err_p[1], st_p[1]);
     close(out_p[1]); close(err_p[1]); close(st_p[1]);
+    if (in_p[0] >= 0)
+        close(in_p[0]);
+    struct feed in = { .in_fd = in_p[1], .data = input, .left = input_len };
+    if (in.in_fd >= 0 && in.left == 0) {
+        close(in.in_fd);
+        in.in_fd = -1;
+    }
     struct strbuf out = STRBUF_INIT, errs = STRBUF_INIT;
     bool overflow = false;
-    collect(out_p[0], err_p[0], deadline, max_out, &out, &errs, &overflow, &r->timed_out);
+    collect(&in, out_p[0], err_p[0], deadline, max_out, &out, &errs, &overflow, &r->timed_out);
+    if (in.in_fd >= 0)
+        close(in.in_fd);
     if (r->timed_out || overflow)
         kill(-pid, SIGKILL);
     int status = 0;

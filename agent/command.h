@@ -1,5 +1,6 @@
 /* Running an external program (no shell) with a deadline, capturing its
- * output: the discovery methods' crm_mon and cibadmin. */
+ * output: the discovery methods' crm_mon and cibadmin, and the
+ * cluster-state helper fed crm_mon's output. */
 #ifndef FR_COMMAND_H
 #define FR_COMMAND_H
 
@@ -24,6 +25,12 @@ struct command_result {
  * status) and -1 with err otherwise; r is filled in both cases. */
 int command_run(char *const argv[], int64_t timeout_ms, size_t max_out,
                 struct command_result *r, struct error *err);
+/* The same with input_len bytes of input on the program's stdin (written
+ * as the program reads, within the same deadline; a program that stops
+ * reading early just gets the rest of its pipe closed). */
+int command_run_input(char *const argv[], const char *input, size_t input_len,
+                      int64_t timeout_ms, size_t max_out, struct command_result *r,
+                      struct error *err);
 void command_result_free(struct command_result *r);
 
 /* "crm_mon --output-as=xml": argv joined for the record. */

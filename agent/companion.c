@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cluster_state_capture.h"
 #include "companion.h"
 #include "discovery.h"
 #include "files.h"
@@ -24,6 +25,8 @@ struct progress {
     bool exited, eof;
     bool discovered;
     struct discovery_report report;
+    struct requester who;          /* what asked for the fence */
+    struct cluster_capture state;  /* the target as Pacemaker saw it */
 };
 
 static void take_message(struct progress *p, char m)
@@ -244,8 +247,10 @@ static void record_step(struct recorder *rec, const struct agent_config *cfg,
     if (request)
         record_request(rec, cfg, h, p);
     record_notes(rec, h, p);
-    if (request)
+    if (request) {
         record_discovery(rec, cfg, p);
+        cluster_state_record(rec, &p->state, &p->who);
+    }
     if (early || outcome)
         record_outcome(rec, cfg, h, p);
     recorder_step_end(rec);
@@ -273,6 +278,8 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
     fcntl(fd, F_SETFL, O_NONBLOCK);
     struct progress p = { 0 };
     p.report.result_json = (struct strbuf)STRBUF_INIT;
+    /* At once: a shell that ran the agent by hand may soon be gone. */
+    requester_read(h->requester_pid, &p.who);
     do {
         read_messages(fd, &p, true);
         if (p.eof && !p.requested && !p.failed_early) {
@@ -285,6 +292,7 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
             discovery_run(&cfg->discovery, cfg->target, &p.report);
             snprintf(rec.op.filesystems, sizeof rec.op.filesystems, "%s",
                      strbuf_str(&p.report.result_json));
+            cluster_state_capture(&cfg->discovery, &p.report, cfg->target, &p.state);
             p.discovered = true;
             read_messages(fd, &p, false);
         }
@@ -292,5 +300,6 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
     } while (!p.eof);
     stale_operations_close(&rec);
     discovery_report_release(&p.report);
+    cluster_capture_release(&p.state);
     recorder_close(&rec);
 }

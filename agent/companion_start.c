@@ -69,6 +69,7 @@ int companion_start(struct companion *c, const struct agent_config *cfg,
         c->h = NULL;
         return errorf_errno(err, "cannot map memory for the companion");
     }
+    c->h->requester_pid = (long)getppid();
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0)
         return errorf_errno(err, "cannot create the companion's pipe");

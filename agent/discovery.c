@@ -34,9 +34,11 @@ static void render_list(struct strbuf *sb, const struct fs_list *l)
     json_add_string_array(sb, items, (size_t)l->count, ", ");
 }
 
-/* Runs one method into run; returns the number found (-1: failed). */
+/* Runs one method into run; returns the number found (-1: failed). The
+ * command's result goes to keep when not NULL (freed otherwise). */
 static int run_method(const struct method *m, char *const argv[], const struct discovery_config *cfg,
-                      const char *node, struct discovery_run *run, struct fs_list *found)
+                      const char *node, struct discovery_run *run, struct fs_list *found,
+                      struct command_result *keep)
 {
     memset(run, 0, sizeof *run);
     run->method = m->number;
@@ -58,7 +60,10 @@ static int run_method(const struct method *m, char *const argv[], const struct d
         run->outcome = found->count ? "found" : "empty";
     }
     run->duration_ms = monotonic_ms() - t0;
-    command_result_free(&r);
+    if (keep)
+        *keep = r;
+    else
+        command_result_free(&r);
     struct strbuf result = STRBUF_INIT;
     render_list(&result, found);
     snprintf(run->result, sizeof run->result, "%s", strbuf_failed(&result) ? "[]" : strbuf_str(&result));
@@ -85,11 +90,13 @@ void discovery_run(const struct discovery_config *cfg, const char *node,
     char *argv2[] = { (char *)cfg->cibadmin, "--query", "--scope", "resources", NULL };
     struct fs_list found;
     const struct method *winner = &live;
-    int n = run_method(&live, argv1, cfg, node, &report->run[report->runs++], &found);
+    int n = run_method(&live, argv1, cfg, node, &report->run[report->runs++], &found,
+                       &report->live);
     if (n <= 0) {
         bool dlm = found.dlm_active;
         winner = &configured;
-        n = run_method(&configured, argv2, cfg, node, &report->run[report->runs++], &found);
+        n = run_method(&configured, argv2, cfg, node, &report->run[report->runs++], &found,
+                       NULL);
         found.dlm_active |= dlm;
     }
     if (n > 0) {
@@ -125,4 +132,5 @@ void discovery_record(struct recorder *rec, const struct discovery_report *repor
 void discovery_report_release(struct discovery_report *report)
 {
     strbuf_release(&report->result_json);
+    command_result_free(&report->live);
 }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "command.h"
 #include "discovery_cache.h"
 #include "record.h"
 #include "strbuf.h"
@@ -54,6 +55,9 @@ struct discovery_report {
     struct strbuf result_json;    /* e.g. ["gfs2-home", "gfs2-scratch"] or ["none-detected"] */
     char summary[1024];           /* the log line saying what was found */
     struct stamp finished;
+    /* crm_mon's run (method 1) as it ended, output kept for the cluster
+     * state (cluster_state_capture.h); out is NULL when it never ran. */
+    struct command_result live;
 };
 
 /* Runs the methods for node and fills report (release it with

@@ -55,6 +55,9 @@ struct handoff_outcome {
 };
 
 struct handoff {
+    /* The agent's parent (getppid() before the fork): what asked for the
+     * fence, read from /proc by the companion while it still runs. */
+    long requester_pid;
     int note_count;
     struct handoff_note notes[HANDOFF_NOTES];
 

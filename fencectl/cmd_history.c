@@ -25,10 +25,20 @@ static const char usage_text[] =
  * is the fence's outcome), with the number of attempts. --since also
  * bounds the linking: a fence whose first attempts are older starts
  * counting at the boundary. */
+/* The target's state at fence time (cluster_states, schema 8): NULL for
+ * operations recorded before it or without a state row. */
+#define CLUSTER_STATE_OF(expr)                                                       \
+    "(SELECT " expr " FROM cluster_states c WHERE c.operation_id = attempts.id "     \
+    " ORDER BY c.id DESC LIMIT 1)"
+#define CLUSTER_STATE_COLUMNS                                                        \
+    CLUSTER_STATE_OF("membership") ", " CLUSTER_STATE_OF("quorum") ", "              \
+    CLUSTER_STATE_OF("dc") ", "                                                      \
+    CLUSTER_STATE_OF("coalesce(parent_process || ' (pid ' || parent_pid || ')', parent_process)")
 #define HISTORY_SELECT                                                               \
     "SELECT op_uuid, started_at, action, target_node, status, exit_code, "           \
     "  " SQL_OPERATION_MS ", " \
-    "  attempt, attempts, fence, filesystems, requested_by, recorder_node, message FROM attempts " \
+    "  attempt, attempts, fence, filesystems, requested_by, recorder_node, message, " \
+    CLUSTER_STATE_COLUMNS " FROM attempts "                                          \
     "WHERE (?7 OR attempt = attempts) "                                              \
     "  AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR status = ?3) "             \
     "  AND (?5 IS NULL OR started_at < ?5) "                                         \
@@ -118,12 +128,15 @@ int cmd_history(struct cli *cli, int argc, char **argv)
     sqlite3_bind_int(st, 7, f.all_attempts);
     static const char *const columns[] = { "request_id", "started", "action", "target", "status",
         "exit", "duration_ms", "attempt", "attempts", "fence", "filesystems", "requested_by",
-        "recorder", "message" };
-    struct output *o = output_begin(cli, stdout, columns, 14);
-    output_kinds(o, "sssssnnnnsasss");
+        "recorder", "message", "target_state", "quorum", "dc", "requested_by_process" };
+    /* The cluster state's four fields would make the table too wide to
+     * read: JSON and CSV carry them, `fencectl show` tells the story. */
+    int ncols = cli->format == FORMAT_TABLE ? 14 : 18;
+    struct output *o = output_begin(cli, stdout, columns, ncols);
+    output_kinds(o, "sssssnnnnsassssnss");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *v[14];
-        for (int i = 0; i < 14; i++)
+        const char *v[18];
+        for (int i = 0; i < 18; i++)
             v[i] = (const char *)sqlite3_column_text(st, i);
         output_row(o, v);
     }

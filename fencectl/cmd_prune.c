@@ -133,7 +133,8 @@ static void prune_one(const struct dir_entry *e, void *arg)
     "AND NOT EXISTS (SELECT 1 FROM log_lines l WHERE l.operation_id = o.id AND l.logged_at >= ?1) " \
     "AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.operation_id = o.id AND r.recorded_at >= ?1) " \
     "AND NOT EXISTS (SELECT 1 FROM requests q WHERE q.operation_id = o.id AND q.written_at >= ?1) " \
-    "AND NOT EXISTS (SELECT 1 FROM discoveries d WHERE d.operation_id = o.id AND d.started_at >= ?1)"
+    "AND NOT EXISTS (SELECT 1 FROM discoveries d WHERE d.operation_id = o.id AND d.started_at >= ?1) " \
+    "AND NOT EXISTS (SELECT 1 FROM cluster_states c WHERE c.operation_id = o.id AND c.captured_at >= ?1)"
 
 /* A dry run only counts, on its read-only connection. */
 static int count_old_ops(sqlite3 *db, const char *cutoff, int64_t *n, struct error *err)
@@ -158,6 +159,7 @@ static int prune_rows(sqlite3 *db, const char *cutoff, bool dry_run, int timeout
         "DELETE FROM requests WHERE operation_id IN (SELECT id FROM old_ops)",
         "DELETE FROM responses WHERE operation_id IN (SELECT id FROM old_ops)",
         "DELETE FROM discoveries WHERE operation_id IN (SELECT id FROM old_ops)",
+        "DELETE FROM cluster_states WHERE operation_id IN (SELECT id FROM old_ops)",
         "DELETE FROM log_lines WHERE operation_id IN (SELECT id FROM old_ops)",
         "DELETE FROM events WHERE operation_id IN (SELECT id FROM old_ops)",
         "DELETE FROM operations WHERE id IN (SELECT id FROM old_ops)",

@@ -27,6 +27,43 @@ static const char timeline_sql[] =
     "   FROM operations WHERE id = ?1"
     ") ORDER BY t, o, seq";
 
+/* The target as Pacemaker saw it when the fence was recorded, and what
+ * asked for it (cluster_states, schema 8), after the timeline. */
+#define YES_NO(col) "CASE " col " WHEN 1 THEN 'yes' WHEN 0 THEN 'no' ELSE 'unknown' END"
+static const char cluster_state_sql[] =
+    "SELECT t, what, detail FROM ("
+    " SELECT captured_at AS t, 1 AS o, id AS seq, 'cluster state at fence time' AS what,"
+    "   CASE WHEN known THEN membership || coalesce(' ' || node_type, '')"
+    "     || ' (online ' || " YES_NO("online") " || ', unclean ' || " YES_NO("unclean")
+    "     || ', expected up ' || " YES_NO("expected_up") " || ')'"
+    "     || coalesce(', last seen ' || last_seen, '')"
+    "     || '; quorum ' || " YES_NO("quorum") " || '; DC ' || coalesce(dc, 'none')"
+    "     || CASE WHEN is_dc THEN ' (the target itself)' ELSE '' END"
+    "   ELSE 'unknown: ' || coalesce(error, 'no reason recorded') END"
+    "   || '; read from ' || source || coalesce(' (run shared from ' || shared_from || ')', '')"
+    "   AS detail FROM cluster_states WHERE operation_id = ?1"
+    " UNION ALL SELECT captured_at, 2, id, 'cluster state: failed actions',"
+    "   (SELECT group_concat(json_extract(value, '$.op_key') || ' '"
+    "      || coalesce(json_extract(value, '$.exitstatus'), '?')"
+    "      || coalesce(' (' || nullif(json_extract(value, '$.exitreason'), '') || ')', '')"
+    "      || coalesce(' at ' || json_extract(value, '$.last_rc_change'), ''), '; ')"
+    "    FROM json_each(failed_actions))"
+    "   FROM cluster_states WHERE operation_id = ?1 AND json_array_length(failed_actions) > 0"
+    " UNION ALL SELECT captured_at, 3, id, 'cluster state: fail counts',"
+    "   (SELECT group_concat(json_extract(value, '$.resource') || ' '"
+    "      || json_extract(value, '$.fail_count')"
+    "      || coalesce(' (last ' || json_extract(value, '$.last_failure') || ')', ''), '; ')"
+    "    FROM json_each(fail_counts))"
+    "   FROM cluster_states WHERE operation_id = ?1 AND json_array_length(fail_counts) > 0"
+    " UNION ALL SELECT captured_at, 4, id, 'cluster state: crm_mon said', error"
+    "   FROM cluster_states WHERE operation_id = ?1 AND known AND error IS NOT NULL"
+    " UNION ALL SELECT captured_at, 5, id, 'requested by',"
+    "   coalesce('PCMK_service ' || requester_service, 'no PCMK_service (not run by Pacemaker)')"
+    "   || coalesce('; parent process ' || parent_process || ' (pid ' || parent_pid || ')', '')"
+    "   || coalesce(': ' || parent_cmdline, '')"
+    "   FROM cluster_states WHERE operation_id = ?1"
+    ") ORDER BY seq, o";
+
 /* Every attempt of the fence this operation belongs to (attempts.h),
  * after its timeline. */
 static const char attempts_sql[] =
@@ -130,7 +167,9 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     if (rc == EXIT_OK) {
         static const char *const columns[] = { "time", "what", "detail" };
         struct output *o = output_begin(cli, stdout, columns, 3);
-        int failed = print_rows(db, timeline_sql, id, o) != 0 || print_rows(db, attempts_sql, id, o) != 0;
+        int failed = print_rows(db, timeline_sql, id, o) != 0 ||
+                     print_rows(db, cluster_state_sql, id, o) != 0 ||
+                     print_rows(db, attempts_sql, id, o) != 0;
         if (output_end(o) != 0 || failed) {
             fprintf(stderr, "fencectl show: %s\n", sqlite3_errmsg(db));
             rc = EXIT_FAILURE_RT;

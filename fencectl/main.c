@@ -78,7 +78,7 @@ static int open_union(const struct cli *cli, sqlite3 **out)
 {
     static const char *const tables[] = { "operations", "requests", "responses", "discoveries",
                                           "log_lines", "events", "outcome_counts",
-                                          "duration_buckets" };
+                                          "duration_buckets", "cluster_states" };
     sqlite3 *db = NULL;
     for (int i = 0; i < cli->db_count; i++) {
         int rc = cli_open_one_read_only(cli, i, &db);

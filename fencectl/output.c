@@ -9,7 +9,7 @@
 #include "jsonw.h"
 #include "strbuf.h"
 
-#define MAX_COLUMNS 16
+#define MAX_COLUMNS 24
 
 struct output {
     enum format format;

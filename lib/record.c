@@ -456,3 +456,29 @@ void rec_discovery(struct recorder *rec, int method, const char *command,
              "iittitt" "tt", rec->operation_id, (int64_t)method, command, started->iso_ms,
              duration_ms, outcome, result_json, error, shared_from);
 }
+
+void rec_cluster_state(struct recorder *rec, const struct cluster_state_row *row)
+{
+    if (!rec->operation_id)
+        return;
+    /* The columns come out of the helper's object (?6) in SQL, so the row
+     * and raw can never disagree. */
+    REC_EXEC(rec, NULL, "INSERT INTO cluster_states (operation_id, captured_at, source, "
+             "shared_from, error, raw, known, membership, online, unclean, pending, standby, "
+             "maintenance, shutdown, expected_up, is_dc, node_type, last_seen, quorum, dc, stack, "
+             "failed_actions, fail_counts, requester_service, parent_pid, parent_process, "
+             "parent_cmdline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+             "?6 IS NOT NULL AND json_extract(?6, '$.membership') <> 'unknown', "
+             "json_extract(?6, '$.membership'), json_extract(?6, '$.online'), "
+             "json_extract(?6, '$.unclean'), json_extract(?6, '$.pending'), "
+             "json_extract(?6, '$.standby'), json_extract(?6, '$.maintenance'), "
+             "json_extract(?6, '$.shutdown'), json_extract(?6, '$.expected_up'), "
+             "json_extract(?6, '$.is_dc'), json_extract(?6, '$.type'), "
+             "json_extract(?6, '$.last_seen'), json_extract(?6, '$.quorum'), "
+             "json_extract(?6, '$.dc'), json_extract(?6, '$.stack'), "
+             "json(json_extract(?6, '$.failed_actions')), json(json_extract(?6, '$.fail_counts')), "
+             "?7, NULLIF(?8, 0), ?9, ?10)",
+             "ittttttitt", rec->operation_id, row->captured->iso_ms, row->source,
+             row->shared_from, row->error, row->state_json, row->requester_service,
+             (int64_t)row->parent_pid, row->parent_process, row->parent_cmdline);
+}

@@ -136,4 +136,20 @@ void rec_discovery(struct recorder *rec, int method, const char *command,
                    const char *outcome, const char *result_json, const char *error,
                    const char *shared_from);
 
+/* The fence target's state as Pacemaker saw it (a cluster_states row).
+ * state_json is fence-recorder-cluster-state's object (NULL: unknown,
+ * error says why); the columns are read from it. */
+struct cluster_state_row {
+    const struct stamp *captured;
+    const char *source;             /* "crm_mon", or "none": not asked */
+    const char *shared_from;        /* NULL: this fence ran crm_mon */
+    const char *state_json;
+    const char *error;
+    const char *requester_service;  /* PCMK_service; NULL when unset */
+    long parent_pid;                /* 0: unknown */
+    const char *parent_process;
+    const char *parent_cmdline;
+};
+void rec_cluster_state(struct recorder *rec, const struct cluster_state_row *row);
+
 #endif

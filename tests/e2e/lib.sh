@@ -15,6 +15,8 @@ setup_env() {
     export LOG_DIR="$S/log"
     export FENCE_RECORDER_DB="$S/db/fence-recorder.db"
     export FILESYSTEM_DISCOVERY_ENABLED=false
+    # The companion's crm_mon reader from this build, not an installed one.
+    export FENCE_RECORDER_STATE_HELPER="$BUILD/fence-recorder-cluster-state"
     export POLL_INTERVAL=0.2
     export FENCE_RECORDER_TEST_COMPANIONS="$S/.companions"
     unset FENCE_TIMEOUT FENCE_LOG PCMK_service

@@ -552,6 +552,100 @@ test_discovery_disabled() {
     expect_sql "0" "select count(*) from discoveries"
 }
 
+# crm_mon replays a real crm_mon capture (tests/fixtures/cluster_state).
+fake_crm_mon() {
+    fake_cluster_tools
+    printf '#!/bin/sh\ncat %s\n' "$TOP/tests/fixtures/cluster_state/crm_mon-$1.xml" > "$S/crm_mon"
+}
+
+# A caller with a name of its own, as pacemaker-fenced is the agent's
+# parent in a cluster: /proc/<ppid>/comm of a script is the script's name.
+fake_fenced() {
+    printf '#!/bin/sh\n%s "%s" "$@"\n' "${FR_WRAP:-}" "$AGENT" > "$S/pcmk-fenced"
+    chmod +x "$S/pcmk-fenced"
+}
+
+test_cluster_state_recorded_at_fence_time() {
+    fake_crm_mon failed
+    fake_fenced
+    start_responder
+    before=$(companions_so_far)
+    PCMK_service=pacemaker-fenced "$S/pcmk-fenced" -o off -n node2 || fail "fence failed"
+    stop_responder
+    wait_recorded "$before"
+    wait_discovered 1
+    expect_sql "crm_mon|1|online|1|0|1|member|1|vm|corosync" \
+        "select source, known, membership, online, unclean, expected_up, node_type, quorum, dc, stack from cluster_states"
+    expect_sql "fs-home_monitor_10000|Filesystem /shared/home is not mounted|fs-home|3" \
+        "select json_extract(failed_actions, '\$[0].op_key'), json_extract(failed_actions, '\$[0].exitreason'),
+                json_extract(fail_counts, '\$[0].resource'), json_extract(fail_counts, '\$[0].fail_count') from cluster_states"
+    expect_sql "Wed Nov 25 03:06:30 2026" "select last_seen from cluster_states"
+    # What asked for the fence: Pacemaker's service and the parent process.
+    expect_sql "pacemaker-fenced|pcmk-fenced|1" \
+        "select requester_service, parent_process, parent_cmdline like '%pcmk-fenced -o off -n node2' from cluster_states"
+    id=$(sql "select op_uuid from operations")
+    out=$("$FENCECTL" show "$id") || fail "fencectl show failed"
+    echo "$out" | grep -q "cluster state at fence time.*online member (online yes, unclean no.*quorum yes; DC vm" \
+        || fail "show lacks the cluster state: $out"
+    echo "$out" | grep -q "cluster state: failed actions.*fs-home_monitor_10000 not running (Filesystem /shared/home is not mounted)" \
+        || fail "show lacks the failed action: $out"
+    echo "$out" | grep -q "cluster state: fail counts.*fs-home 3" || fail "show lacks the fail count: $out"
+    echo "$out" | grep -q "requested by.*PCMK_service pacemaker-fenced; parent process pcmk-fenced (pid [0-9]*)" \
+        || fail "show lacks the requester: $out"
+    json=$("$FENCECTL" history --format json) || fail "history failed"
+    [ "$(echo "$json" | jq -r '.[0] | "\(.target_state) \(.quorum) \(.dc)"')" = "online 1 vm" ] \
+        || fail "history JSON lacks the cluster state: $json"
+    echo "$json" | jq -e '.[0].requested_by_process | test("^pcmk-fenced \\(pid [0-9]+\\)$")' > /dev/null \
+        || fail "history JSON lacks the requesting process: $json"
+}
+
+test_cluster_state_of_an_unclean_target_and_a_lost_quorum() {
+    fake_crm_mon unclean
+    start_responder
+    expect_exit 0 agent -o off -n node2
+    fake_crm_mon no-quorum
+    # Past the 5 s a crm_mon run is shared for.
+    rm -f "$S"/db/.discovery-*
+    expect_exit 0 agent -o off -n node3
+    stop_responder
+    wait_discovered 2
+    expect_sql "node2|unclean|0|1|1|vm
+node3|absent|||0|vm" "select o.target_node, membership, online, unclean, quorum, dc
+        from cluster_states c join operations o on o.id = c.operation_id order by o.id"
+}
+
+test_cluster_state_unknown_without_a_cluster() {
+    fake_cluster_tools
+    export CRM_MON_PATH="$S/no-such-crm_mon"
+    start_responder
+    expect_exit 0 agent -o off -n node2
+    stop_responder
+    wait_discovered 1
+    expect_sql "crm_mon|0|" "select source, known, membership from cluster_states"
+    expect_sql "1" "select count(*) from cluster_states where error like 'crm_mon failed: %no-such-crm_mon not found%'"
+    expect_file_contains "$LOG_DIR/fence-events.log" "as Pacemaker saw it is unknown: crm_mon failed"
+    # crm_mon answering that it cannot reach the cluster.
+    fake_crm_mon no-cluster
+    rm -f "$S"/db/.discovery-*
+    start_responder
+    expect_exit 0 agent -o off -n node3
+    stop_responder
+    wait_discovered 2
+    expect_sql "1|0|unknown|crm_mon: Could not connect to the CIB: No such device or address" \
+        "select count(*), known, membership, error from cluster_states where operation_id = (select max(id) from operations)"
+    id=$(sql "select op_uuid from operations order by id desc limit 1")
+    "$FENCECTL" show "$id" | grep -q "cluster state at fence time.*unknown: crm_mon: Could not connect" \
+        || fail "show does not say the state is unknown: $("$FENCECTL" show "$id")"
+}
+
+test_cluster_state_not_asked_when_discovery_is_off() {
+    start_responder
+    expect_exit 0 agent -o off -n node2
+    stop_responder
+    expect_sql "none|0" "select source, known from cluster_states"
+    expect_sql "0" "select count(*) from log_lines where message like '%as Pacemaker saw it%'"
+}
+
 test_agent_killed_is_recorded_by_companion() {
     agent_bg -o off -n node2 --fence-timeout 30
     wait_for_request node2 > /dev/null
