@@ -112,6 +112,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(AGENT_LIBOBJ) $(BUILD)/libfr.a
 # The fuzz targets replay their corpus as part of the unit tests.
 $(BUILD)/tests/test_fuzz_corpus: $(FUZZ_SRC)
 $(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -DFUZZ_CORPUS_DIR='"$(CURDIR)/tests/fuzz/corpus"'
+# fuzz_cluster_state replays through the helper's libxml2 parser.
+$(BUILD)/tests/test_fuzz_corpus: $(STATE_LIBOBJ)
+$(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -Istate $(XML_CFLAGS)
+$(BUILD)/tests/test_fuzz_corpus: ALL_LDFLAGS += $(XML_LIBS)
 
 # Packages the build and the tests need, installed with apt-get when
 # missing (as root), so a fresh Debian machine and CI need nothing else.

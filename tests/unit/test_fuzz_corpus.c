@@ -57,12 +57,26 @@ static void replays_timeparse_corpus(void **state)
     assert_true(replay_dir("timeparse", fuzz_timeparse) >= 5);
 }
 
+static void replays_cluster_xml_corpus(void **state)
+{
+    (void)state;
+    assert_true(replay_dir("cluster_xml", fuzz_cluster_xml) >= 5);
+}
+
+static void replays_cluster_state_corpus(void **state)
+{
+    (void)state;
+    assert_true(replay_dir("cluster_state", fuzz_cluster_state) >= 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(replays_response_corpus),
         cmocka_unit_test(replays_stdin_options_corpus),
         cmocka_unit_test(replays_timeparse_corpus),
+        cmocka_unit_test(replays_cluster_xml_corpus),
+        cmocka_unit_test(replays_cluster_state_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
