@@ -7,15 +7,20 @@
 #include "attempts.h"
 #include "cli.h"
 #include "db.h"
+#include "history_follow.h"
 #include "timeparse.h"
 
 static const char usage_text[] =
     "Usage: fencectl history [--node N] [--action A] [--status S] [--since T] [--until T] [--limit N]\n"
     "                        [--attempts] [--format table|json|csv]\n"
+    "       fencectl history --follow [--node N] [--action A] [--status S] [--since T] [--limit N]\n"
     "  One row per fence: its last attempt (whose status is the fence's outcome) and the\n"
     "  number of attempts; --attempts lists every agent run, each with its attempt number.\n"
     "  T is a time (2026-11-25, 2026-11-25T02:31:00, UTC) or an age (30m, 24h, 7d).\n"
-    "  Statuses: running, completed, failed, timeout, terminated.\n";
+    "  Statuses: running, completed, failed, timeout, terminated.\n"
+    "  --follow: the newest --limit (default 10) operations oldest first, then each new agent\n"
+    "  run as it starts and again with its outcome, until interrupted (exit 0); one JSON\n"
+    "  object per line with --format json. --status filters the lines shown.\n";
 
 /* Two fixed statements, not one: with "?1 IS NULL OR target_node = ?1"
  * SQLite cannot use the (target_node, started_at) index and walks every
@@ -53,6 +58,7 @@ struct filters {
     char since[32], until[32];
     long long limit;
     bool all_attempts;
+    bool follow;
 };
 
 static int parse_filters(struct cli *cli, int argc, char **argv, struct filters *f)
@@ -61,7 +67,7 @@ static int parse_filters(struct cli *cli, int argc, char **argv, struct filters 
         { "node", required_argument, NULL, 'n' }, { "action", required_argument, NULL, 'a' },
         { "status", required_argument, NULL, 's' }, { "since", required_argument, NULL, 'S' },
         { "until", required_argument, NULL, 'U' }, { "limit", required_argument, NULL, 'l' },
-        { "attempts", no_argument, NULL, 'A' },
+        { "attempts", no_argument, NULL, 'A' }, { "follow", no_argument, NULL, 'F' },
         { "format", required_argument, NULL, 'f' },
         { "help", no_argument, NULL, 'h' }, { 0 },
     };
@@ -78,6 +84,7 @@ static int parse_filters(struct cli *cli, int argc, char **argv, struct filters 
             break;
         case 'n': f->node = optarg; break;
         case 'A': f->all_attempts = true; break;
+        case 'F': f->follow = true; break;
         case 'a': f->action = optarg; break;
         case 's': f->status = optarg; break;
         case 'S': case 'U':
@@ -109,6 +116,18 @@ int cmd_history(struct cli *cli, int argc, char **argv)
     struct filters f = { .limit = -1 };
     if (parse_filters(cli, argc, argv, &f) != 0)
         return EXIT_USAGE;
+    if (f.follow) {
+        if (f.until[0] || f.all_attempts) {
+            fprintf(stderr, "fencectl history: --follow shows every attempt as it happens; "
+                    "--until and --attempts do not apply\n");
+            return EXIT_USAGE;
+        }
+        struct follow_filters ff = { .node = f.node, .action = f.action, .status = f.status,
+                                     .since = f.since[0] ? f.since : NULL,
+                                     .initial = f.limit > 0 ? f.limit : 10,
+                                     .fallback_poll_ms = 5000 };
+        return history_follow(cli, &ff);
+    }
     sqlite3 *db;
     int rc = cli_open_read_only(cli, &db);
     if (rc != EXIT_OK)
