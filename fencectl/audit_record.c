@@ -133,7 +133,7 @@ static void record_only_findings(const struct op *o, struct findings *out)
                      o->fenced == 1 ? ", storage detached" : "");
     }
     /* A timeout had no valid answer, whatever response_success says. */
-    if (is_fence(o) && strcmp(o->status, "running") != 0 &&
+    if (is_fence(o) && strcmp(o->status, "running") != 0 && o->fenced != 1 &&
         (o->fenced < 0 || strcmp(o->status, "timeout") == 0))
         findings_add(out, AUDIT_WARNING, o->started, "fence-unanswered", o->target, o->uuid,
                      "%s ended '%s' with no answer from the storage system: whether the "
@@ -306,12 +306,24 @@ static void unrecorded_fences(const struct record_audit *ra, struct findings *ou
     sqlite3_finalize(st);
 }
 
+/* The storage system's state outranks the record: a successful response
+ * file named for the operation's request means it fenced, even if the
+ * record never saw that answer (it came after the agent was killed). */
+static void fenced_from_storage(const struct storage_view *sv, struct op *ops, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; is_fence(&ops[i]) && ops[i].fenced != 1 && j < sv->n; j++)
+            if (strcmp(sv->fenced[j].request_id, ops[i].uuid) == 0)
+                ops[i].fenced = 1;
+}
+
 int audit_record(const struct record_audit *ra, struct findings *out)
 {
     struct op *ops;
     size_t n;
     if (load_window(ra->db, ra->since, &ops, &n) != 0)
         return -1;
+    fenced_from_storage(ra->storage, ops, n);
     for (size_t i = 0; i < n; i++)
         record_only_findings(&ops[i], out);
     if (ra->history) {

@@ -169,3 +169,47 @@ test_audit_ok_unknown_and_usage() {
     [ $? -eq 3 ] || fail "missing database should be UNKNOWN (3): $(cat out.txt)"
     grep -q record-unreadable out.txt || fail "no line for the database: $(cat out.txt)"
 }
+
+# The lab's own history (tests/fixtures/audit/README.md) against the
+# record those three fences left: the success and the refusal agree; the
+# killed fence had no answer when it was recorded.
+test_audit_real_lab_history_matches_its_record() {
+    fenced_node2
+    rm -f "$NNF_FENCE_RESPONSE_DIR"/*.json
+    sql "delete from operations"
+    for row in "5e6c204d-05ff-4349-84f6-7f6b7e4c28e4 cap-ok 35.914 35.931 completed 0 exited 1" \
+               "ec6da509-1b96-4c04-83f6-ab8f5c59184b cap-fail 36.053 36.071 failed 1 exited 0" \
+               "b390c9ea-eb8e-4287-83ae-de1eca77990f cap-kill 36.198 38.200 terminated NULL killed NULL"; do
+        set -- $row
+        sql "insert into operations (op_uuid, action, target_node, recorder_node, requested_by, agent_pid,
+             started_at, finished_at, status, exit_code, agent_end, response_success) values ('$1', 'off',
+             '$2', 'vm', 'pacemaker-fenced', 1, '2026-11-26T15:41:$3Z', '2026-11-26T15:41:$4Z', '$5', $6, '$7', $8)"
+    done
+    sed 's/online="true"/online="false"/g' "$FIX/crm_mon-node2-online.xml" > offline.xml
+    stub_cluster "$S/offline.xml" "$FIX/stonith_admin-history-lab.xml"
+    ctl --format json audit --since 2026-11-26T15:00:00 > out.json
+    [ "$(jq -r 'map(.kind + ":" + .node) | join(" ")' out.json)" = "fence-unanswered:cap-kill" ] \
+        || fail "findings: $(cat out.json)"
+    # Had the storage system's answer been recorded, Pacemaker's failure
+    # would be a disagreement.
+    sql "update operations set response_success = 1 where target_node = 'cap-kill'"
+    ctl --format json audit --since 2026-11-26T15:00:00 > out.json
+    jq -e 'length == 1 and .[0].kind == "outcome-mismatch" and .[0].node == "cap-kill"
+           and (.[0].detail | test("did not complete within 2s"))' out.json > /dev/null \
+        || fail "mismatch: $(cat out.json)"
+}
+
+# The answer came after the agent was killed, so the record never saw it;
+# the response file (the storage system's state) says the node is fenced.
+test_audit_late_answer_in_the_response_directory_counts() {
+    fenced_node2
+    op b390c9ea-eb8e-4287-83ae-de1eca77990f off node3 pacemaker-fenced 60 terminated killed ""
+    ctl --format json audit --no-cluster > out.json
+    jq -e 'any(.[]; .kind == "fence-unanswered" and .node == "node3")' out.json > /dev/null \
+        || fail "before the answer: $(cat out.json)"
+    write_response node3 b390c9ea-eb8e-4287-83ae-de1eca77990f \
+        '{"request_id": "b390c9ea-eb8e-4287-83ae-de1eca77990f", "target_node": "node3", "success": true, "message": "late"}'
+    ctl --format json audit --no-cluster > out.json
+    jq -e 'all(.[]; .kind != "fence-unanswered") and any(.[]; .kind == "killed-after-response" and .node == "node3")' \
+        out.json > /dev/null || fail "after the answer: $(cat out.json)"
+}
