@@ -4,6 +4,17 @@
 # changes outside its own directory (corosync.conf, the CIB files, the
 # installed agent) is backed up first and restored by lab_down. Daemons
 # are stopped by their PIDs, never by name.
+#
+# Reusable pieces (other suites may call them):
+#   lab_up_with_absent_node NODE   the cluster with a second nodelist entry
+#                                  NODE that never joins (two_node, no
+#                                  wait_for_all): Pacemaker fences it by its
+#                                  own decision once startup-fencing is on
+#   lab_startup_fencing true|false the cluster property (off at bring-up)
+#   lab_restart                    pacemakerd and corosync stopped and started
+#                                  again, the CIB kept (history is lost)
+#   lab_protect_path PATH          PATH moved aside now, put back by lab_down
+#   lab_device / lab_device_remove a fence_recorder device for a test
 
 LAB=/tmp/fence-recorder-lab
 LAB_PACKAGES="corosync pacemaker pacemaker-cli-utils"
@@ -38,6 +49,30 @@ cluster_online() {
     crm_mon -1 2>/dev/null | grep -q "Online: \[ $(hostname) \]"
 }
 
+# LAB_ABSENT_NODE: a second node that never starts (lab_up_with_absent_node).
+absent_node_conf() {
+    [ -n "${LAB_ABSENT_NODE:-}" ] || return 0
+    printf '\n    node {\n        ring0_addr: 127.0.0.2\n        name: %s\n        nodeid: 2\n    }' "$LAB_ABSENT_NODE"
+}
+absent_quorum_conf() {
+    [ -n "${LAB_ABSENT_NODE:-}" ] || return 0
+    printf '\n    two_node: 1\n    wait_for_all: 0'
+}
+
+# The first CIB, built offline (pacemaker-lab.md, "Faster bring-up"):
+# stonith enabled, a 2 s DC election, and startup fencing off so a node
+# that never joins is fenced only when a test turns it on (before that,
+# failed attempts without a device would use up stonith-max-attempts).
+write_initial_cib() {
+    cib="$LAB/cib.xml"
+    cibadmin --empty > "$cib" || return 1
+    for nv in stonith-enabled=true dc-deadtime=2s startup-fencing=false; do
+        CIB_file="$cib" crm_attribute --type crm_config --name "${nv%%=*}" --update "${nv#*=}" \
+            >/dev/null || return 1
+    done
+    install -o hacluster -g haclient -m 0600 "$cib" "$CIB_DIR/cib.xml"
+}
+
 write_corosync_conf() {
     cat > /etc/corosync/corosync.conf <<CONF
 totem {
@@ -52,10 +87,10 @@ nodelist {
         ring0_addr: 127.0.0.1
         name: $(hostname)
         nodeid: 1
-    }
+    }$(absent_node_conf)
 }
 quorum {
-    provider: corosync_votequorum
+    provider: corosync_votequorum$(absent_quorum_conf)
 }
 logging {
     to_logfile: yes
@@ -78,6 +113,7 @@ backup_system_state() {
 
 restore_system_state() {
     [ -d "$LAB/backup" ] || return 0
+    restore_paths
     rm -f "$CIB_DIR"/cib*
     for f in "$LAB"/backup/cib/cib*; do
         [ -e "$f" ] && mv "$f" "$CIB_DIR/"
@@ -111,17 +147,56 @@ lab_up() {
     mkdir -p "$LAB"
     backup_system_state
     write_corosync_conf
+    rm -f /var/lib/pacemaker/pengine/* /var/lib/corosync/ringid_* 2>/dev/null
+    write_initial_cib || { echo "cannot build the initial CIB"; return 1; }
     install -m 0755 "$BUILD/fence_recorder" "$AGENT_PATH" || return 1
     started=$(date +%s)
+    lab_start || return 1
+    echo "cluster up in $(( $(date +%s) - started )) s"
+}
+
+lab_up_with_absent_node() {
+    LAB_ABSENT_NODE=$1
+    lab_up
+}
+
+lab_start() {
     corosync -f > "$LAB/corosync.out" 2>&1 &
     echo $! > "$LAB/corosync.pid"
     wait_until 15 corosync-quorumtool -s || { echo "corosync not quorate"; tail "$LAB/corosync.log"; return 1; }
     pacemakerd -f > "$LAB/pacemakerd.out" 2>&1 &
     echo $! > "$LAB/pacemakerd.pid"
     wait_until 60 cluster_online || { echo "pacemaker not online after 60 s"; crm_mon -1; return 1; }
-    cibadmin --modify --scope crm_config -X '<cluster_property_set id="cib-bootstrap-options"><nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="true"/></cluster_property_set>' \
-        || return 1
-    echo "cluster up in $(( $(date +%s) - started )) s"
+}
+
+lab_restart() {
+    stop_pid "$LAB/pacemakerd.pid" 30
+    stop_pid "$LAB/corosync.pid" 15
+    lab_start
+}
+
+lab_startup_fencing() {
+    crm_attribute --type crm_config --name startup-fencing --update "$1" >/dev/null
+}
+
+# lab_protect_path PATH: moves PATH aside (if it exists) until lab_down, so
+# a test may use the README's real paths without touching what was there.
+lab_protect_path() {
+    mkdir -p "$LAB/backup/paths"
+    key=$(printf '%s' "$1" | tr / _)
+    echo "$1" >> "$LAB/backup/paths/list"
+    [ -e "$1" ] && mv "$1" "$LAB/backup/paths/$key"
+    return 0
+}
+
+restore_paths() {
+    [ -f "$LAB/backup/paths/list" ] || return 0
+    while IFS= read -r p; do
+        key=$(printf '%s' "$p" | tr / _)
+        rm -rf "$p"
+        [ -e "$LAB/backup/paths/$key" ] && mv "$LAB/backup/paths/$key" "$p"
+    done < "$LAB/backup/paths/list"
+    rm -rf "$LAB/backup/paths"
 }
 
 lab_down() {

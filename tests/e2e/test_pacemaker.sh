@@ -5,12 +5,136 @@
 
 . "$TOP/tests/e2e/pacemaker_lab.sh"
 
-suite_setup() { lab_up; }
+# node2: in the nodelist, never started, fenced by Pacemaker's own
+# decision in the first test. The README's device uses the real paths it
+# prints; whatever was there is put back by lab_down.
+README_PATHS="/localdisk/fence-recorder /var/lib/fence-recorder /var/log/fence-recorder"
+suite_setup() {
+    lab_up_with_absent_node node2 || return $?
+    for p in $README_PATHS; do lab_protect_path "$p"; done
+}
 suite_teardown() { lab_down; }
 
 # fence_history NODE: the statuses Pacemaker remembers, newest first.
 fence_history() {
     stonith_admin --history "$1" --output-as=xml 2>/dev/null | sed -n 's/.*<fence_event [^>]*status="\([a-z]*\)".*/\1/p'
+}
+
+# readme_pcs_command: the README's `pcs stonith create` exactly as printed
+# (the 4-space block indentation removed), so this fails if they differ.
+readme_pcs_command() {
+    sed -n '/^    pcs stonith create/,/op monitor/p' "$TOP/README.md" | sed 's/^    //'
+}
+
+# in_readme_paths: this test's environment pointed at the README's paths.
+in_readme_paths() {
+    export NNF_FENCE_REQUEST_DIR=/localdisk/fence-recorder/requests
+    export NNF_FENCE_RESPONSE_DIR=/localdisk/fence-recorder/responses
+    export LOG_DIR=/var/log/fence-recorder DB=/var/lib/fence-recorder/fence-recorder.db
+    export FENCE_RECORDER_DB=$DB
+    mkdir -p "$NNF_FENCE_REQUEST_DIR" "$NNF_FENCE_RESPONSE_DIR"
+}
+
+# fenced_ok NODE: Pacemaker's history has a successful fence of NODE.
+fenced_ok() {
+    stonith_admin --history "$1" --output-as=xml 2>/dev/null | grep -q 'status="success"'
+}
+
+# The README's device, created with pcs as printed, is what Pacemaker uses
+# when it decides on its own to fence node2 (a nodelist node that never
+# joined); pcs describe, update (validated by the agent), fence and
+# history, and crmsh, against the same cluster; fencectl finds the
+# device's paths in the CIB; the record outlives a cluster restart that
+# Pacemaker's history does not.
+test_pcmk_readme_device_pcs_crmsh_startup_fencing_and_durability() {
+    command -v pcs >/dev/null && command -v crm >/dev/null || fail "pcs and crmsh are not installed (make check-deps)"
+    in_readme_paths
+    start_responder
+    readme_pcs_command > create.sh
+    grep -q 'pcs stonith create storage-fence fence_recorder' create.sh || fail "no pcs command in README"
+    sh -e create.sh > create.out 2>&1 || fail "README's pcs command failed: $(cat create.out)"
+    wait_until 20 sh -c "stonith_admin --list-registered | grep -qx storage-fence" || fail "README device not registered"
+    pcs stonith describe fence_recorder > describe.txt 2>&1 || fail "pcs stonith describe: $(cat describe.txt)"
+    grep -q 'fence_timeout' describe.txt || fail "describe lacks fence_timeout"
+    grep -q '^Warning:' describe.txt && fail "pcs warns about the metadata: $(cat describe.txt)"
+
+    # Pacemaker's own decision: node2 never joined.
+    lab_startup_fencing true
+    wait_until 30 fenced_ok node2 || fail "Pacemaker did not fence node2: $(stonith_admin --history node2 --verbose)"
+    wait_until 10 sh -c "[ \"\$(sqlite3 '$DB' \"select count(*) from operations where target_node = 'node2' and status = 'completed' and requested_by = 'pacemaker-fenced'\")\" -ge 1 ]" \
+        || fail "startup fence not recorded: $(sqlite3 "$DB" 'select action, target_node, status, requested_by from operations')"
+
+    # fencectl with no flags and no environment: the device's paths from the CIB.
+    env -u NNF_FENCE_REQUEST_DIR -u NNF_FENCE_RESPONSE_DIR -u LOG_DIR -u FENCE_RECORDER_DB \
+        "$FENCECTL" -v --format json history --node node2 > h.json 2> err.txt || fail "fencectl: $(cat err.txt)"
+    grep -q "paths from the CIB (1 fence_recorder device, first storage-fence): request_dir=/localdisk/fence-recorder/requests" err.txt \
+        || fail "fencectl did not use the CIB: $(cat err.txt)"
+    jq -e '.[0].status == "completed" and .[0].exit == 0 and (.[0].filesystems | type) == "array"' h.json > /dev/null \
+        || fail "history from the CIB's database: $(cat h.json)"
+
+    # pcs update with the agent's validation: a bad value is refused by validate-all.
+    pcs stonith update storage-fence fence_timeout=abc --agent-validation > upd.txt 2>&1 \
+        && fail "pcs accepted fence_timeout=abc"
+    grep -q "fence_timeout must be" upd.txt || fail "refusal not from validate-all: $(cat upd.txt)"
+    [ "$(crm_resource --resource storage-fence --get-parameter fence_timeout 2>/dev/null)" = 60 ] \
+        || fail "the refused value reached the CIB"
+    pcs stonith update storage-fence fence_timeout=50 --agent-validation > upd.txt 2>&1 || fail "valid update refused: $(cat upd.txt)"
+
+    # pcs fence and history.
+    n=$(sqlite3 "$DB" "select count(*) from operations")
+    pcs stonith fence node2 > fence.txt 2>&1 || fail "pcs stonith fence: $(cat fence.txt)"
+    [ "$(sqlite3 "$DB" "select count(*) from operations")" -gt "$n" ] || fail "pcs fence not recorded"
+    pcs stonith history show node2 > hist.txt 2>&1 || pcs stonith history > hist.txt 2>&1 || fail "pcs stonith history: $(cat hist.txt)"
+    grep -q 'node2 successful' hist.txt || fail "pcs history lacks node2: $(cat hist.txt)"
+
+    # crmsh reads the metadata and configures a device that verifies.
+    crm ra info stonith:fence_recorder > info.txt 2>&1 || fail "crm ra info: $(cat info.txt)"
+    grep -q 'fence_timeout' info.txt || fail "crm ra info lacks fence_timeout"
+    crm configure primitive crm-fence stonith:fence_recorder params request_dir="$S/rq" \
+        response_dir="$S/rs" db="$S/crm.db" log_dir="$S/log" fence_timeout=5 pcmk_host_list=pm-crm \
+        op monitor interval=60s > crm.txt 2>&1 || fail "crm configure primitive: $(cat crm.txt)"
+    crm configure verify > verify.txt 2>&1 || fail "crm configure verify: $(cat verify.txt)"
+    grep -qi 'not known\|error' verify.txt crm.txt && fail "crmsh complains: $(cat crm.txt verify.txt)"
+    crm configure delete crm-fence > /dev/null 2>&1 || cibadmin --delete --scope resources -X '<primitive id="crm-fence"/>'
+
+    # Durability: Pacemaker forgets its history on restart, the record does not.
+    before=$(sqlite3 "$DB" "select count(*) from operations where target_node = 'node2' and status = 'completed'")
+    [ "$before" -ge 2 ] || fail "expected two fences of node2 before the restart, got $before"
+    lab_startup_fencing false
+    stop_responder
+    lab_restart || fail "cluster restart failed"
+    stonith_admin --history node2 --output-as=xml 2>/dev/null | grep -q '<fence_event' \
+        && fail "Pacemaker still remembers: $(stonith_admin --history node2 --verbose)"
+    [ "$(env -u FENCE_RECORDER_DB "$FENCECTL" --format json history --node node2 --attempts | jq '[.[] | select(.status == "completed")] | length')" -eq "$before" ] \
+        || fail "fencectl lost fences across the restart"
+    lab_device_remove storage-fence
+}
+
+# One stonith_admin --fence, two agent runs (pcmk_off_retries=2, a failing
+# reconciler): fencectl shows one fence with two attempts.
+test_pcmk_retries_are_one_fence_with_attempts() {
+    start_responder --mode failure
+    lab_device fence-retry pm-retry pcmk_off_retries=2
+    stonith_admin --fence pm-retry --timeout 30 > /dev/null 2>&1 && fail "fence succeeded"
+    stop_responder
+    lab_device_remove fence-retry
+    expect_sql 2 "select count(*) from operations where target_node = 'pm-retry'"
+    "$FENCECTL" --format json history --node pm-retry > h.json
+    jq -e 'length == 1 and .[0].attempts == 2 and .[0].status == "failed"' h.json > /dev/null \
+        || fail "not one fence with two attempts: $(cat h.json)"
+}
+
+# Without pcmk_host_list or plug Pacemaker asks list: the agent answers the
+# cluster's nodes (crm_node -l), so the device can fence node2.
+test_pcmk_device_without_host_list_lists_the_cluster_nodes() {
+    cibadmin --create --scope resources -X "<primitive id=\"fence-dyn\" class=\"stonith\" type=\"fence_recorder\"><instance_attributes id=\"fence-dyn-ia\"><nvpair id=\"fence-dyn-rq\" name=\"request_dir\" value=\"$NNF_FENCE_REQUEST_DIR\"/><nvpair id=\"fence-dyn-rs\" name=\"response_dir\" value=\"$NNF_FENCE_RESPONSE_DIR\"/><nvpair id=\"fence-dyn-db\" name=\"db\" value=\"$DB\"/><nvpair id=\"fence-dyn-log\" name=\"log_dir\" value=\"$LOG_DIR\"/><nvpair id=\"fence-dyn-ft\" name=\"fence_timeout\" value=\"5\"/></instance_attributes></primitive>" \
+        || fail "cannot create the device"
+    wait_until 20 sh -c "stonith_admin --list-registered | grep -qx fence-dyn" || fail "not registered"
+    wait_until 20 sh -c "stonith_admin --list node2 2>/dev/null | grep -q fence-dyn"
+    rc=$?
+    out=$(stonith_admin --list node2 2>&1)
+    lab_device_remove fence-dyn
+    [ "$rc" -eq 0 ] || fail "Pacemaker finds no device for node2 without pcmk_host_list: $out"
 }
 
 test_pcmk_device_registers_from_metadata_and_monitor_passes() {
