@@ -96,7 +96,7 @@ void print_metadata(FILE *out)
     for (int i = 0; i < OPT_COUNT; i++)
         print_parameter(out, &option_specs[i]);
     fputs("</parameters>\n<actions>\n"
-          "\t<action name=\"on\" automatic=\"0\"/>\n"
+          "\t<action name=\"on\" automatic=\"1\"/>\n"
           "\t<action name=\"off\" />\n"
           "\t<action name=\"reboot\" />\n"
           "\t<action name=\"status\" />\n"

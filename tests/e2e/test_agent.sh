@@ -16,7 +16,8 @@ test_metadata_validates_against_clusterlabs_schema() {
              poll_interval db_timeout delay filesystem_discovery discovery_timeout verbose quiet; do
         grep -q "<parameter name=\"$p\"" meta.xml || fail "metadata lacks parameter $p"
     done
-    grep -q '<action name="on" automatic="0"/>' meta.xml || fail "on action not declared"
+    # Unfencing on rejoin (README): automatic, run where off runs (not on_target).
+    grep -q '<action name="on" automatic="1"/>' meta.xml || fail "on action not declared automatic"
 }
 
 # pcs is not packaged for Debian 12: the shipped pcs example and the

@@ -213,3 +213,30 @@ test_audit_late_answer_in_the_response_directory_counts() {
     jq -e 'all(.[]; .kind != "fence-unanswered") and any(.[]; .kind == "killed-after-response" and .node == "node3")' \
         out.json > /dev/null || fail "after the answer: $(cat out.json)"
 }
+
+# Bash completion offers the commands and options of this issue (the
+# bash-completion helpers are stubbed: only fencectl's own logic runs).
+test_completion_knows_audit_metrics_and_follow() {
+    command -v bash > /dev/null || skip_test "no bash"
+    cat > complete.bash <<'STUB'
+_init_completion() { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+_filedir() { COMPREPLY=(); }
+complete() { :; }
+. "$1"
+try() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _fencectl; echo "${COMPREPLY[*]}"; }
+try fencectl a
+try fencectl m
+try fencectl audit --
+try fencectl history --fo
+try fencectl metrics --
+STUB
+    bash complete.bash "$TOP/contrib/bash-completion/fencectl" > got.txt || fail "completion script failed"
+    cat > want.txt <<'WANT'
+audit
+metrics
+--help --format --since --no-cluster --timeout --pending-grace
+--format --follow
+--help --output
+WANT
+    diff want.txt got.txt || fail "completion differs"
+}
