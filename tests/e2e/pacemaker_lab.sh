@@ -19,6 +19,8 @@
 LAB=/tmp/fence-recorder-lab
 LAB_PACKAGES="corosync pacemaker pacemaker-cli-utils"
 AGENT_PATH=/usr/sbin/fence_recorder
+# Where the agent's companion finds its crm_mon reader (make install's LIBEXECDIR).
+STATE_HELPER_PATH=/usr/lib/fence-recorder/fence-recorder-cluster-state
 CIB_DIR=/var/lib/pacemaker/cib
 
 # wait_until SECONDS COMMAND...: polls COMMAND every 0.2 s.
@@ -105,6 +107,7 @@ backup_system_state() {
     mkdir -p "$LAB/backup/cib"
     [ -f /etc/corosync/corosync.conf ] && cp -p /etc/corosync/corosync.conf "$LAB/backup/"
     [ -e "$AGENT_PATH" ] && cp -p "$AGENT_PATH" "$LAB/backup/fence_recorder"
+    [ -e "$STATE_HELPER_PATH" ] && cp -p "$STATE_HELPER_PATH" "$LAB/backup/cluster-state"
     for f in "$CIB_DIR"/cib*; do
         [ -e "$f" ] && mv "$f" "$LAB/backup/cib/"
     done
@@ -125,6 +128,12 @@ restore_system_state() {
         cp -p "$LAB/backup/fence_recorder" "$AGENT_PATH"
     else
         rm -f "$AGENT_PATH"
+    fi
+    if [ -f "$LAB/backup/cluster-state" ]; then
+        cp -p "$LAB/backup/cluster-state" "$STATE_HELPER_PATH"
+    else
+        rm -f "$STATE_HELPER_PATH"
+        rmdir "$(dirname "$STATE_HELPER_PATH")" 2>/dev/null
     fi
     rm -rf "$LAB/backup"
 }
@@ -150,6 +159,7 @@ lab_up() {
     rm -f /var/lib/pacemaker/pengine/* /var/lib/corosync/ringid_* 2>/dev/null
     write_initial_cib || { echo "cannot build the initial CIB"; return 1; }
     install -m 0755 "$BUILD/fence_recorder" "$AGENT_PATH" || return 1
+    install -D -m 0755 "$BUILD/fence-recorder-cluster-state" "$STATE_HELPER_PATH" || return 1
     started=$(date +%s)
     lab_start || return 1
     echo "cluster up in $(( $(date +%s) - started )) s"

@@ -259,6 +259,32 @@ test_pcmk_discovery_reads_the_real_cib() {
     cibadmin --delete --scope resources -X '<clone id="fs-home-clone"/>'
 }
 
+# A fence through Pacemaker records the cluster as Pacemaker saw it at
+# that moment (the installed cluster-state helper reading the companion's
+# crm_mon run): this partition's quorum and DC as crm_mon reports them now,
+# a target that is no cluster member, and pacemaker-fenced as requester.
+test_pcmk_fence_records_the_cluster_state() {
+    start_responder
+    lab_device fence-state pm-state filesystem_discovery=true
+    expect_exit 0 stonith_admin --fence pm-state --timeout 30
+    stop_responder
+    wait_until 15 sh -c "[ \"\$(sqlite3 '$DB' 'select count(*) from cluster_states')\" = 1 ]" \
+        || fail "no cluster state recorded: $(sql 'select * from cluster_states')"
+    now=$(crm_mon --output-as=xml)
+    dc=$(echo "$now" | sed -n 's/.*<current_dc [^>]*name="\([^"]*\)".*/\1/p')
+    quorum=$(echo "$now" | sed -n 's/.*<current_dc [^>]*with_quorum="\([a-z]*\)".*/\1/p')
+    [ -n "$dc" ] && [ "$quorum" = true ] || fail "crm_mon shows no quorate DC: $now"
+    expect_sql "crm_mon|1|absent|1|$dc|corosync|pacemaker-fenced" \
+        "select source, known, membership, quorum, dc, stack, requester_service from cluster_states"
+    # comm is cut to 15 characters: pacemaker-fence(d).
+    expect_sql "1" "select count(*) from cluster_states where parent_process like 'pacemaker-fence%'
+        and parent_pid > 1 and parent_cmdline like '%pacemaker-fenced%'"
+    id=$(sql "select op_uuid from operations")
+    "$FENCECTL" show "$id" | grep -q "cluster state at fence time.*absent.*quorum yes; DC $dc" \
+        || fail "show: $("$FENCECTL" show "$id")"
+    lab_device_remove fence-state
+}
+
 # The device as contrib/examples/cib-primitive.xml defines it (what the
 # README tells administrators to load), with its paths moved into the
 # test's scratch directories and its host list set to the lab's node.

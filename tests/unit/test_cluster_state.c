@@ -139,6 +139,30 @@ static void absent_target_and_no_cluster(void **state)
     cJSON_Delete(s);
 }
 
+/* Captured from the live lab: node2 is in the nodelist and never joined. */
+static void live_lab_node_never_joined_then_fenced(void **state)
+{
+    (void)state;
+    static const char *const captures[] = { "lab-node2-offline", "lab-node2-fenced" };
+    for (size_t i = 0; i < 2; i++) {
+        cJSON *s = parse_fixture(captures[i], "node2");
+        assert_string_equal(str(s, "membership"), "offline");
+        assert_int_equal(truth(s, "online"), 0);
+        assert_int_equal(truth(s, "unclean"), 0);
+        assert_int_equal(truth(s, "expected_up"), 0);
+        assert_string_equal(str(s, "type"), "member");
+        assert_int_equal(truth(s, "quorum"), 1);
+        assert_string_equal(str(s, "dc"), "vm");
+        assert_null(str(s, "last_seen"));
+        cJSON_Delete(s);
+    }
+    cJSON *s = parse_fixture("lab-node2-offline", "vm");
+    assert_int_equal(truth(s, "is_dc"), 1);
+    assert_string_equal(str(s, "membership"), "online");
+    assert_string_equal(str(s, "last_seen"), "Thu Nov 26 16:25:34 2026");
+    cJSON_Delete(s);
+}
+
 static void refuses_garbage_and_oversize(void **state)
 {
     (void)state;
@@ -201,6 +225,7 @@ int main(void)
         cmocka_unit_test(no_quorum_and_standby),
         cmocka_unit_test(remote_node),
         cmocka_unit_test(absent_target_and_no_cluster),
+        cmocka_unit_test(live_lab_node_never_joined_then_fenced),
         cmocka_unit_test(refuses_garbage_and_oversize),
         cmocka_unit_test(bounded_output),
     };
