@@ -152,7 +152,8 @@ valgrind: check-deps
 	$(MAKE) all unit
 	FR_WRAP="$(VALGRIND)" sh tests/run.sh $(BUILD)
 
-# libFuzzer on the response parser, the stdin options and the time parser;
+# libFuzzer on the response parser, the stdin options, the time parser,
+# discovery's XML scanner and the cluster-state helper's parser;
 # FUZZ_SECONDS per target. `make check` replays the corpus every time.
 FUZZ_SECONDS ?= 60
 fuzz: all
