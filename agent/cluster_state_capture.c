@@ -90,7 +90,8 @@ static void run_helper(const struct discovery_config *cfg, const struct command_
     struct error err = { "" };
     if (command_run_input(argv, live->out, live->out_len, cfg->timeout_ms,
                           CLUSTER_STATE_HELPER_MAX_OUTPUT, &r, &err) != 0)
-        snprintf(out->error, sizeof out->error, "%s", err.msg);
+        snprintf(out->error, sizeof out->error, "cluster-state helper: %.900s%s", err.msg,
+                 r.exec_failed ? " (make install puts it in " FR_LIBEXECDIR ")" : "");
     else if (r.exit_status != 0)
         snprintf(out->error, sizeof out->error, "%s exited with status %d: %.300s", argv[0],
                  r.exit_status, r.err);

@@ -639,6 +639,17 @@ test_cluster_state_unknown_without_a_cluster() {
         || fail "show does not say the state is unknown: $("$FENCECTL" show "$id")"
 }
 
+test_cluster_state_unknown_without_the_helper() {
+    fake_crm_mon online
+    export FENCE_RECORDER_STATE_HELPER="$S/no-such-helper"
+    start_responder
+    expect_exit 0 agent -o off -n node2
+    stop_responder
+    wait_discovered 1
+    expect_sql "0|cluster-state helper: $S/no-such-helper not found (make install puts it in /usr/lib/fence-recorder)" \
+        "select known, error from cluster_states"
+}
+
 test_cluster_state_not_asked_when_discovery_is_off() {
     start_responder
     expect_exit 0 agent -o off -n node2
