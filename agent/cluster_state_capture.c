@@ -46,8 +46,8 @@ void requester_read(long pid, struct requester *out)
     const char *service = getenv("PCMK_service");
     if (service)
         snprintf(out->service, sizeof out->service, "%s", service);
-    if (pid <= 1)
-        return;   /* unknown, or the agent was already orphaned */
+    if (pid <= 0)
+        return;   /* unknown (pid 1 is kept: init or a unit started the agent) */
     out->pid = pid;
     if (!read_proc(pid, "comm", out->comm, sizeof out->comm))
         snprintf(out->comm, sizeof out->comm, "(gone)");
