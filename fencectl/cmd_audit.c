@@ -12,6 +12,8 @@
 
 #include "audit.h"
 #include "db.h"
+#include "files.h"
+#include "logcheck.h"
 #include "timeparse.h"
 
 static const char usage_text[] =
@@ -203,6 +205,33 @@ static void cluster_views(const struct audit_options *o, const struct storage_vi
     *history = h;
 }
 
+/* Events in the jsonl log that the database lacks (written to the logs
+ * only while it was unavailable): one line each, as far as logcheck
+ * shows them, and the count. */
+static void logs_only(const struct cli *cli, sqlite3 *db, const char *now, struct findings *out)
+{
+    char path[4096];
+    struct logcheck lc;
+    struct error err;
+    if (path_join(path, sizeof path, cli->paths.log_dir, LOG_FILE_JSONL, &err) != 0 ||
+        logcheck_jsonl(db, path, NULL, 0, &lc, &err) != 0) {
+        findings_add(out, AUDIT_WARNING, now, "logs-unreadable", "", "", "%s: events recorded "
+                     "to the logs only are not compared", err.msg);
+        return;
+    }
+    for (int i = 0; i < lc.shown; i++) {
+        /* "line N: <time> <node> <status> ..." */
+        char at[40] = "", node[NODE_NAME_MAX + 1] = "";
+        sscanf(lc.first[i], "line %*d: %39s %208s", at, node);
+        findings_add(out, AUDIT_WARNING, at, "logs-only", node, "", "%s is in %s but not in the "
+                     "database: 'fencectl import %s' adds it", lc.first[i], LOG_FILE_JSONL, path);
+    }
+    if (lc.missing > lc.shown)
+        findings_add(out, AUDIT_WARNING, now, "logs-only", "", "", "%ld more events of %s are not "
+                     "in the database: 'fencectl import %s' adds them", lc.missing - lc.shown,
+                     LOG_FILE_JSONL, path);
+}
+
 static int print_findings(const struct cli *cli, const struct findings *f, const char *since)
 {
     if (cli->format == FORMAT_TABLE && f->n == 0) {
@@ -247,6 +276,7 @@ int cmd_audit(struct cli *cli, int argc, char **argv)
         if (audit_record(&ra, &f) != 0)
             findings_add(&f, AUDIT_UNKNOWN, now, "record-unreadable", "", "",
                          "reading %s: %s", cli->paths.db_path, sqlite3_errmsg(db));
+        logs_only(cli, db, now, &f);
         db_close(db);
     }
     if (f.n)

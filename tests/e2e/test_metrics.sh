@@ -88,6 +88,8 @@ test_metrics_counters_never_decrease_when_rows_are_pruned() {
     sql "update operations set started_at = $old, finished_at = $old; update events set logged_at = $old, utc_time = $old;
          update log_lines set logged_at = $old; update responses set recorded_at = $old;
          update requests set written_at = $old; update discoveries set started_at = $old"
+    # Schema versions with the cluster state at fence time have its stamp too.
+    sql "update cluster_states set captured_at = $old" 2>/dev/null || true
     ctl prune --events-older-than 1d > /dev/null || fail "prune failed"
     expect_sql 0 "select count(*) from operations"
     ctl metrics > after.prom
@@ -121,7 +123,10 @@ test_metrics_count_operations_recorded_before_the_migration() {
          ('a', 'off', 'old1', 'r', 'pacemaker-fenced', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.040Z', 'completed', NULL),
          ('b', 'off', 'old1', 'r', 'pacemaker-fenced', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:03.000Z', 'timeout', 3000),
          ('c', 'off', 'old2', 'r', 'pacemaker-fenced', 1, '2026-01-01T00:00:00.000Z', NULL, 'running', NULL)"
-    agent -o monitor || fail "monitor (which migrates) failed"
+    # A write of the record migrates it: an unfence of a fenced node.
+    write_response old9 99999999-9999-4999-8999-999999999999 \
+        '{"request_id": "99999999-9999-4999-8999-999999999999", "target_node": "old9", "success": true, "message": "ok"}'
+    ctl unfence --yes old9 > /dev/null || fail "unfence (which migrates the database) failed"
     ctl metrics > m.prom || fail "metrics failed"
     valid m.prom
     [ "$(value m.prom 'fence_recorder_operations_total{target="old1",action="off",outcome="completed"}')" = 1 ] \
