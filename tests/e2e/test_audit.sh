@@ -254,3 +254,19 @@ test_audit_reports_events_in_the_logs_only() {
     ctl --format json audit --no-cluster > out.json
     jq -e 'all(.[]; .kind != "logs-only")' out.json > /dev/null || fail "still reported: $(cat out.json)"
 }
+
+# The man page documents the commands and the option of this issue.
+test_man_page_documents_audit_metrics_and_follow() {
+    man=$TOP/contrib/man/fencectl.8
+    for section in audit metrics; do
+        grep -q "^\.SS $section\$" "$man" || fail "no section for $section"
+    done
+    grep -q 'B fencectl history \\-\\-follow' "$man" || fail "history --follow not in the synopsis"
+    for kind in online-while-fenced outcome-mismatch manual-run logs-only; do
+        grep -q "fB$(echo "$kind" | sed 's/-/\\\\-/g')" "$man" || fail "kind $kind not documented"
+    done
+    if command -v groff > /dev/null; then
+        groff -man -Tutf8 -ww "$man" > /dev/null 2> groff.err
+        [ ! -s groff.err ] || fail "groff warnings: $(cat groff.err)"
+    fi
+}
