@@ -23,7 +23,7 @@ static enum agent_result conclude(struct companion *c, const char *status, bool 
     const struct agent_config *cfg = c->cfg;
     struct handoff_outcome o = { .exit_code = ok ? 0 : 1, .duration_ms = duration_ms,
                                  .response_success = -1 };
-    stamp_now(&o.at);
+    stamp_now_utc(&o.at);
     snprintf(o.status, sizeof o.status, "%s", status);
     snprintf(o.message, sizeof o.message, "%s", message);
     snprintf(o.event_details, sizeof o.event_details, details_fmt, message);
@@ -61,7 +61,7 @@ static int write_request(struct agent_context *ctx, struct handoff *h, int *held
         .recorder_node = ctx->identity.host,
     };
     strcpy(req.request_id, ctx->op.request_id);
-    stamp_now(&h->written);
+    stamp_now_utc(&h->written);
     strcpy(req.timestamp, h->written.iso_ms);
     struct strbuf body = STRBUF_INIT;
     request_render(&body, &req);
@@ -147,48 +147,54 @@ static enum agent_result wait_for_answer(struct agent_context *ctx, struct respo
     if (c->h)
         hand_over_response(c->h, &w);
     enum agent_result result = decide(c, &w, waited);
-    companion_post(c, HANDOFF_ANSWER);
+    c->answered = true;   /* handed over with the exit, in one write */
     wait_result_free(&w);
     return result;
 }
 
-enum agent_result action_fence(struct agent_context *ctx)
+int fence_prepare(struct agent_context *ctx, struct error *err)
+{
+    const struct agent_config *cfg = ctx->cfg;
+    if (protocol_file_name(ctx->file_name, sizeof ctx->file_name, cfg->target,
+                           ctx->op.request_id, err) != 0 ||
+        dir_ensure(cfg->paths.request_dir, MODE_REQUEST_DIR, err) != 0 ||
+        dir_ensure(cfg->paths.response_dir, MODE_REQUEST_DIR, err) != 0)
+        return -1;
+    return response_watch_start(&ctx->watch, cfg->paths.response_dir, ctx->file_name, err);
+}
+
+enum agent_result action_fence(struct agent_context *ctx, const struct error *unprepared)
 {
     const struct agent_config *cfg = ctx->cfg;
     struct companion *c = &ctx->companion;
     struct handoff scratch;   /* only if no shared memory could be had */
     struct handoff *h = c->h ? c->h : &scratch;
     struct error err;
+    snprintf(h->file_name, sizeof h->file_name, "%s", ctx->file_name);
+    if (unprepared)
+        return fail_early(c, "failed", unprepared->msg);
     if (cfg->delay_ms > 0) {
         int sig = sleep_or_signal(ctx->signal_fd, cfg->delay_ms);
         if (sig) {
             char msg[96];
             snprintf(msg, sizeof msg, "terminated by signal %d during the start delay", sig);
+            response_watch_stop(&ctx->watch);
             return fail_early(c, "terminated", msg);
         }
     }
-    if (protocol_file_name(h->file_name, sizeof h->file_name, cfg->target,
-                           ctx->op.request_id, &err) != 0 ||
-        dir_ensure(cfg->paths.request_dir, MODE_REQUEST_DIR, &err) != 0 ||
-        dir_ensure(cfg->paths.response_dir, MODE_REQUEST_DIR, &err) != 0)
-        return fail_early(c, "failed", err.msg);
-
-    struct response_watch watch;
-    if (response_watch_start(&watch, cfg->paths.response_dir, h->file_name, &err) != 0)
-        return fail_early(c, "failed", err.msg);
     crash_point("before-request");
     int64_t started = monotonic_ms();
     if (write_request(ctx, h, &ctx->request_fd, &err) != 0) {
-        response_watch_stop(&watch);
+        response_watch_stop(&ctx->watch);
         return fail_early(c, "failed", err.msg);
     }
     crash_point("after-request");
     companion_post(c, HANDOFF_REQUEST);
-    if (watch.inotify_fd < 0 && watch.dnotify_fd < 0)
+    if (ctx->watch.inotify_fd < 0 && ctx->watch.dnotify_fd < 0)
         companion_note(c, LOG_WARNING, "neither inotify nor dnotify works on %s; re-checking "
                        "every %lld ms", cfg->paths.response_dir, (long long)cfg->poll_interval_ms);
-    else if (watch.inotify_fd < 0)
+    else if (ctx->watch.inotify_fd < 0)
         companion_note(c, LOG_DEBUG, "no inotify instance left (fs.inotify.max_user_instances); "
                        "watching %s with dnotify", cfg->paths.response_dir);
-    return wait_for_answer(ctx, &watch, started);
+    return wait_for_answer(ctx, &ctx->watch, started);
 }

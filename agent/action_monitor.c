@@ -1,7 +1,12 @@
-/* monitor: can a fence run right now? The directories must be usable
- * and the database writable. Pacemaker calls this every monitor interval
- * for every device, so it is cheap and records nothing on success. */
+/* monitor: can a fence run right now, and be recorded? Pacemaker calls
+ * this every monitor interval for every device, so it proves what it can
+ * with a few system calls and records nothing: the directories exist
+ * (created as a fence would create them), are writable and not full, and
+ * the database is ours and writable. Only a database that does not exist
+ * yet is opened with SQLite (to create it). A locked database is no
+ * failure: a fence does not wait for it, its companion does. */
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -9,50 +14,57 @@
 #include "agent.h"
 #include "db.h"
 #include "files.h"
-#include "probe.h"
+
+/* Permission bits do not show a full or read-only file system (and root
+ * passes them anyway): the file system's own counts do. fencectl check
+ * goes further and writes a probe file. */
+static int check_space(const char *what, const char *dir, struct error *err)
+{
+    struct statvfs vfs;
+    if (statvfs(dir, &vfs) != 0)
+        return errorf_errno(err, "%s %s", what, dir);
+    if (vfs.f_flag & ST_RDONLY)
+        return errorf(err, "%s %s is on a read-only file system", what, dir);
+    fsblkcnt_t blocks = geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail;
+    fsfilcnt_t inodes = geteuid() == 0 ? vfs.f_ffree : vfs.f_favail;
+    if (blocks == 0 || (vfs.f_files > 0 && inodes == 0))
+        return errorf(err, "%s %s is full (no free %s)", what, dir, blocks == 0 ? "block" : "inode");
+    return 0;
+}
 
 static int check_dir(const char *what, const char *dir, int access_mode, struct error *err)
 {
     struct stat st;
-    if (lstat(dir, &st) != 0)
-        return errorf_errno(err, "%s %s", what, dir);
-    if (S_ISLNK(st.st_mode) && stat(dir, &st) != 0)
+    if (stat(dir, &st) != 0)
         return errorf_errno(err, "%s %s", what, dir);
     if (!S_ISDIR(st.st_mode))
         return errorf(err, "%s %s is not a directory", what, dir);
     if (access(dir, access_mode) != 0)
         return errorf_errno(err, "%s %s", what, dir);
-    struct statvfs vfs;
-    if ((access_mode & W_OK) && statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
-        return errorf(err, "%s %s is on a read-only file system", what, dir);
-    return 0;
+    return (access_mode & W_OK) ? check_space(what, dir, err) : 0;
 }
 
-/* Takes and releases the write lock: proves a fence could be recorded. */
 static int check_db(const struct agent_config *cfg, struct error *err)
 {
-    sqlite3 *db;
-    if (db_open(cfg->paths.db_path, DB_READ_WRITE, cfg->db_timeout_ms, &db, err) != DB_OPEN_OK)
+    switch (db_probe_writable(cfg->paths.db_path, err)) {
+    case DB_PROBE_OK: {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", cfg->paths.db_path);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *(slash == dir ? slash + 1 : slash) = '\0';
+        return check_space("database directory", slash ? dir : ".", err);
+    }
+    case DB_PROBE_NEEDS_OPEN: {
+        sqlite3 *db;
+        if (db_open(cfg->paths.db_path, DB_READ_WRITE, cfg->db_timeout_ms, &db, err) != DB_OPEN_OK)
+            return -1;
+        db_close(db);
+        return 0;
+    }
+    default:
         return -1;
-    int rc = db_begin_write(db, cfg->db_timeout_ms, err);
-    db_rollback(db);
-    db_close(db);
-    return rc;
-}
-
-/* Permission bits do not show a full or read-only request directory
- * (and root passes them anyway), so one small file is created, written,
- * closed and removed there, as a fence's request would be. No fsync, of
- * the file or the directory: local file systems reserve the block at
- * write() (ENOSPC there), NFS reports a full server at close(), and
- * durability is not what is being tested; this keeps a monitor that runs
- * every interval at a few system calls. fencectl check syncs as well. */
-static int probe_request_dir(const struct agent_config *cfg, struct error *err)
-{
-    struct error why;
-    if (dir_write_probe(cfg->paths.request_dir, false, &why) != 0)
-        return errorf(err, "request directory %s", why.msg);
-    return 0;
+    }
 }
 
 enum agent_result action_monitor(const struct agent_config *cfg)
@@ -64,7 +76,6 @@ enum agent_result action_monitor(const struct agent_config *cfg)
         dir_ensure(cfg->paths.response_dir, MODE_REQUEST_DIR, &err) != 0 ||
         dir_ensure(cfg->paths.log_dir, MODE_LOG_DIR, &err) != 0 ||
         check_dir("request directory", cfg->paths.request_dir, W_OK | X_OK, &err) != 0 ||
-        probe_request_dir(cfg, &err) != 0 ||
         check_dir("response directory", cfg->paths.response_dir, R_OK | X_OK, &err) != 0 ||
         check_dir("log directory", cfg->paths.log_dir, W_OK | X_OK, &err) != 0 ||
         check_db(cfg, &err) != 0) {

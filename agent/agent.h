@@ -7,6 +7,7 @@
 #include "identity.h"
 #include "companion.h"
 #include "record.h"
+#include "response_wait.h"
 
 enum agent_result {
     RESULT_OK,          /* exit 0 */
@@ -22,13 +23,19 @@ struct agent_context {
     struct operation op;
     struct companion companion; /* off, reboot: who records the fence */
     int request_fd;             /* holds the live-request lock until we exit */
+    char file_name[PROTOCOL_NAME_MAX + 1];
+    struct response_watch watch;
     struct recorder rec;        /* on: recorded in-process */
 };
 
 /* Fills op for a recorded operation (off, reboot, on). */
 void operation_init(struct agent_context *ctx);
 
-enum agent_result action_fence(struct agent_context *ctx);    /* off, reboot */
+/* off, reboot: fence_prepare names the request and watches for its
+ * response (before the companion is forked, see companion_start);
+ * action_fence then fences, or records why it could not. */
+int fence_prepare(struct agent_context *ctx, struct error *err);
+enum agent_result action_fence(struct agent_context *ctx, const struct error *unprepared);
 enum agent_result action_unfence(struct agent_context *ctx);  /* on */
 enum agent_result action_status(const struct agent_config *cfg);
 enum agent_result action_list(const struct agent_config *cfg, bool with_status);

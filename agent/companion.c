@@ -5,6 +5,7 @@
  * the agent's pipe closes it records how the agent ended. */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,11 +43,13 @@ static void take_message(struct progress *p, char m)
 }
 
 /* Reads what has arrived; with wait, first blocks until something has. */
-static void read_messages(int fd, struct progress *p, bool wait)
+/* Reads what has arrived, first waiting up to wait_ms (-1: until
+ * something arrives, 0: not at all). */
+static void read_messages(int fd, struct progress *p, int wait_ms)
 {
-    if (wait) {
+    if (wait_ms != 0) {
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+        while (poll(&pfd, 1, wait_ms) < 0 && errno == EINTR)
             ;
     }
     char buf[64];
@@ -65,11 +68,19 @@ static void read_messages(int fd, struct progress *p, bool wait)
     }
 }
 
-static void record_notes(struct recorder *rec, const struct handoff *h, struct progress *p)
+/* The agent stamps in UTC only (no time zone file on its path); the local
+ * rendering of the logs is added here. */
+static void localize(struct stamp *s)
+{
+    stamp_from_timespec(s, s->ts);
+}
+
+static void record_notes(struct recorder *rec, struct handoff *h, struct progress *p)
 {
     int limit = p->notes_posted < h->note_count ? p->notes_posted : h->note_count;
     for (; p->notes_recorded < limit; p->notes_recorded++) {
-        const struct handoff_note *n = &h->notes[p->notes_recorded];
+        struct handoff_note *n = &h->notes[p->notes_recorded];
+        localize(&n->at);
         recorder_at(rec, &n->at);
         rec_log(rec, n->level, "%s", n->text);
     }
@@ -77,8 +88,9 @@ static void record_notes(struct recorder *rec, const struct handoff *h, struct p
 }
 
 static void record_request(struct recorder *rec, const struct agent_config *cfg,
-                           const struct handoff *h, struct progress *p)
+                           struct handoff *h, struct progress *p)
 {
+    localize(&h->written);
     recorder_at(rec, &h->written);
     rec_operation_start(rec, &h->written);
     rec_request(rec, h->file_name, h->request_body, &h->written);
@@ -239,6 +251,7 @@ static void record_step(struct recorder *rec, const struct agent_config *cfg,
     if (!request && !early && !outcome && !notes)
         return;
     recorder_step_begin(rec);
+    localize(&h->outcome.at);
     if (early) {
         recorder_at(rec, &h->outcome.at);
         rec_operation_start(rec, &h->outcome.at);
@@ -267,7 +280,7 @@ static int64_t companion_patience_ms(void)
 
 
 void companion_record(const struct agent_config *cfg, const struct operation *op,
-                      struct handoff *h, int fd)
+                      struct handoff *h, int fd, int release_at_eof)
 {
     struct recorder rec;
     recorder_open(&rec, &cfg->paths, cfg->db_timeout_ms, VERBOSITY_QUIET);
@@ -276,12 +289,25 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
         recorder_enable_syslog(&rec);
     rec.op = *op;
     fcntl(fd, F_SETFL, O_NONBLOCK);
+    /* The fences of a burst share their looks at the cluster beside the
+     * database (ours, mode 0700). */
+    char share_dir[4096];
+    snprintf(share_dir, sizeof share_dir, "%s", cfg->paths.db_path);
+    struct discovery_config discovery = cfg->discovery;
+    discovery.share_dir = dirname(share_dir);
     struct progress p = { 0 };
     p.report.result_json = (struct strbuf)STRBUF_INIT;
     /* At once: a shell that ran the agent by hand may soon be gone. */
     requester_read(h->requester_pid, &p.who);
     do {
-        read_messages(fd, &p, true);
+        read_messages(fd, &p, -1);
+        /* Most fences are answered within moments: the record waits that
+         * long for the answer, so it costs one transaction, and the
+         * companion's work never competes with the fence for the CPU or
+         * the disk. A fence that takes longer is recorded as requested. */
+        for (int64_t until = monotonic_ms() + COMPANION_GRACE_MS;
+             p.requested && !p.exited && !p.eof && monotonic_ms() < until;)
+            read_messages(fd, &p, (int)(until - monotonic_ms()));
         if (p.eof && !p.requested && !p.failed_early) {
             if (request_published(cfg, h))
                 p.requested = true;
@@ -289,12 +315,16 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
                 conclude_unpublished(cfg, h, &p);
         }
         if (p.requested && !p.discovered) {
-            discovery_run(&cfg->discovery, cfg->target, &p.report);
+            discovery_run(&discovery, cfg->target, &p.report);
             snprintf(rec.op.filesystems, sizeof rec.op.filesystems, "%s",
                      strbuf_str(&p.report.result_json));
             cluster_state_capture(&cfg->discovery, &p.report, cfg->target, &p.state);
             p.discovered = true;
-            read_messages(fd, &p, false);
+            read_messages(fd, &p, 0);
+        }
+        if (p.eof && release_at_eof >= 0) {
+            close(release_at_eof);
+            release_at_eof = -1;
         }
         record_step(&rec, cfg, h, &p);
     } while (!p.eof);

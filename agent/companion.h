@@ -18,13 +18,17 @@
 /* How long the companion waits for a database another process holds
  * before it records to the log files only (fencectl import restores). */
 #define COMPANION_PATIENCE_MS (10 * 60 * 1000)
+/* How long the companion waits for the answer before it records the
+ * request on its own (see companion_record). */
+#define COMPANION_GRACE_MS 500
 
 /* The agent's end of the hand-off. */
 struct companion {
     struct handoff *h;       /* shared with the companion */
     int fd;                  /* messages to the companion; -1: none */
     int in_process_fd;       /* the pipe's other end when no companion could be forked */
-    int lock_fd;             /* recording_lock.h: shared with the companion */
+    int watch_fd;            /* the agent's inotify instance, see companion_start */
+    bool answered;           /* the outcome is handed over (sent with the exit) */
     enum verbosity verbosity;
     const struct agent_config *cfg;
     struct operation op;
@@ -32,9 +36,13 @@ struct companion {
 
 /* Forks the companion for op. If that fails, the hand-off stays in this
  * process and companion_finish records it here (loudly: the record then
- * costs time before the exit). Returns -1 only if not even that works. */
+ * costs time before the exit). Returns -1 only if not even that works.
+ * watch_fd (the agent's inotify instance, or -1) is kept open by the
+ * companion until the agent is gone: tearing an inotify instance down
+ * costs the closing process a good half millisecond, which the agent's
+ * exit then does not pay. */
 int companion_start(struct companion *c, const struct agent_config *cfg,
-                    const struct operation *op, struct error *err);
+                    const struct operation *op, int watch_fd, struct error *err);
 /* A log line for the record (and stderr, per verbosity, at once). */
 void companion_note(struct companion *c, enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -48,6 +56,6 @@ void companion_finish(struct companion *c, int exit_code);
 /* The companion's side: records everything handed over on fd until the
  * agent is gone. In the companion process, or in-process as a fallback. */
 void companion_record(const struct agent_config *cfg, const struct operation *op,
-                      struct handoff *h, int fd);
+                      struct handoff *h, int fd, int release_at_eof);
 
 #endif

@@ -5,12 +5,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "companion.h"
 #include "crash_point.h"
-#include "recording_lock.h"
 #include "signals.h"
 
 static void detach_stdio(void)
@@ -29,7 +30,8 @@ static void detach_stdio(void)
  * Pacemaker's would keep it waiting for an end of file. */
 static void close_other_fds(int keep_a, int keep_b)
 {
-    int keep[2] = { keep_a < keep_b ? keep_a : keep_b, keep_a < keep_b ? keep_b : keep_a };
+    int lo = keep_a < keep_b ? keep_a : keep_b, hi = keep_a < keep_b ? keep_b : keep_a;
+    int keep[2] = { lo, hi };
     unsigned from = STDERR_FILENO + 1;
     for (int i = 0; i < 2; i++) {
         if (keep[i] < (int)from)
@@ -41,27 +43,41 @@ static void close_other_fds(int keep_a, int keep_b)
     close_range(from, ~0U, 0);
 }
 
+/* The fence comes first: a companion that wakes up must not take the CPU
+ * from its agent (or from the other agents of a burst), so it runs as a
+ * batch job at a lower priority. It records patiently either way. */
+static void yield_to_agents(void)
+{
+    struct sched_param none = { 0 };
+    sched_setscheduler(0, SCHED_BATCH, &none);
+    if (setpriority(PRIO_PROCESS, 0, 10) != 0) {
+        /* the default priority still works */
+    }
+}
+
 static _Noreturn void become_companion(struct companion *c, int read_fd, int write_fd)
 {
     close(write_fd);
-    close_other_fds(read_fd, c->lock_fd);
+    yield_to_agents();
+    close_other_fds(read_fd, c->watch_fd);
     /* Its own session: Pacemaker kills the agent's process group. */
     setsid();
     signals_reset_for_child();
     signal(SIGPIPE, SIG_IGN);
     detach_stdio();
-    companion_record(c->cfg, &c->op, c->h, read_fd);
+    companion_record(c->cfg, &c->op, c->h, read_fd, c->watch_fd);
     _exit(0);
 }
 
 int companion_start(struct companion *c, const struct agent_config *cfg,
-                    const struct operation *op, struct error *err)
+                    const struct operation *op, int watch_fd, struct error *err)
 {
     c->cfg = cfg;
+    c->watch_fd = watch_fd;
     c->op = *op;
     c->op.agent_pid = (long)getpid();
     c->verbosity = cfg->verbosity;
-    c->fd = c->in_process_fd = c->lock_fd = -1;
+    c->fd = c->in_process_fd = -1;
     /* Lazily backed: the 1 MiB response area costs nothing until a
      * response is copied into it. */
     c->h = mmap(NULL, sizeof *c->h, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -73,9 +89,6 @@ int companion_start(struct companion *c, const struct agent_config *cfg,
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0)
         return errorf_errno(err, "cannot create the companion's pipe");
-    /* Shared with the companion by the fork, released when it is done;
-     * the agent's copy goes with its exit. */
-    c->lock_fd = recording_lock_hold(cfg->paths.db_path);
     /* Writing to a companion that died must not kill the agent. */
     signal(SIGPIPE, SIG_IGN);
     pid_t pid = fork();
@@ -108,7 +121,7 @@ void companion_vnote(struct companion *c, enum log_level level, const char *fmt,
     if (!c->h || c->h->note_count >= HANDOFF_NOTES)
         return;
     struct handoff_note *n = &c->h->notes[c->h->note_count];
-    stamp_now(&n->at);
+    stamp_now_utc(&n->at);
     n->level = level;
     memcpy(n->text, text, sizeof text);
     c->h->note_count++;
@@ -128,12 +141,17 @@ void companion_finish(struct companion *c, int exit_code)
     if (!c->h)
         return;
     c->h->exit_code = exit_code;
-    companion_post(c, HANDOFF_EXIT);
+    /* One write for both: each wake-up of the companion can cost the
+     * agent a context switch on a busy node. */
+    char last[2] = { HANDOFF_ANSWER, HANDOFF_EXIT };
+    if (c->fd >= 0 && write(c->fd, c->answered ? last : last + 1, c->answered ? 2 : 1) < 0) {
+        /* the companion is gone: nothing is left to tell */
+    }
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
     if (c->in_process_fd >= 0) {
-        companion_record(c->cfg, &c->op, c->h, c->in_process_fd);
+        companion_record(c->cfg, &c->op, c->h, c->in_process_fd, -1);
         close(c->in_process_fd);
         c->in_process_fd = -1;
     }

@@ -41,15 +41,16 @@ static void emit_notes(const struct raw_options *raw, struct agent_context *ctx,
  * every moment of the fence, a kill included, is recorded. */
 static enum agent_result run_fence(struct agent_context *ctx, const struct raw_options *raw)
 {
-    struct error err;
+    struct error err, unprepared;
     operation_init(ctx);
     strcpy(ctx->op.request_id, ctx->op.op_uuid);
-    if (companion_start(&ctx->companion, ctx->cfg, &ctx->op, &err) != 0)
+    bool prepared = fence_prepare(ctx, &unprepared) == 0;
+    if (companion_start(&ctx->companion, ctx->cfg, &ctx->op, ctx->watch.inotify_fd, &err) != 0)
         record_to_stderr(ctx->cfg->verbosity, LOG_ERROR, err.msg);
     emit_notes(raw, ctx, ctx->cfg->verbosity);
     if (ctx->companion.in_process_fd >= 0)
         companion_note(&ctx->companion, LOG_ERROR, "%s", err.msg);
-    return action_fence(ctx);
+    return action_fence(ctx, prepared ? NULL : &unprepared);
 }
 
 /* on: its record must be complete before it removes any response file. */
@@ -132,6 +133,7 @@ int main(int argc, char **argv)
     if (cfg.debug_file && !cfg.help && !cfg.version)
         debug_file_attach(cfg.debug_file);   /* fencing.py's -D: a copy of stderr */
     struct agent_context ctx = { .cfg = &cfg, .signal_fd = -1, .request_fd = -1,
+                                 .watch = { .inotify_fd = -1, .dnotify_fd = -1, .dir_fd = -1 },
                                  .companion = { .fd = -1, .in_process_fd = -1 } };
     enum agent_result r = run(&ctx, &raw);
     if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -140,9 +142,9 @@ int main(int argc, char **argv)
             r = RESULT_ERROR;
     }
     int code = exit_code(r);
+    raw_options_free(&raw);
     /* The last thing before the exit: the companion records the code as
-     * what Pacemaker saw. No descriptor is closed and nothing is freed
-     * first: the exit does both. */
+     * what Pacemaker saw. */
     companion_finish(&ctx.companion, code);
     return code;
 }

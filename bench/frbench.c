@@ -13,8 +13,12 @@
  *       the agent's start to its exit. FRBENCH_AGENT_PRELOAD is put in
  *       the agent's LD_PRELOAD (bench/no_inotify.so: the poll-only path);
  *       FRBENCH_ANSWER_DELAY_MS delays each answer so the agent is waiting.
+ *       Each fence starts once the last one's companion has finished its
+ *       record (unloaded), unless FRBENCH_BACK_TO_BACK is set.
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -142,8 +146,30 @@ static double answer(const char *req_dir, const char *resp_dir, const char *name
     return t;
 }
 
+/* The agent names its companion's pid in this file (a test hook); we wait
+ * for the last one so each fence runs on an unloaded machine. */
+static char companions[64];
+
+static void wait_for_companions(void)
+{
+    FILE *f = fopen(companions, "r");
+    long pid = 0, last = 0;
+    while (f && fscanf(f, "%ld", &pid) == 1)
+        last = pid;
+    if (f)
+        fclose(f);
+    while (last > 0 && kill((pid_t)last, 0) == 0)
+        usleep(1000);
+}
+
 static int cmd_fence(int runs, char *agent)
 {
+    /* FRBENCH_BACK_TO_BACK=1: the next fence starts while the last one's
+     * companion may still be recording (a burst, in series). */
+    bool settle = !getenv("FRBENCH_BACK_TO_BACK");
+    snprintf(companions, sizeof companions, "/tmp/frbench-companions.%d", (int)getpid());
+    if (settle)
+        setenv("FENCE_RECORDER_TEST_COMPANIONS", companions, 1);
     const char *req_dir = getenv("NNF_FENCE_REQUEST_DIR");
     const char *resp_dir = getenv("NNF_FENCE_RESPONSE_DIR");
     if (!req_dir || !resp_dir) {
@@ -183,7 +209,10 @@ static int cmd_fence(int runs, char *agent)
         double end = now_ms();
         lat[i] = end - renamed;
         whole[i] = end - t0;
+        if (settle)
+            wait_for_companions();
     }
+    unlink(companions);
     double max = percentile(lat, runs, 1.0);
     printf("%.3f %.3f %.3f %.3f %.3f\n", percentile(lat, runs, 0.5), percentile(lat, runs, 0.99),
            max, percentile(whole, runs, 0.5), percentile(whole, runs, 0.99));

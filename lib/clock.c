@@ -19,6 +19,23 @@ void stamp_from_timespec(struct stamp *st, struct timespec ts)
     strftime(st->local, sizeof st->local, "%Y-%m-%d %H:%M:%S", &local);
 }
 
+void stamp_now_utc(struct stamp *st)
+{
+    struct tm utc;
+    clock_gettime(CLOCK_REALTIME, &st->ts);
+    st->local[0] = '\0';
+    if (!gmtime_r(&st->ts.tv_sec, &utc)) {
+        snprintf(st->iso_ms, sizeof st->iso_ms, "1970-01-01T00:00:00.000Z");
+        snprintf(st->iso_s, sizeof st->iso_s, "1970-01-01T00:00:00Z");
+        return;
+    }
+    strftime(st->iso_s, sizeof st->iso_s, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    char base[32];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &utc);
+    snprintf(st->iso_ms, sizeof st->iso_ms, "%.20s.%03dZ", base,
+             (int)(st->ts.tv_nsec / 1000000) % 1000);
+}
+
 void stamp_now(struct stamp *st)
 {
     struct timespec ts;

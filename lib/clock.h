@@ -15,6 +15,10 @@ struct stamp {
 };
 
 void stamp_now(struct stamp *st);
+/* The UTC renderings only (local is left empty): no time zone file is
+ * read, which the agent's fence path has no time for. A later
+ * stamp_from_timespec(st, st->ts) fills local. */
+void stamp_now_utc(struct stamp *st);
 void stamp_from_timespec(struct stamp *st, struct timespec ts);
 int64_t monotonic_ms(void);
 /* t in UTC by strftime's format; -1 (out empty) if gmtime_r fails or t is
