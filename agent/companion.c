@@ -253,8 +253,12 @@ static void record_step(struct recorder *rec, const struct agent_config *cfg,
     recorder_step_begin(rec);
     localize(&h->outcome.at);
     if (early) {
+        /* Pacemaker asked for a fence: the record says so, then why none
+         * went out. */
         recorder_at(rec, &h->outcome.at);
         rec_operation_start(rec, &h->outcome.at);
+        rec_event(rec, "requested", "Fence action %s requested by %s", cfg->action_name,
+                  rec->op.requested_by);
         recorder_at(rec, NULL);
     }
     if (request)

@@ -66,6 +66,29 @@ static enum agent_result run_unfence(struct agent_context *ctx, const struct raw
     return r;
 }
 
+/* An off or reboot refused before it could start (a target name that is
+ * no node's, a bad option): Pacemaker asked for a fence, so the record
+ * says it was requested and refused, with the name escaped. Exit 1. */
+static int record_refused(const struct agent_config *cfg, struct raw_options *raw,
+                          const struct error *why)
+{
+    struct agent_context ctx = { .cfg = cfg, .signal_fd = -1, .request_fd = -1,
+                                 .watch = { .inotify_fd = -1, .dnotify_fd = -1, .dir_fd = -1 },
+                                 .companion = { .fd = -1, .in_process_fd = -1 } };
+    struct error err;
+    operation_init(&ctx);
+    if (companion_start(&ctx.companion, cfg, &ctx.op, -1, &err) != 0)
+        record_to_stderr(cfg->verbosity, LOG_ERROR, err.msg);
+    char refused[sizeof why->msg + 16];
+    snprintf(refused, sizeof refused, "refused: %s", why->msg);
+    struct error reason;
+    errorf(&reason, "%s", refused);
+    action_fence(&ctx, &reason);
+    raw_options_free(raw);
+    companion_finish(&ctx.companion, 1);
+    return 1;
+}
+
 static enum agent_result run_recorded(struct agent_context *ctx, const struct raw_options *raw)
 {
     struct error err;
@@ -127,6 +150,8 @@ int main(int argc, char **argv)
     if (rc != 0) {
         fprintf(stderr, "fence_recorder: ERROR: %s\n", err.msg);
         fprintf(stderr, "fence_recorder: ERROR: Please use '-h' for usage\n");
+        if (options_resolve_refused(&raw, &cfg) == 0)
+            return record_refused(&cfg, &raw, &err);
         raw_options_free(&raw);
         return 1;
     }

@@ -97,6 +97,11 @@ void raw_options_free(struct raw_options *raw);
 /* Applies environment and defaults and validates. Notes (warnings about
  * ignored input) are left in raw for the caller to log. */
 int options_resolve(struct raw_options *raw, struct agent_config *cfg, struct error *err);
+/* After options_resolve refused an off or reboot: Pacemaker asked for a
+ * fence all the same, and the record must say so. Fills cfg for recording
+ * the refusal (the target escaped, "(none)" if missing); -1 if the action
+ * is not a fence or the paths give nowhere to record. */
+int options_resolve_refused(struct raw_options *raw, struct agent_config *cfg);
 
 enum action action_from_name(const char *name);
 bool action_needs_target(enum action a);

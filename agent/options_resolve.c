@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "db.h"
 #include "files.h"
 #include "names.h"
 
@@ -214,5 +215,29 @@ int options_resolve(struct raw_options *raw, struct agent_config *cfg, struct er
     cfg->discovery.cibadmin = pick(raw, OPT_CIBADMIN_PATH, &from_env);
     if (cfg->action == ACT_MONITOR || cfg->action == ACT_VALIDATE)
         timeout_race_notes(raw, cfg);
+    return 0;
+}
+
+int options_resolve_refused(struct raw_options *raw, struct agent_config *cfg)
+{
+    if (cfg->action != ACT_OFF && cfg->action != ACT_REBOOT)
+        return -1;
+    struct error ignored;
+    int64_t db_timeout_ms = DB_DEFAULT_BUSY_TIMEOUT_MS;
+    if (resolve_paths(raw, cfg, &ignored) != 0)
+        return -1;   /* nowhere we may record to */
+    if (resolve_ms(raw, OPT_DB_TIMEOUT, &db_timeout_ms, &ignored) != 0)
+        db_timeout_ms = DB_DEFAULT_BUSY_TIMEOUT_MS;
+    if (resolve_bool(raw, OPT_SYSLOG, &cfg->syslog, &ignored) != 0)
+        cfg->syslog = true;
+    cfg->db_timeout_ms = (int)db_timeout_ms;
+    cfg->discovery.enabled = false;
+    static const int order[] = { OPT_PLUG, OPT_PORT, OPT_HOSTNAME, OPT_NODENAME };
+    const char *target = NULL;
+    for (size_t i = 0; i < sizeof order / sizeof order[0] && !target; i++)
+        target = raw->value[order[i]];
+    static char escaped[NODE_NAME_MAX + 16];
+    node_name_escape(target, escaped, sizeof escaped);
+    cfg->target = escaped;
     return 0;
 }

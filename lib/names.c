@@ -1,6 +1,7 @@
 #include "names.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -75,4 +76,30 @@ bool protocol_name_split(const char *file_name, char *node, size_t node_size,
     memcpy(node, file_name, node_len);
     node[node_len] = '\0';
     return uuid_valid(uuid) && node_name_valid(node, NULL);
+}
+
+void node_name_escape(const char *name, char *out, size_t size)
+{
+    if (size < 8)
+        return;
+    if (!name) {
+        snprintf(out, size, "(none)");
+        return;
+    }
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        char piece[5];
+        if (*p >= 0x20 && *p < 0x7F && *p != '\\')
+            snprintf(piece, sizeof piece, "%c", *p);
+        else
+            snprintf(piece, sizeof piece, "\\x%02x", *p);
+        size_t len = strlen(piece);
+        if (n + len + 4 > size) {
+            memcpy(out + n, "...", 4);
+            return;
+        }
+        memcpy(out + n, piece, len);
+        n += len;
+    }
+    out[n] = '\0';
 }

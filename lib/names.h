@@ -26,6 +26,9 @@ _Static_assert(NODE_NAME_MAX == FILE_NAME_BYTES_MAX - PROTOCOL_TAIL_LEN - 1 - 4,
  * characters or spaces, not empty, not starting with '.' or '-', at most
  * NODE_NAME_MAX bytes. On failure *why says which rule was broken. */
 bool node_name_valid(const char *name, const char **why);
+/* A refused name as the record shows it: printable ASCII kept, any other
+ * byte as \xNN, cut with "..." to fit out; "(none)" for NULL. */
+void node_name_escape(const char *name, char *out, size_t size);
 
 /* A canonical lower-case UUID: 8-4-4-4-12 hex digits. */
 bool uuid_valid(const char *s);

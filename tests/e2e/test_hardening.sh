@@ -749,3 +749,22 @@ test_without_inotify_or_dnotify_the_answer_is_found_by_polling() {
     expect_sql "completed" "select status from operations where target_node = 'nfsnode'"
     grep -q "neither inotify nor dnotify" "$LOG_DIR/fence-events.log" || fail "the fallback is not logged"
 }
+
+# A fence the agent refuses (a target that is no node's name) was still
+# asked for by Pacemaker: the record and the logs say so, the name escaped,
+# and the agent exits 1 as before.
+test_refused_fence_is_recorded_with_the_name_escaped() {
+    printf 'action=off\nport=../evil\n' | agent 2>"$S/err"
+    [ $? -eq 1 ] || fail "a refused fence did not exit 1"
+    grep -q "invalid target node name" "$S/err" || fail "stderr lacks the reason: $(cat "$S/err")"
+    expect_sql "../evil|failed|1|exited" "select target_node, status, exit_code, agent_end from operations"
+    expect_sql 1 "select count(*) from operations where message like 'refused: invalid target node name%'"
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" "TARGET=\.\./evil .*STATUS=requested"
+    expect_file_contains "$LOG_DIR/fence-events-readable.log" "TARGET=\.\./evil .*STATUS=failed"
+    expect_count 0 "$NNF_FENCE_REQUEST_DIR"/*
+    # Control characters never reach a log line raw.
+    printf 'action=reboot\nplug=bad\033name\n' | agent 2>/dev/null
+    [ $? -eq 1 ] || fail "a name with an escape character was not refused"
+    expect_sql 'bad\x1bname|failed' "select target_node, status from operations where action = 'reboot'"
+    logs_untorn
+}
