@@ -3,17 +3,36 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "db.h"
 
 #define STALE_MAX 64
 
+/* A zombie is gone too: whoever reaps orphans (init, or a container's
+ * first process) may be slow to, or never do it. */
+static bool is_zombie(int64_t pid)
+{
+    char path[64], stat[256];
+    snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return false;
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    const char *end_of_name = strrchr(stat, ')');
+    return end_of_name && end_of_name[1] == ' ' && end_of_name[2] == 'Z';
+}
+
 static bool process_gone(int64_t pid)
 {
     if (pid <= 0 || pid > INT32_MAX)
         return true;
-    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+    if (kill((pid_t)pid, 0) != 0)
+        return errno == ESRCH;
+    return is_zombie(pid);
 }
 
 /* Running operations of this host whose processes are all gone. A reused

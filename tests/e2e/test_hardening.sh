@@ -768,3 +768,43 @@ test_refused_fence_is_recorded_with_the_name_escaped() {
     expect_sql 'bad\x1bname|failed' "select target_node, status from operations where action = 'reboot'"
     logs_untorn
 }
+
+# The companion killed with its record pending. Before it wrote anything:
+# nothing is in the database or the logs, and fencectl orphans lists the
+# response the storage system wrote. After it recorded the request: the
+# operation is running until the next companion finds both processes gone
+# and closes it.
+test_companion_killed_with_the_record_pending() {
+    start_responder
+    expect_exit 0 agent -q -o off -n node1
+    hold_write_lock
+    before=$(companions_so_far)
+    "$AGENT" -q -o off -n lost || fail "the fence failed with its companion about to die"
+    companion=$(tail -n 1 "$FENCE_RECORDER_TEST_COMPANIONS")
+    [ "$(companions_so_far)" -gt "$before" ] || fail "no companion noted"
+    kill -KILL "$companion"
+    release_write_lock
+    expect_sql 0 "select count(*) from operations where target_node = 'lost'"
+    grep -q "TARGET=lost " "$LOG_DIR/fence-events-readable.log" && fail "lines of an unrecorded fence"
+    "$FENCECTL" --format csv orphans > "$S/orphans.csv" || fail "orphans"
+    grep -q "^response-without-request,lost-" "$S/orphans.csv" \
+        || fail "orphans does not list the response: $(cat "$S/orphans.csv")"
+    stop_responder
+    # Recorded as requested, then the companion dies while the storage
+    # system takes its time.
+    start_responder --delay-ms 1500
+    agent_bg -q -o off -n slow --fence-timeout 20
+    i=0
+    until [ "$(sql "select count(*) from operations where target_node = 'slow' and status = 'running'")" = 1 ]; do
+        i=$((i + 1)); [ "$i" -gt 500 ] && fail "the request was never recorded"; sleep 0.02
+    done
+    kill -KILL "$(tail -n 1 "$FENCE_RECORDER_TEST_COMPANIONS")"
+    wait "$AGENT_PID" || fail "the fence failed with its companion killed"
+    stop_responder
+    expect_sql running "select status from operations where target_node = 'slow'"
+    start_responder
+    expect_exit 0 agent -q -o off -n node3
+    stop_responder
+    expect_sql "terminated|killed" "select status, agent_end from operations where target_node = 'slow'"
+    expect_sql 1 "select count(*) from operations where target_node = 'slow' and message like 'abandoned%'"
+}
