@@ -36,6 +36,11 @@ static const char window_sql[] =
     "FROM operations o WHERE started_at >= ?1 AND action IN ('off', 'reboot', 'on') "
     "ORDER BY started_at, id";
 
+static bool is_fence(const struct op *o)
+{
+    return strcmp(o->action, "off") == 0 || strcmp(o->action, "reboot") == 0;
+}
+
 static int load_window(sqlite3 *db, const char *since, struct op **out, size_t *n)
 {
     sqlite3_stmt *st;
@@ -68,14 +73,13 @@ static int load_window(sqlite3 *db, const char *since, struct op **out, size_t *
         o->fenced = sqlite3_column_int(st, 8);
         snprintf(o->message, sizeof o->message, "%s", COL(st, 9));
         o->by_pacemaker = strcmp(o->requested_by, "pacemaker-fenced") == 0;
+        /* The agent completes a fence only on a successful answer: rows
+         * with no answer recorded (imported from the logs) still had one. */
+        if (o->fenced < 0 && strcmp(o->status, "completed") == 0 && is_fence(o))
+            o->fenced = 1;
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static bool is_fence(const struct op *o)
-{
-    return strcmp(o->action, "off") == 0 || strcmp(o->action, "reboot") == 0;
 }
 
 /* Pacemaker asks the agent for off when a reboot is mapped to off
@@ -132,9 +136,12 @@ static void record_only_findings(const struct op *o, struct findings *out)
                      o->action, o->requested_by, o->status,
                      o->fenced == 1 ? ", storage detached" : "");
     }
-    /* A timeout had no valid answer, whatever response_success says. */
-    if (is_fence(o) && strcmp(o->status, "running") != 0 && o->fenced != 1 &&
-        (o->fenced < 0 || strcmp(o->status, "timeout") == 0))
+    /* A timeout had no valid answer, whatever response_success says; an
+     * agent killed or in error with no answer recorded had none either.
+     * A plain failure with none recorded was an imported refusal. */
+    if (is_fence(o) && o->fenced != 1 &&
+        (strcmp(o->status, "timeout") == 0 ||
+         (o->fenced < 0 && (strcmp(o->status, "terminated") == 0 || strcmp(o->status, "error") == 0))))
         findings_add(out, AUDIT_WARNING, o->started, "fence-unanswered", o->target, o->uuid,
                      "%s ended '%s' with no answer from the storage system: whether the "
                      "node's storage is detached is unknown (see fencectl orphans)",

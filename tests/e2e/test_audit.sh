@@ -270,3 +270,16 @@ test_man_page_documents_audit_metrics_and_follow() {
         [ ! -s groff.err ] || fail "groff warnings: $(cat groff.err)"
     fi
 }
+
+# Operations imported from the logs carry no response rows: a completed
+# fence had its successful answer, a failed one its refusal; only a
+# timeout (or a kill with no answer) went unanswered.
+test_audit_imported_rows_without_responses() {
+    fenced_node2
+    op aaaaaaaa-1111-4111-8111-111111111111 off node11 pacemaker-fenced 300 completed exited ""
+    op aaaaaaaa-2222-4222-8222-222222222222 off node12 pacemaker-fenced 250 failed exited ""
+    op aaaaaaaa-3333-4333-8333-333333333333 off node13 pacemaker-fenced 200 timeout exited ""
+    ctl --format json audit --no-cluster > out.json
+    [ "$(jq -r '[.[] | select(.kind == "fence-unanswered") | .node] | join(" ")' out.json)" = node13 ] \
+        || fail "unanswered: $(cat out.json)"
+}
