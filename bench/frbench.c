@@ -15,7 +15,13 @@
  *       FRBENCH_ANSWER_DELAY_MS delays each answer so the agent is waiting.
  *       Each fence starts once the last one's companion has finished its
  *       record (unloaded), unless FRBENCH_BACK_TO_BACK is set.
+ *   frbench burst N AGENT
+ *       N agents at once, answered once all requests are out. Prints
+ *       "p50_ms p99_ms max_ms exited_ms recorded_ms": response rename ->
+ *       exit per agent, then from the start until every agent exited and
+ *       until every companion finished its record.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -150,6 +156,21 @@ static double answer(const char *req_dir, const char *resp_dir, const char *name
  * for the last one so each fence runs on an unloaded machine. */
 static char companions[64];
 
+/* Nobody may reap a companion here (a container's first process): a
+ * zombie has finished. */
+static bool zombie(long pid)
+{
+    char path[64], st[256];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(st, 1, sizeof st - 1, f) : 0;
+    if (f)
+        fclose(f);
+    st[n] = '\0';
+    const char *end = strrchr(st, ')');
+    return end && end[1] == ' ' && end[2] == 'Z';
+}
+
 static void wait_for_companions(void)
 {
     FILE *f = fopen(companions, "r");
@@ -158,8 +179,41 @@ static void wait_for_companions(void)
         last = pid;
     if (f)
         fclose(f);
-    while (last > 0 && kill((pid_t)last, 0) == 0)
+    while (last > 0 && kill((pid_t)last, 0) == 0 && !zombie(last))
         usleep(1000);
+}
+
+static void wait_for_all_companions(void)
+{
+    FILE *f = fopen(companions, "r");
+    long pid;
+    while (f && fscanf(f, "%ld", &pid) == 1)
+        while (kill((pid_t)pid, 0) == 0 && !zombie(pid))
+            usleep(1000);
+    if (f)
+        fclose(f);
+}
+
+/* The request of node, already written or still to come (a burst writes
+ * them faster than inotify events are read here: look at the directory). */
+static int await_request_any(const char *dir, const char *node, char *name, size_t size)
+{
+    size_t nlen = strlen(node);
+    for (int tries = 0; tries < 60000; tries++) {
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        while (d && (e = readdir(d)))
+            if (strncmp(e->d_name, node, nlen) == 0 && e->d_name[nlen] == '-') {
+                snprintf(name, size, "%s", e->d_name);
+                closedir(d);
+                return 0;
+            }
+        if (d)
+            closedir(d);
+        usleep(1000);
+    }
+    fprintf(stderr, "frbench: no request for %s\n", node);
+    return -1;
 }
 
 static int cmd_fence(int runs, char *agent)
@@ -219,12 +273,73 @@ static int cmd_fence(int runs, char *agent)
     return 0;
 }
 
+/* N agents at once, each answered once every request is out (the
+ * storage system answering a whole rack): per-agent latency from its
+ * response's rename to its exit, the time until every agent exited, and
+ * the time until every companion had written its record. */
+static int cmd_burst(int n, char *agent)
+{
+    const char *req_dir = getenv("NNF_FENCE_REQUEST_DIR");
+    const char *resp_dir = getenv("NNF_FENCE_RESPONSE_DIR");
+    if (!req_dir || !resp_dir) {
+        fprintf(stderr, "frbench: set NNF_FENCE_REQUEST_DIR and NNF_FENCE_RESPONSE_DIR\n");
+        return 1;
+    }
+    int ino = inotify_init1(IN_CLOEXEC);
+    if (ino < 0 || inotify_add_watch(ino, req_dir, IN_MOVED_TO) < 0) {
+        perror("frbench: inotify on the request directory");
+        return 1;
+    }
+    snprintf(companions, sizeof companions, "/tmp/frbench-companions.%d", (int)getpid());
+    setenv("FENCE_RECORDER_TEST_COMPANIONS", companions, 1);
+    pid_t *pids = calloc((size_t)n, sizeof *pids);
+    char (*names)[512] = calloc((size_t)n, sizeof *names);
+    double *renamed = calloc((size_t)n, sizeof *renamed), *lat = calloc((size_t)n, sizeof *lat);
+    double t0 = now_ms();
+    for (int i = 0; i < n; i++) {
+        char node[64];
+        snprintf(node, sizeof node, "burst%d-%d", (int)getpid(), i);
+        char *argv[] = { agent, "-q", "-o", "off", "-n", node, NULL };
+        pids[i] = spawn(argv);
+    }
+    for (int i = 0; i < n; i++) {
+        char node[64];
+        snprintf(node, sizeof node, "burst%d-%d", (int)getpid(), i);
+        if (await_request_any(req_dir, node, names[i], sizeof names[i]) != 0)
+            return 1;
+    }
+    for (int i = 0; i < n; i++)
+        renamed[i] = answer(req_dir, resp_dir, names[i]);
+    for (int done = 0; done < n; done++) {
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        double end = now_ms();
+        for (int i = 0; i < n; i++)
+            if (pids[i] == pid) {
+                lat[i] = end - renamed[i];
+                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                    fprintf(stderr, "frbench: fence %d failed\n", i);
+            }
+    }
+    double exited = now_ms() - t0;
+    wait_for_all_companions();
+    double recorded = now_ms() - t0;
+    unlink(companions);
+    double max = percentile(lat, n, 1.0);
+    printf("%.3f %.3f %.3f %.0f %.0f\n", percentile(lat, n, 0.5), percentile(lat, n, 0.99), max,
+           exited, recorded);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "burst") == 0)
+        return cmd_burst(atoi(argv[2]), argv[3]);
     if (argc >= 4 && strcmp(argv[1], "spawn") == 0)
         return cmd_spawn(atoi(argv[2]), argv + 3);
     if (argc == 4 && strcmp(argv[1], "fence") == 0)
         return cmd_fence(atoi(argv[2]), argv[3]);
-    fprintf(stderr, "usage: frbench spawn RUNS CMD [ARGS...] | frbench fence RUNS AGENT\n");
+    fprintf(stderr, "usage: frbench spawn RUNS CMD [ARGS...] | frbench fence RUNS AGENT | "
+            "frbench burst N AGENT\n");
     return 2;
 }

@@ -685,7 +685,9 @@ test_burst_of_200_with_discovery_records_everything_and_shares_the_cluster() {
     runs=$(sql "select count(*) from discoveries where shared_from is null")
     shared=$(sql "select count(*) from discoveries where shared_from is not null")
     echo "Pacemaker tool runs: $runs for $n fences ($shared results shared)"
-    [ "$runs" -le $((n / 5)) ] || fail "$runs crm_mon/cibadmin runs for $n fences: the burst did not share"
+    # Shared for 5 s: under valgrind the burst itself spreads over a minute.
+    most=$((n / 5)); [ -n "${FR_WRAP:-}" ] && most=$((n / 2))
+    [ "$runs" -le "$most" ] || fail "$runs crm_mon/cibadmin runs for $n fences: the burst did not share"
     "$FENCECTL" export --jsonl | cmp -s - "$LOG_DIR/fence-events-detailed.jsonl" \
         || fail "the database's jsonl differs from the log the companions wrote"
     integrity_ok
