@@ -156,6 +156,24 @@ static double answer(const char *req_dir, const char *resp_dir, const char *name
  * for the last one so each fence runs on an unloaded machine. */
 static char companions[64];
 
+/* The protocol directories from the environment, the request directory
+ * watched for renames; -1 (said) if that cannot be. */
+static int watch_requests(const char **req_dir, const char **resp_dir)
+{
+    *req_dir = getenv("NNF_FENCE_REQUEST_DIR");
+    *resp_dir = getenv("NNF_FENCE_RESPONSE_DIR");
+    if (!*req_dir || !*resp_dir) {
+        fprintf(stderr, "frbench: set NNF_FENCE_REQUEST_DIR and NNF_FENCE_RESPONSE_DIR\n");
+        return -1;
+    }
+    int ino = inotify_init1(IN_CLOEXEC);
+    if (ino < 0 || inotify_add_watch(ino, *req_dir, IN_MOVED_TO) < 0) {
+        perror("frbench: inotify on the request directory");
+        return -1;
+    }
+    return ino;
+}
+
 /* Nobody may reap a companion here (a container's first process): a
  * zombie has finished. */
 static bool zombie(long pid)
@@ -224,17 +242,10 @@ static int cmd_fence(int runs, char *agent)
     snprintf(companions, sizeof companions, "/tmp/frbench-companions.%d", (int)getpid());
     if (settle)
         setenv("FENCE_RECORDER_TEST_COMPANIONS", companions, 1);
-    const char *req_dir = getenv("NNF_FENCE_REQUEST_DIR");
-    const char *resp_dir = getenv("NNF_FENCE_RESPONSE_DIR");
-    if (!req_dir || !resp_dir) {
-        fprintf(stderr, "frbench: set NNF_FENCE_REQUEST_DIR and NNF_FENCE_RESPONSE_DIR\n");
+    const char *req_dir, *resp_dir;
+    int ino = watch_requests(&req_dir, &resp_dir);
+    if (ino < 0)
         return 1;
-    }
-    int ino = inotify_init1(IN_CLOEXEC);
-    if (ino < 0 || inotify_add_watch(ino, req_dir, IN_MOVED_TO) < 0) {
-        perror("frbench: inotify on the request directory");
-        return 1;
-    }
     /* The poll-only measurement preloads a shim into the agent, not us. */
     const char *preload = getenv("FRBENCH_AGENT_PRELOAD");
     if (preload)
@@ -279,17 +290,10 @@ static int cmd_fence(int runs, char *agent)
  * the time until every companion had written its record. */
 static int cmd_burst(int n, char *agent)
 {
-    const char *req_dir = getenv("NNF_FENCE_REQUEST_DIR");
-    const char *resp_dir = getenv("NNF_FENCE_RESPONSE_DIR");
-    if (!req_dir || !resp_dir) {
-        fprintf(stderr, "frbench: set NNF_FENCE_REQUEST_DIR and NNF_FENCE_RESPONSE_DIR\n");
+    const char *req_dir, *resp_dir;
+    int ino = watch_requests(&req_dir, &resp_dir);
+    if (ino < 0)
         return 1;
-    }
-    int ino = inotify_init1(IN_CLOEXEC);
-    if (ino < 0 || inotify_add_watch(ino, req_dir, IN_MOVED_TO) < 0) {
-        perror("frbench: inotify on the request directory");
-        return 1;
-    }
     snprintf(companions, sizeof companions, "/tmp/frbench-companions.%d", (int)getpid());
     setenv("FENCE_RECORDER_TEST_COMPANIONS", companions, 1);
     pid_t *pids = calloc((size_t)n, sizeof *pids);

@@ -1,39 +1,42 @@
 #include "clock.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
-void stamp_from_timespec(struct stamp *st, struct timespec ts)
+/* The UTC renderings; false (and the epoch's) if ts cannot be rendered. */
+static bool render_utc(struct stamp *st, struct timespec ts)
 {
-    struct tm utc, local;
+    struct tm utc;
     st->ts = ts;
-    if (!gmtime_r(&ts.tv_sec, &utc) || !localtime_r(&ts.tv_sec, &local)) {
+    if (!gmtime_r(&ts.tv_sec, &utc)) {
         snprintf(st->iso_ms, sizeof st->iso_ms, "1970-01-01T00:00:00.000Z");
         snprintf(st->iso_s, sizeof st->iso_s, "1970-01-01T00:00:00Z");
-        snprintf(st->local, sizeof st->local, "1970-01-01 00:00:00");
-        return;
+        return false;
     }
     strftime(st->iso_s, sizeof st->iso_s, "%Y-%m-%dT%H:%M:%SZ", &utc);
     char base[32];
     strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &utc);
     snprintf(st->iso_ms, sizeof st->iso_ms, "%.20s.%03dZ", base, (int)(ts.tv_nsec / 1000000) % 1000);
+    return true;
+}
+
+void stamp_from_timespec(struct stamp *st, struct timespec ts)
+{
+    struct tm local;
+    if (!render_utc(st, ts) || !localtime_r(&ts.tv_sec, &local)) {
+        render_utc(st, (struct timespec){ 0, 0 });
+        snprintf(st->local, sizeof st->local, "1970-01-01 00:00:00");
+        return;
+    }
     strftime(st->local, sizeof st->local, "%Y-%m-%d %H:%M:%S", &local);
 }
 
 void stamp_now_utc(struct stamp *st)
 {
-    struct tm utc;
-    clock_gettime(CLOCK_REALTIME, &st->ts);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
     st->local[0] = '\0';
-    if (!gmtime_r(&st->ts.tv_sec, &utc)) {
-        snprintf(st->iso_ms, sizeof st->iso_ms, "1970-01-01T00:00:00.000Z");
-        snprintf(st->iso_s, sizeof st->iso_s, "1970-01-01T00:00:00Z");
-        return;
-    }
-    strftime(st->iso_s, sizeof st->iso_s, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    char base[32];
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &utc);
-    snprintf(st->iso_ms, sizeof st->iso_ms, "%.20s.%03dZ", base,
-             (int)(st->ts.tv_nsec / 1000000) % 1000);
+    render_utc(st, ts);
 }
 
 void stamp_now(struct stamp *st)

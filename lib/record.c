@@ -26,6 +26,26 @@ void record_to_stderr(enum verbosity verbosity, enum log_level level, const char
 
 static void append_log(struct recorder *rec, const char *path, const struct strbuf *line);
 
+/* A line about the record itself (the database or a log file failing, a
+ * wait for the lock): straight to fence-events.log, syslog and stderr,
+ * outside any step. The companion's stderr goes nowhere, so syslog is its
+ * loud channel. */
+static void say_out_of_band(struct recorder *rec, const char *level, const char *msg,
+                            bool to_main_log)
+{
+    fprintf(stderr, "fence_recorder: %s: %s\n", level, msg);
+    if (rec->to_syslog)
+        event_syslog(true, msg);
+    if (!to_main_log)
+        return;
+    struct stamp now;
+    stamp_now(&now);
+    struct strbuf line = STRBUF_INIT;
+    render_log_line(&line, now.local, level, msg);
+    append_log(rec, rec->paths.main_log, &line);
+    strbuf_release(&line);
+}
+
 /* Called when a log file cannot be written: stderr always (even quiet),
  * because the fence outcome does not depend on logs but the admin must
  * know; and, for a companion whose stderr goes nowhere, fence-events.log
@@ -34,20 +54,12 @@ static void log_write_failed(struct recorder *rec, const char *path, const struc
 {
     char msg[sizeof err->msg + 32];
     snprintf(msg, sizeof msg, "log write failed: %s", err->msg);
-    fprintf(stderr, "fence_recorder: ERROR: %s\n", msg);
-    if (rec->log_failure_reported)
+    if (rec->log_failure_reported) {
+        fprintf(stderr, "fence_recorder: ERROR: %s\n", msg);
         return;   /* said once per run where it outlives stderr */
+    }
     rec->log_failure_reported = true;
-    if (rec->to_syslog)
-        event_syslog(true, msg);
-    if (!path || strcmp(path, rec->paths.main_log) == 0)
-        return;
-    struct stamp now;
-    stamp_now(&now);
-    struct strbuf line = STRBUF_INIT;
-    render_log_line(&line, now.local, "ERROR", msg);
-    append_log(rec, rec->paths.main_log, &line);
-    strbuf_release(&line);
+    say_out_of_band(rec, "ERROR", msg, path && strcmp(path, rec->paths.main_log) != 0);
 }
 
 static void append_log(struct recorder *rec, const char *path, const struct strbuf *line)
@@ -82,19 +94,10 @@ static void db_failed(struct recorder *rec, const struct error *err)
         db_rollback(rec->db);
     if (!first)
         return;
-    struct stamp now;
-    stamp_now(&now);
-    struct strbuf line = STRBUF_INIT;
     char msg[sizeof err->msg + 128];
     snprintf(msg, sizeof msg, "database unavailable, recording to log files only "
              "(restore with 'fencectl import'): %s", err->msg);
-    render_log_line(&line, now.local, "ERROR", msg);
-    append_log(rec, rec->paths.main_log, &line);
-    strbuf_release(&line);
-    fprintf(stderr, "fence_recorder: ERROR: %s\n", msg);
-    /* The companion's stderr goes nowhere: syslog is its loud channel. */
-    if (rec->to_syslog)
-        event_syslog(true, msg);
+    say_out_of_band(rec, "ERROR", msg, true);
 }
 
 static void recorder_reacquire_db(struct recorder *rec);
@@ -184,8 +187,6 @@ static void recorder_time(const struct recorder *rec, struct stamp *out)
         stamp_now(out);
 }
 
-/* Written straight to fence-events.log and syslog, outside any step: the
- * database is what we are waiting for. */
 static void waiting_notice(struct recorder *rec, int64_t waited_ms, const struct error *err)
 {
     char msg[sizeof err->msg + 256];
@@ -193,14 +194,7 @@ static void waiting_notice(struct recorder *rec, int64_t waited_ms, const struct
              "database and keeps waiting up to %lld s: %s", rec->op.action ? rec->op.action : "?",
              rec->op.target_node ? rec->op.target_node : "?", rec->op.op_uuid,
              (long long)(waited_ms / 1000), (long long)(rec->patience_ms / 1000), err->msg);
-    struct stamp now;
-    stamp_now(&now);
-    struct strbuf line = STRBUF_INIT;
-    render_log_line(&line, now.local, "WARNING", msg);
-    append_log(rec, rec->paths.main_log, &line);
-    strbuf_release(&line);
-    if (rec->to_syslog)
-        event_syslog(true, msg);
+    say_out_of_band(rec, "WARNING", msg, true);
 }
 
 void recorder_step_begin(struct recorder *rec)
