@@ -663,6 +663,22 @@ test_cluster_state_not_asked_when_discovery_is_off() {
     expect_sql "0" "select count(*) from log_lines where message like '%as Pacemaker saw it%'"
 }
 
+# A burst shares one crm_mon run: the state of the second fence says whose.
+test_cluster_state_shares_the_crm_mon_run_of_a_burst() {
+    fake_crm_mon online
+    # The run is shared beside the database: its directory must exist
+    # before the first companion runs crm_mon (the first record creates it).
+    mkdir -m 700 -p "$(dirname "$DB")"
+    start_responder
+    expect_exit 0 agent -o off -n node2
+    expect_exit 0 agent -o off -n node2
+    stop_responder
+    wait_discovered 2
+    expect_sql "0|1" "select count(shared_from) filter (where operation_id = (select min(id) from operations)),
+        count(shared_from) filter (where operation_id = (select max(id) from operations)) from cluster_states"
+    expect_sql "2" "select count(*) from cluster_states where membership = 'online'"
+}
+
 test_agent_killed_is_recorded_by_companion() {
     agent_bg -o off -n node2 --fence-timeout 30
     wait_for_request node2 > /dev/null
