@@ -21,6 +21,7 @@ struct op {
     int fenced;                 /* the storage system's answer: 1, 0, -1 none */
     char message[256];
     bool by_pacemaker;
+    bool imported;              /* from the logs: who asked is unknown */
 };
 
 #define COL(st, i) ((const char *)sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "")
@@ -73,6 +74,7 @@ static int load_window(sqlite3 *db, const char *since, struct op **out, size_t *
         o->fenced = sqlite3_column_int(st, 8);
         snprintf(o->message, sizeof o->message, "%s", COL(st, 9));
         o->by_pacemaker = strcmp(o->requested_by, "pacemaker-fenced") == 0;
+        o->imported = strcmp(o->requested_by, "import") == 0;
         /* The agent completes a fence only on a successful answer: rows
          * with no answer recorded (imported from the logs) still had one. */
         if (o->fenced < 0 && strcmp(o->status, "completed") == 0 && is_fence(o))
@@ -130,7 +132,7 @@ static struct pcmk_event *match(struct pcmk_history *h, const struct op *o)
 
 static void record_only_findings(const struct op *o, struct findings *out)
 {
-    if (!o->by_pacemaker) {
+    if (!o->by_pacemaker && !o->imported) {
         findings_add(out, AUDIT_WARNING, o->started, "manual-run", o->target, o->uuid,
                      "%s requested by %s, not by Pacemaker, which does not know of it (%s%s)",
                      o->action, o->requested_by, o->status,
@@ -232,7 +234,9 @@ static void compare_history(const struct record_audit *ra, const struct op *ops,
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        struct pcmk_event *e = ops[i].by_pacemaker ? match(h, &ops[i]) : NULL;
+        /* An imported operation may have been Pacemaker's: matched if it
+         * can be, never reported as unknown to it. */
+        struct pcmk_event *e = ops[i].by_pacemaker || ops[i].imported ? match(h, &ops[i]) : NULL;
         owner[i] = e ? (int)(e - h->v) : -1;
         if (e)
             e->matched++;

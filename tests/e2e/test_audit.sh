@@ -276,10 +276,13 @@ test_man_page_documents_audit_metrics_and_follow() {
 # timeout (or a kill with no answer) went unanswered.
 test_audit_imported_rows_without_responses() {
     fenced_node2
-    op aaaaaaaa-1111-4111-8111-111111111111 off node11 pacemaker-fenced 300 completed exited ""
-    op aaaaaaaa-2222-4222-8222-222222222222 off node12 pacemaker-fenced 250 failed exited ""
-    op aaaaaaaa-3333-4333-8333-333333333333 off node13 pacemaker-fenced 200 timeout exited ""
+    op aaaaaaaa-1111-4111-8111-111111111111 off node11 import 300 completed exited ""
+    op aaaaaaaa-2222-4222-8222-222222222222 off node12 import 250 failed exited ""
+    op aaaaaaaa-3333-4333-8333-333333333333 off node13 import 200 timeout exited ""
     ctl --format json audit --no-cluster > out.json
     [ "$(jq -r '[.[] | select(.kind == "fence-unanswered") | .node] | join(" ")' out.json)" = node13 ] \
         || fail "unanswered: $(cat out.json)"
+    # Who asked for an imported operation is unknown: not a manual run.
+    [ "$(jq -r '[.[] | select(.kind == "manual-run") | .node] | join(" ")' out.json)" = node2 ] \
+        || fail "manual runs: $(cat out.json)"
 }
