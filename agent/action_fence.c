@@ -136,7 +136,7 @@ static enum agent_result wait_for_answer(struct agent_context *ctx, struct respo
     struct wait_params params = {
         .request_id = ctx->op.request_id, .target_node = cfg->target,
         .deadline_ms = started + cfg->fence_timeout_ms, .poll_interval_ms = cfg->poll_interval_ms,
-        .signal_fd = ctx->signal_fd, .extra_fd = -1,
+        .signal_fd = ctx->signal_fd,
     };
     struct wait_result w;
     crash_point("waiting");

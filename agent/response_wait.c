@@ -159,7 +159,6 @@ void response_wait(struct response_watch *w, const struct wait_params *p,
                    struct wait_result *r)
 {
     memset(r, 0, sizeof *r);
-    int extra_fd = p->extra_fd;
     if (try_read(w, p, r))
         return;
     /* Re-checks are due by time, not by an idle poll(): other agents'
@@ -173,13 +172,12 @@ void response_wait(struct response_watch *w, const struct wait_params *p,
             return;
         }
         int64_t until = next_check < p->deadline_ms ? next_check : p->deadline_ms;
-        struct pollfd fds[4] = {
+        struct pollfd fds[3] = {
             { .fd = p->signal_fd, .events = POLLIN },
             { .fd = w->inotify_fd, .events = POLLIN },
-            { .fd = extra_fd, .events = POLLIN },
             { .fd = w->dnotify_fd, .events = POLLIN },
         };
-        int rc = poll(fds, 4, until > now ? (int)(until - now) : 0);
+        int rc = poll(fds, 3, until > now ? (int)(until - now) : 0);
         if (rc < 0 && errno != EINTR) {
             errorf_errno(&r->problem, "poll failed");
             usleep(10000);
@@ -191,10 +189,8 @@ void response_wait(struct response_watch *w, const struct wait_params *p,
                 return;
             }
         }
-        if (rc > 0 && fds[2].revents && !p->on_extra(extra_fd, p->extra_ctx))
-            extra_fd = -1;
         bool ours = rc > 0 && (((fds[1].revents & POLLIN) && inotify_saw_ours(w)) ||
-                               ((fds[3].revents & POLLIN) && dnotify_saw_change(w)));
+                               ((fds[2].revents & POLLIN) && dnotify_saw_change(w)));
         if (ours || monotonic_ms() >= next_check) {
             next_check = monotonic_ms() + p->poll_interval_ms;
             if (try_read(w, p, r))

@@ -40,19 +40,12 @@ int response_watch_start(struct response_watch *w, const char *response_dir,
                          const char *file_name, struct error *err);
 void response_watch_stop(struct response_watch *w);
 
-/* Called when the other descriptor (discovery results) is readable;
- * returns false once it needs no more watching (end of file). */
-typedef bool (*extra_fd_ready)(int fd, void *ctx);
-
 struct wait_params {
     const char *request_id;
     const char *target_node;
     int64_t deadline_ms;         /* monotonic */
     int64_t poll_interval_ms;
     int signal_fd;
-    int extra_fd;                /* -1 if none */
-    extra_fd_ready on_extra;
-    void *extra_ctx;
 };
 
 struct wait_result {
