@@ -45,7 +45,7 @@ echo "   back to back (each companion records while the next fence runs): p50 $4
 # Syncs per fence: the agent's own (its request and directory) and its
 # companion's (the record), counted by strace.
 strace -f -qq -o "$W/strace" -e trace=fsync,fdatasync,execve "$FRBENCH" fence 1 "$AGENT" >/dev/null
-agent_pid=$(awk '/execve\(.*fence_recorder/ { print $1; exit }' "$W/strace")
+agent_pid=$(awk '/execve\("[^"]*fence_recorder"/ { print $1; exit }' "$W/strace")
 echo "syncs per fence: agent $(grep -v resumed "$W/strace" | grep -E "^$agent_pid .*sync" | grep -c .), all processes $(grep -v resumed "$W/strace" | grep -cE 'fsync|fdatasync') (the agent's: request file and directory)"
 
 # Another process holds the database's write lock (an admin's sqlite3
