@@ -33,3 +33,19 @@ row "export --jsonl" "$(median_ms 3 $CTL export --jsonl)" \
     "jq -c . (re-serialise)" "$(median_ms 3 jq -c . "$W/events.jsonl")"
 $CTL export --jsonl | cmp -s - "$W/events.jsonl" && echo "export reproduces the imported file byte for byte" \
     || echo "export differs from the imported file"
+
+# audit and metrics (issue 14): goal, each under 100 ms on this database.
+# Empty request, response and log directories: the record is what is
+# measured (the jsonl gap check reads the whole log file: see README).
+mkdir -p "$W/rq" "$W/rs" "$W/log"
+AUD="$CTL --request-dir $W/rq --response-dir $W/rs --log-dir $W/log"
+week=$(sqlite3 "$W/fr.db" "select strftime('%Y-%m-%dT%H:%M:%S', max(started_at), '-7 days') from operations")
+ops_week=$(sqlite3 "$W/fr.db" "select count(*) from operations where started_at >= '$week'")
+printf '%-34s %13s\n' "fencectl (median of 7)" "time"
+printf '%-34s %10.2f ms\n' "audit --no-cluster (24h)" "$(median_ms 7 $AUD audit --no-cluster)"
+printf '%-34s %10.2f ms   (%s operations)\n' "audit --no-cluster, data's last 7d" \
+    "$(median_ms 7 $AUD audit --no-cluster --since "$week")" "$ops_week"
+printf '%-34s %10.2f ms   (crm_mon and stonith_admin run%s)\n' "audit (asks the cluster, 24h)" \
+    "$(median_ms 7 $AUD audit --timeout 5)" "$(crm_mon -1 >/dev/null 2>&1 && echo ', cluster up' || echo ', no cluster here')"
+printf '%-34s %10.2f ms\n' "metrics" "$(median_ms 7 $AUD metrics)"
+printf '%-34s %10.2f ms\n' "metrics --output FILE" "$(median_ms 7 $AUD metrics --output "$W/fr.prom")"
