@@ -33,9 +33,13 @@ static enum agent_result conclude(struct companion *c, const char *status, bool 
              o.message);
     record_to_stderr(cfg->verbosity, ok ? LOG_INFO : LOG_ERROR, line);
     if (c->h) {
-        o.has_response_body = c->h->outcome.has_response_body;
-        o.response_len = c->h->outcome.response_len;
-        o.response_success = c->h->outcome.response_success;
+        /* What the storage system answered, if anything was handed over;
+         * none (-1) otherwise. */
+        if (c->h->outcome.has_response_body) {
+            o.has_response_body = true;
+            o.response_len = c->h->outcome.response_len;
+            o.response_success = c->h->outcome.response_success;
+        }
         c->h->outcome = o;
     }
     return ok ? RESULT_OK : RESULT_FAILED;

@@ -814,3 +814,12 @@ test_companion_killed_with_the_record_pending() {
     expect_sql "terminated|killed" "select status, agent_end from operations where target_node = 'slow'"
     expect_sql 1 "select count(*) from operations where target_node = 'slow' and message like 'abandoned%'"
 }
+
+# The two facts of a timeout: the agent exited 1 on its own timeout, and
+# the storage system said nothing (not "refused").
+test_timeout_records_no_answer_and_the_fences_own_duration() {
+    agent -q -o off -n quiet --fence-timeout 1 2>/dev/null
+    [ $? -eq 1 ] || fail "a fence nobody answered did not fail"
+    expect_sql "timeout|exited|1|" "select status, agent_end, exit_code, response_success from operations"
+    expect_sql 1 "select duration_ms between 1000 and 5000 from operations"
+}
