@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "config.h"
 #include "files.h"
 
 #define CACHE_MAGIC "fence_recorder discovery cache 1"
@@ -154,7 +155,11 @@ int discovery_cached_run(const char *cache_dir, const char *name, char *const ar
     char data_path[4096], lock_path[4096];
     memset(use, 0, sizeof *use);
     int lock = -1;
-    if (cache_dir && cache_paths(cache_dir, name, data_path, lock_path, sizeof data_path) == 0)
+    struct error ignored;
+    /* The database's directory, created here if this is the first fence
+     * ever: the first burst shares its runs too. */
+    if (cache_dir && dir_ensure(cache_dir, MODE_DB_DIR, &ignored) == 0 &&
+        cache_paths(cache_dir, name, data_path, lock_path, sizeof data_path) == 0)
         lock = take_lock(lock_path, timeout_ms);
     if (lock < 0)
         return command_run(argv, timeout_ms, max_out, r, err);

@@ -2,7 +2,7 @@
  * Prometheus' text exposition format, for node_exporter's textfile
  * collector (--output: replaced atomically) or any scraper (stdout).
  * Counters come from the outcome_counts and duration_buckets tables the
- * database keeps up to date (schema 0006), so the cost does not grow with
+ * database keeps up to date (schema 0004), so the cost does not grow with
  * the number of operations recorded. */
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
--- Schema version 8: the fence target's state as Pacemaker saw it when the
+-- Schema version 6: the fence target's state as Pacemaker saw it when the
 -- fence was recorded, and what asked for the fence (issue 14.1).
 --
 -- The companion reads `crm_mon --output-as=xml` (the run discovery already
