@@ -42,7 +42,6 @@ static void take_message(struct progress *p, char m)
     }
 }
 
-/* Reads what has arrived; with wait, first blocks until something has. */
 /* Reads what has arrived, first waiting up to wait_ms (-1: until
  * something arrives, 0: not at all). */
 static void read_messages(int fd, struct progress *p, int wait_ms)

@@ -26,8 +26,8 @@ static void detach_stdio(void)
         close(fd);
 }
 
-/* Nothing of the agent's but the pipe and the lock: an inherited pipe of
- * Pacemaker's would keep it waiting for an end of file. */
+/* Nothing of the agent's but the pipe and its inotify instance: an
+ * inherited pipe of Pacemaker's would keep it waiting for an end of file. */
 static void close_other_fds(int keep_a, int keep_b)
 {
     int lo = keep_a < keep_b ? keep_a : keep_b, hi = keep_a < keep_b ? keep_b : keep_a;
@@ -57,11 +57,11 @@ static void yield_to_agents(void)
 
 static _Noreturn void become_companion(struct companion *c, int read_fd, int write_fd)
 {
+    /* First its own session: Pacemaker kills the agent's process group. */
+    setsid();
     close(write_fd);
     yield_to_agents();
     close_other_fds(read_fd, c->watch_fd);
-    /* Its own session: Pacemaker kills the agent's process group. */
-    setsid();
     signals_reset_for_child();
     signal(SIGPIPE, SIG_IGN);
     detach_stdio();
