@@ -426,7 +426,7 @@ int rec_response(struct recorder *rec, const char *file_name, const char *body,
                  const struct response *parsed, const char *source)
 {
     struct stamp now;
-    stamp_now(&now);
+    recorder_time(rec, &now);   /* when the agent read it */
     const struct response none = { 0 };
     const struct response *r = parsed ? parsed : &none;
     REC_EXEC(rec, NULL, "INSERT INTO responses (operation_id, file_name, body, request_id, "

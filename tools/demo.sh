@@ -37,6 +37,14 @@ echo "fence_recorder exited $rc (0 tells Pacemaker the node is fenced)"
 step "The response file nnf-sos would write (it stays: it marks the node fenced)"
 cat "$NNF_FENCE_RESPONSE_DIR"/compute-node-2-*.json
 
+step "Its companion writes the record once the agent has exited"
+i=0
+until "$BUILD/fencectl" history --format csv 2>/dev/null | grep -q ',completed,'; do
+    i=$((i + 1)); [ "$i" -gt 200 ] && { echo "no record after 10 s" >&2; exit 1; }
+    sleep 0.05
+done
+echo "recorded (the agent did not wait for it: the fence's exit never waits for the database)"
+
 step "The three log files"
 for f in fence-events.log fence-events-readable.log fence-events-detailed.jsonl; do
     echo "--- $LOG_DIR/$f"
