@@ -34,9 +34,7 @@ bool action_needs_target(enum action a)
     return a == ACT_OFF || a == ACT_REBOOT || a == ACT_ON || a == ACT_STATUS;
 }
 
-static void note(struct raw_options *raw, enum log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void note(struct raw_options *raw, enum log_level level, const char *fmt, ...)
+void raw_options_note(struct raw_options *raw, enum log_level level, const char *fmt, ...)
 {
     if (raw->note_count >= MAX_NOTES)
         return;
@@ -105,7 +103,7 @@ int options_parse_argv(struct raw_options *raw, int argc, char **argv, struct er
             raw->verbose_count++;
     }
     for (int i = optind; i < argc; i++)
-        note(raw, LOG_WARNING, "ignoring unused argument '%.200s'", argv[i]);
+        raw_options_note(raw, LOG_WARNING, "ignoring unused argument '%.200s'", argv[i]);
     return 0;
 }
 
@@ -151,11 +149,11 @@ static void parse_line(struct raw_options *raw, char *line, int lineno)
             raw->pcmk[k] = value;
     int id = find_option(key);
     if (id < 0) {
-        note(raw, LOG_DEBUG, "stdin line %d: ignoring unknown parameter '%.64s'", lineno, key);
+        raw_options_note(raw, LOG_DEBUG, "stdin line %d: ignoring unknown parameter '%.64s'", lineno, key);
         return;
     }
     if (vlen > VALUE_MAX_BYTES) {
-        note(raw, LOG_WARNING, "stdin line %d: ignoring %s: value longer than %d bytes",
+        raw_options_note(raw, LOG_WARNING, "stdin line %d: ignoring %s: value longer than %d bytes",
              lineno, key, VALUE_MAX_BYTES);
         return;
     }
@@ -163,7 +161,7 @@ static void parse_line(struct raw_options *raw, char *line, int lineno)
     if (!s->takes_value) {
         bool on;
         if (!parse_bool(value, &on)) {
-            note(raw, LOG_WARNING, "stdin line %d: ignoring %s: '%.32s' is not a boolean",
+            raw_options_note(raw, LOG_WARNING, "stdin line %d: ignoring %s: '%.32s' is not a boolean",
                  lineno, key, value);
             return;
         }
@@ -173,7 +171,7 @@ static void parse_line(struct raw_options *raw, char *line, int lineno)
         return;
     }
     if (raw->value[id] && strcmp(raw->value[id], value) != 0)
-        note(raw, LOG_WARNING, "stdin line %d: %s given again; using the last value", lineno, key);
+        raw_options_note(raw, LOG_WARNING, "stdin line %d: %s given again; using the last value", lineno, key);
     raw->value[id] = value;
 }
 
@@ -217,7 +215,7 @@ int options_parse_stream(struct raw_options *raw, FILE *in, struct error *err)
         lineno++;
         *line_end = '\0';
         if (memchr(p, '\0', (size_t)(line_end - p)))
-            note(raw, LOG_WARNING, "stdin line %d contains a NUL byte; ignoring it", lineno);
+            raw_options_note(raw, LOG_WARNING, "stdin line %d contains a NUL byte; ignoring it", lineno);
         else
             parse_line(raw, p, lineno);
         p = line_end + 1;

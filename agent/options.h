@@ -93,6 +93,10 @@ struct agent_config {
 int options_parse_argv(struct raw_options *raw, int argc, char **argv, struct error *err);
 int options_parse_stream(struct raw_options *raw, FILE *in, struct error *err);
 void raw_options_free(struct raw_options *raw);
+/* A note for the record (or stderr): parsing and checking say what they
+ * ignored or doubt; at most MAX_NOTES are kept. */
+void raw_options_note(struct raw_options *raw, enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Applies environment and defaults and validates. Notes (warnings about
  * ignored input) are left in raw for the caller to log. */

@@ -13,19 +13,6 @@
 #include "options.h"
 #include "pcmk_interval.h"
 
-static void race_note(struct raw_options *raw, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void race_note(struct raw_options *raw, const char *fmt, ...)
-{
-    if (raw->note_count >= MAX_NOTES)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(raw->notes[raw->note_count].text, sizeof raw->notes[0].text, fmt, ap);
-    va_end(ap);
-    raw->notes[raw->note_count++].level = LOG_WARNING;
-}
-
 /* One Pacemaker action's timer: its own pcmk_<action>_timeout, else
  * stonith-timeout; judged only when one of them was given. */
 static void check_action(struct raw_options *raw, const struct agent_config *cfg,
@@ -48,14 +35,14 @@ static void check_action(struct raw_options *raw, const struct agent_config *cfg
         return;
     int64_t pcmk_ms;
     if (!pcmk_interval_ms(text, &pcmk_ms)) {
-        race_note(raw, "%s='%.40s' is not a Pacemaker interval; cannot compare it with fence_timeout",
+        raw_options_note(raw, LOG_WARNING, "%s='%.40s' is not a Pacemaker interval; cannot compare it with fence_timeout",
                   name, text);
         return;
     }
     int64_t needed = cfg->delay_ms + cfg->fence_timeout_ms + RACE_MARGIN_MS;
     if (pcmk_ms >= needed)
         return;
-    race_note(raw, "%s is timed by %s=%llds < delay+fence_timeout+5s=%llds: Pacemaker would kill "
+    raw_options_note(raw, LOG_WARNING, "%s is timed by %s=%llds < delay+fence_timeout+5s=%llds: Pacemaker would kill "
               "the agent first (recorded as terminated); set %s>=%llds or lower fence_timeout",
               action, name, (long long)(pcmk_ms / 1000), (long long)((needed + 999) / 1000),
               own == PCMK_OFF_TIMEOUT ? "pcmk_off_timeout" : "pcmk_reboot_timeout",

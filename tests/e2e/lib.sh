@@ -213,3 +213,15 @@ release_write_lock() {
     wait "$LOCK_PID"
     rm -f "$S/lock.in" "$S/lock.out"
 }
+
+# three_fences: off node2 and reboot node3 succeed, then off node2 fails
+# (the responder refuses): a small record for the fencectl suites.
+three_fences() {
+    start_responder
+    agent -o off -n node2 || fail "fence node2"
+    agent -o reboot -n node3 || fail "fence node3"
+    stop_responder
+    start_responder --mode failure
+    agent -o off -n node2 2>/dev/null && fail "failure response accepted"
+    stop_responder
+}

@@ -4,15 +4,6 @@ ctl() {
     ${FR_WRAP:-} "$FENCECTL" "$@"
 }
 
-three_fences() {
-    start_responder
-    agent -o off -n node2 || fail "fence node2"
-    agent -o reboot -n node3 || fail "fence node3"
-    stop_responder
-    start_responder --mode failure
-    agent -o off -n node2 2>/dev/null && fail "failure response accepted"
-    stop_responder
-}
 
 test_fencectl_history_filters_and_formats() {
     three_fences
