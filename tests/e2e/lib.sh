@@ -156,6 +156,18 @@ expect_sql() {
     [ "$got" = "$want" ] || fail "query [$query] gave [$got], expected [$want]"
 }
 
+# eventually_sql WANT QUERY: the query gives WANT within 30 s. For agents
+# this test did not start itself (Pacemaker's, an installed one): their
+# companion writes the record just after they exit.
+eventually_sql() {
+    i=0
+    until [ "$(sql "$2" 2>/dev/null)" = "$1" ]; do
+        i=$((i + 1))
+        [ "$i" -gt 600 ] && fail "query [$2] gave [$(sql "$2" 2>&1)] for 30 s, expected [$1]"
+        sleep 0.05
+    done
+}
+
 expect_file_contains() {
     grep -q -- "$2" "$1" 2>/dev/null || fail "$1 does not contain [$2]"
 }

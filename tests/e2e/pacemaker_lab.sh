@@ -240,3 +240,11 @@ lab_device_remove() {
     cibadmin --delete --scope resources -X "<primitive id=\"$1\"/>" >/dev/null 2>&1
     return 0
 }
+
+# Pacemaker runs the agent, so a test cannot wait for that agent's
+# companion by pid; the record follows the agent's exit by milliseconds.
+# In the Pacemaker suites an expected record is therefore awaited (up to
+# 30 s) rather than read once.
+expect_sql() {
+    eventually_sql "$@"
+}

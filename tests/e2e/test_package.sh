@@ -63,6 +63,7 @@ test_package_installs_works_and_purges() {
     while [ ! -s "$S/responder.pid" ]; do sleep 0.02; done
     printf 'action=off\nport=node2\n' | /usr/sbin/fence_recorder || fail "installed agent failed to fence"
     stop_responder
+    eventually_sql completed "select status from operations where target_node = 'node2'"
     /usr/sbin/fencectl history --node node2 | grep -q completed || fail "installed fencectl does not show the fence"
     dpkg --purge fence-recorder > "$S/purge.log" 2>&1 || fail "dpkg --purge failed: $(tail -5 "$S/purge.log")"
     for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /etc/cron.d/fence-recorder \
