@@ -17,7 +17,7 @@
 /* The outcome, decided: what the record says and what Pacemaker is told
  * on stderr (it copies an agent's stderr into its log). */
 static enum agent_result conclude(struct companion *c, const char *status, bool ok,
-                                  int64_t duration_ms, const char *details_fmt,
+                                  int64_t duration_ms, const char *details_prefix,
                                   const char *message)
 {
     const struct agent_config *cfg = c->cfg;
@@ -26,7 +26,7 @@ static enum agent_result conclude(struct companion *c, const char *status, bool 
     stamp_now_utc(&o.at);
     snprintf(o.status, sizeof o.status, "%s", status);
     snprintf(o.message, sizeof o.message, "%s", message);
-    snprintf(o.event_details, sizeof o.event_details, details_fmt, message);
+    snprintf(o.event_details, sizeof o.event_details, "%s%s", details_prefix, message);
     char line[sizeof o.message + 256];
     snprintf(line, sizeof line, "Fence action %s for %s %s after %lld ms: %s", cfg->action_name,
              cfg->target, ok ? "succeeded" : status, (long long)(duration_ms < 0 ? 0 : duration_ms),
@@ -50,7 +50,7 @@ static enum agent_result conclude(struct companion *c, const char *status, bool 
 static enum agent_result fail_early(struct companion *c, const char *status, const char *message)
 {
     char details[64];
-    snprintf(details, sizeof details, "Fence action %s failed: %%s", c->cfg->action_name);
+    snprintf(details, sizeof details, "Fence action %s failed: ", c->cfg->action_name);
     enum agent_result r = conclude(c, status, false, -1, details, message);
     companion_post(c, HANDOFF_FAILED);
     return r;
@@ -103,13 +103,14 @@ static enum agent_result decide(struct companion *c, const struct wait_result *w
     const struct response *r = &w->response;
     char message[4096];
     char details[128];
-    snprintf(details, sizeof details, "Fence action %s failed: %%s", cfg->action_name);
+    snprintf(details, sizeof details, "Fence action %s failed: ", cfg->action_name);
     switch (w->outcome) {
     case WAIT_ANSWERED:
         snprintf(message, sizeof message, "%.2048s", r->message ? r->message : "(no message)");
         if (!r->success)
             return conclude(c, "failed", false, waited_ms, details, message);
-        snprintf(details, sizeof details, "Fence action %.32s completed successfully: %%s",
+        /* action_performed is the storage system's text: data, never a format. */
+        snprintf(details, sizeof details, "Fence action %.32s completed successfully: ",
                  r->action_performed ? r->action_performed : cfg->action_name);
         return conclude(c, "completed", true, waited_ms, details, message);
     case WAIT_INVALID:

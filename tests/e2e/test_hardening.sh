@@ -823,3 +823,13 @@ test_timeout_records_no_answer_and_the_fences_own_duration() {
     expect_sql "timeout|exited|1|" "select status, agent_end, exit_code, response_success from operations"
     expect_sql 1 "select duration_ms between 1000 and 5000 from operations"
 }
+
+# The storage system's text is data: an action_performed full of printf
+# directives is recorded as written and crashes nothing.
+test_response_text_is_never_a_format() {
+    agent_bg -q -o off -n fmt --fence-timeout 10
+    id=$(wait_for_request fmt)
+    write_response fmt "$id" "{\"request_id\": \"$id\", \"target_node\": \"fmt\", \"success\": true, \"message\": \"%n%s\", \"action_performed\": \"%s%s%s%n%n\"}"
+    wait_agent || fail "a fence answered with printf directives failed"
+    expect_sql 1 "select count(*) from events where status = 'completed' and details = 'Fence action %s%s%s%n%n completed successfully: %n%s'"
+}
