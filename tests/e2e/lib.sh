@@ -172,6 +172,17 @@ expect_file_contains() {
     grep -q -- "$2" "$1" 2>/dev/null || fail "$1 does not contain [$2]"
 }
 
+# eventually_file_contains FILE PATTERN: as expect_file_contains, within
+# 30 s (the companion of an agent the test did not start writes it).
+eventually_file_contains() {
+    i=0
+    until grep -q -- "$2" "$1" 2>/dev/null; do
+        i=$((i + 1))
+        [ "$i" -gt 600 ] && fail "$1 does not contain [$2] after 30 s"
+        sleep 0.05
+    done
+}
+
 expect_count() {
     want=$1; shift
     got=$(ls "$@" 2>/dev/null | wc -l)

@@ -243,8 +243,12 @@ lab_device_remove() {
 
 # Pacemaker runs the agent, so a test cannot wait for that agent's
 # companion by pid; the record follows the agent's exit by milliseconds.
-# In the Pacemaker suites an expected record is therefore awaited (up to
-# 30 s) rather than read once.
+# In the Pacemaker suites an expected record or log line is therefore
+# awaited (up to 30 s) rather than read once.
 expect_sql() {
     eventually_sql "$@"
+}
+
+expect_file_contains() {
+    eventually_file_contains "$@"
 }
