@@ -145,12 +145,14 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     int rc = argc > 1 ? options_parse_argv(&raw, argc, argv, &err)
                       : options_parse_stream(&raw, stdin, &err);
-    if (rc == 0)
+    bool parsed = rc == 0;
+    if (parsed)
         rc = options_resolve(&raw, &cfg, &err);
     if (rc != 0) {
         fprintf(stderr, "fence_recorder: ERROR: %s\n", err.msg);
         fprintf(stderr, "fence_recorder: ERROR: Please use '-h' for usage\n");
-        if (options_resolve_refused(&raw, &cfg) == 0)
+        /* Only what Pacemaker could have sent: parsed options it refused. */
+        if (parsed && options_resolve_refused(&raw, &cfg) == 0)
             return record_refused(&cfg, &raw, &err);
         raw_options_free(&raw);
         return 1;
