@@ -23,12 +23,18 @@ static const char timeline_sql[] =
     "   FROM responses WHERE operation_id = ?1"
     " UNION ALL SELECT coalesce(finished_at, '9999'), 9, 'outcome',"
     "   status || coalesce(', exit ' || exit_code, '') || coalesce(', ' || " SQL_OPERATION_MS " || ' ms', '')"
+    /* The two facts, where the record has them (schema 3): what Pacemaker
+     * saw of the agent, and what the storage system answered. */
+    "   || CASE WHEN agent_end IS NULL THEN '' ELSE ' [Pacemaker saw: '"
+    "        || CASE agent_end WHEN 'killed' THEN 'the agent killed' ELSE 'exit ' || exit_code END"
+    "        || '; storage system: ' || CASE response_success WHEN 1 THEN 'fenced'"
+    "        WHEN 0 THEN 'refused' ELSE 'no answer' END || ']' END"
     "   || coalesce(': ' || message, ''), 0"
     "   FROM operations WHERE id = ?1"
     ") ORDER BY t, o, seq";
 
 /* The target as Pacemaker saw it when the fence was recorded, and what
- * asked for it (cluster_states, schema 8), after the timeline. */
+ * asked for it (cluster_states, schema 6), after the timeline. */
 #define YES_NO(col) "CASE " col " WHEN 1 THEN 'yes' WHEN 0 THEN 'no' ELSE 'unknown' END"
 static const char cluster_state_sql[] =
     "SELECT t, what, detail FROM ("

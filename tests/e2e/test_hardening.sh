@@ -137,6 +137,9 @@ test_sigkill_at_each_phase_is_accounted_for() {
         where o.target_node = 'k-answered' and r.success = 1"
     expect_sql 1 "select count(*) from operations where target_node = 'k-answered' and \
         message like '%killed%the storage system had fenced the node%'"
+    "$FENCECTL" show "$(sql "select op_uuid from operations where target_node = 'k-answered'")" \
+        | grep -q 'Pacemaker saw: the agent killed; storage system: fenced' \
+        || fail "show does not give both facts"
     orphans_csv
     for node in k-waiting k-answered; do
         uuid=$(sql "select op_uuid from operations where target_node = '$node'")
