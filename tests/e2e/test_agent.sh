@@ -111,10 +111,14 @@ test_failure_response_fails_the_fence() {
 
 test_timeout_fails_and_keeps_the_request() {
     start_responder --mode silent
+    before=$(companions_so_far)
     start=$(date +%s)
-    expect_exit 1 agent -o off -n node2 --fence-timeout 1
+    ${FR_WRAP:-} "$AGENT" -o off -n node2 --fence-timeout 1 2>/dev/null
+    rc=$?
     took=$(( $(date +%s) - start ))
+    wait_recorded "$before"
     stop_responder
+    [ "$rc" -eq 1 ] || fail "a timeout exited $rc"
     # Bounded by the timeout, not by anything else (valgrind adds ~2 s of start-up).
     [ "$took" -le 5 ] || fail "timeout of 1 s took ${took} s"
     expect_sql "timeout|1" "select status, exit_code from operations"
@@ -138,14 +142,15 @@ test_sigterm_is_recorded_as_terminated() {
 # replaced by the request id); prints the agent's exit code and seconds.
 answer_with() {
     start=$(date +%s%N)
-    agent -o off -n node2 --fence-timeout "${2:-3}" 2>"$S/agent.err" &
-    pid=$!
+    agent_bg -o off -n node2 --fence-timeout "${2:-3}" 2>"$S/agent.err"
     id=$(wait_for_request node2)
     body=$(printf '%s' "$1" | sed "s/@ID@/$id/g")
     write_response node2 "$id" "$body"
-    wait $pid
+    wait "$AGENT_PID"
     rc=$?
-    echo "$rc $(( ($(date +%s%N) - start) / 1000000 ))"
+    took=$(( ($(date +%s%N) - start) / 1000000 ))   # the agent's time, not its record's
+    wait_recorded "$AGENT_BEFORE"
+    echo "$rc $took"
 }
 
 test_response_with_other_request_id_is_rejected_at_once() {
