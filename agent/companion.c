@@ -7,9 +7,11 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,6 +66,18 @@ static void read_messages(int fd, struct progress *p, int wait_ms)
         if (n < 0 && errno == EINTR)
             continue;
         return;
+    }
+}
+
+/* The fence comes first: a companion that wakes up must not take the CPU
+ * from its agent (or from the other agents of a burst), so it runs as a
+ * batch job at a lower priority. It records patiently either way. */
+static void yield_to_agents(void)
+{
+    struct sched_param none = { 0 };
+    sched_setscheduler(0, SCHED_BATCH, &none);
+    if (setpriority(PRIO_PROCESS, 0, 10) != 0) {
+        /* the default priority still works */
     }
 }
 
@@ -283,7 +297,7 @@ static int64_t companion_patience_ms(void)
 
 
 void companion_record(const struct agent_config *cfg, const struct operation *op,
-                      struct handoff *h, int fd, int release_at_eof)
+                      struct handoff *h, int fd, int release_at_eof, bool forked)
 {
     struct recorder rec;
     recorder_open(&rec, &cfg->paths, cfg->db_timeout_ms, VERBOSITY_QUIET);
@@ -300,8 +314,11 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
     discovery.share_dir = dirname(share_dir);
     struct progress p = { 0 };
     p.report.result_json = (struct strbuf)STRBUF_INIT;
-    /* At once: a shell that ran the agent by hand may soon be gone. */
+    /* At once, before yielding: a shell that ran the agent by hand may
+     * soon be gone. */
     requester_read(h->requester_pid, &p.who);
+    if (forked)
+        yield_to_agents();
     do {
         read_messages(fd, &p, -1);
         /* Most fences are answered within moments: the record waits that

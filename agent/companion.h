@@ -54,8 +54,9 @@ void companion_post(struct companion *c, enum handoff_message m);
 void companion_finish(struct companion *c, int exit_code);
 
 /* The companion's side: records everything handed over on fd until the
- * agent is gone. In the companion process, or in-process as a fallback. */
+ * agent is gone. In the forked companion (which then yields the CPU to
+ * fences), or in-process as a fallback. */
 void companion_record(const struct agent_config *cfg, const struct operation *op,
-                      struct handoff *h, int fd, int release_at_eof);
+                      struct handoff *h, int fd, int release_at_eof, bool forked);
 
 #endif

@@ -5,9 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sched.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "companion.h"
@@ -43,29 +41,16 @@ static void close_other_fds(int keep_a, int keep_b)
     close_range(from, ~0U, 0);
 }
 
-/* The fence comes first: a companion that wakes up must not take the CPU
- * from its agent (or from the other agents of a burst), so it runs as a
- * batch job at a lower priority. It records patiently either way. */
-static void yield_to_agents(void)
-{
-    struct sched_param none = { 0 };
-    sched_setscheduler(0, SCHED_BATCH, &none);
-    if (setpriority(PRIO_PROCESS, 0, 10) != 0) {
-        /* the default priority still works */
-    }
-}
-
 static _Noreturn void become_companion(struct companion *c, int read_fd, int write_fd)
 {
     /* First its own session: Pacemaker kills the agent's process group. */
     setsid();
     close(write_fd);
-    yield_to_agents();
     close_other_fds(read_fd, c->watch_fd);
     signals_reset_for_child();
     signal(SIGPIPE, SIG_IGN);
     detach_stdio();
-    companion_record(c->cfg, &c->op, c->h, read_fd, c->watch_fd);
+    companion_record(c->cfg, &c->op, c->h, read_fd, c->watch_fd, true);
     _exit(0);
 }
 
@@ -151,7 +136,7 @@ void companion_finish(struct companion *c, int exit_code)
         close(c->fd);
     c->fd = -1;
     if (c->in_process_fd >= 0) {
-        companion_record(c->cfg, &c->op, c->h, c->in_process_fd, -1);
+        companion_record(c->cfg, &c->op, c->h, c->in_process_fd, -1, false);
         close(c->in_process_fd);
         c->in_process_fd = -1;
     }
