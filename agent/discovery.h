@@ -27,7 +27,6 @@
 
 #define DISCOVERY_NONE     "none-detected"
 #define DISCOVERY_DISABLED "discovery-disabled"
-#define DISCOVERY_PENDING  "discovery-pending"
 
 struct discovery_config {
     bool enabled;

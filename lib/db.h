@@ -55,8 +55,8 @@ int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
 /* Reads the single integer that sql returns (e.g. PRAGMA user_version). */
 int db_query_int(sqlite3 *db, const char *sql, int64_t *value, struct error *err);
 
-/* Closing this connection will not checkpoint the WAL (see
- * recorder_defer_checkpoint). */
+/* Closing this connection will not checkpoint the WAL (a database that
+ * was refused is left as it is). */
 void db_defer_checkpoint(sqlite3 *db);
 
 #endif

@@ -118,20 +118,7 @@ void recorder_open(struct recorder *rec, const struct paths *paths,
      * request must never wait for a database lock. */
 }
 
-void recorder_adopt(struct recorder *rec, int64_t operation_id)
-{
-    rec->operation_id = operation_id;
-}
-
 void recorder_close(struct recorder *rec)
-{
-    if (rec->in_step)
-        recorder_step_end(rec);
-    db_close(rec->db);
-    rec->db = NULL;
-}
-
-void recorder_release_db(struct recorder *rec)
 {
     if (rec->in_step)
         recorder_step_end(rec);
@@ -153,20 +140,6 @@ static void recorder_reacquire_db(struct recorder *rec)
 bool recorder_db_usable(const struct recorder *rec)
 {
     return rec->db && !rec->db_failed;
-}
-
-void recorder_defer_checkpoint(struct recorder *rec)
-{
-    if (rec->db)
-        db_defer_checkpoint(rec->db);
-}
-
-void recorder_checkpoint(struct recorder *rec)
-{
-    /* Only a connection, closed later: SQLite checkpoints on the close of
-     * the last connection, as the agent's own close would have. Forcing a
-     * checkpoint here made 200 fences at once run 200 checkpoints. */
-    recorder_reacquire_db(rec);
 }
 
 void recorder_set_patience(struct recorder *rec, int64_t patience_ms)
@@ -392,18 +365,6 @@ void rec_operation_outcome(struct recorder *rec, const struct outcome_facts *f)
              "ttottooi", now.iso_ms, f->status, (int64_t)(exited ? f->exit_code : -1),
              f->message, f->agent_end, (int64_t)f->response_success, f->duration_ms,
              op_id_or_null(rec));
-}
-
-bool rec_operation_abandon(struct recorder *rec, const char *message)
-{
-    struct stamp now;
-    stamp_now(&now);
-    REC_EXEC(rec, NULL, "UPDATE operations SET finished_at = ?, status = 'terminated', "
-             "message = ? WHERE id = ? AND status = 'running'", "tti", now.iso_ms, message,
-             op_id_or_null(rec));
-    if (!recorder_db_usable(rec) || !rec->operation_id)
-        return true;
-    return sqlite3_changes(rec->db) > 0;
 }
 
 void rec_operation_filesystems(struct recorder *rec, const char *json_array)

@@ -57,22 +57,11 @@ struct recorder {
  * unusable the recorder goes on with the log files only. */
 void recorder_open(struct recorder *rec, const struct paths *paths,
                    int busy_timeout_ms, enum verbosity verbosity);
-/* For a process that continues an operation another process started
- * (the discovery child): same as open, then adopt the operation row. */
-void recorder_adopt(struct recorder *rec, int64_t operation_id);
 void recorder_close(struct recorder *rec);
 /* Also send every fence event to syslog (ident fence_recorder, facility
  * daemon), so existing log shipping sees it with no extra agent. */
 void recorder_enable_syslog(struct recorder *rec);
-/* Closes the connection so the process can fork (an SQLite connection
- * must not cross fork()); the next step opens it again. */
-void recorder_release_db(struct recorder *rec);
 bool recorder_db_usable(const struct recorder *rec);
-/* The last connection to close checkpoints the WAL: two more fsyncs. The
- * agent leaves that to its companion, which runs it once the agent has
- * exited, so Pacemaker hears the outcome sooner. */
-void recorder_defer_checkpoint(struct recorder *rec);
-void recorder_checkpoint(struct recorder *rec);
 
 /* A recorder that writes after the fact (the companion) waits out a
  * database held by another process for up to patience_ms, with a notice in
@@ -120,10 +109,6 @@ struct outcome_facts {
 };
 void rec_operation_outcome(struct recorder *rec, const struct outcome_facts *f);
 void rec_operation_filesystems(struct recorder *rec, const char *json_array);
-/* Ends an operation the agent could not end itself (it was killed):
- * only if it is still running. True if it was (or if the database cannot
- * tell, so the log files still say it). */
-bool rec_operation_abandon(struct recorder *rec, const char *message);
 void rec_request(struct recorder *rec, const char *file_name, const char *body,
                  const struct stamp *written);
 /* A response file's content; parsed may be NULL if it did not parse. */
