@@ -70,6 +70,13 @@ test_follow_json_lines_filters_and_sigterm() {
     ${FR_WRAP:-} "$FENCECTL" history --follow --node node2 --limit 1 > node2.out 2>&1 &
     node2_pid=$!
     echo "$node2_pid" > "$S/follow2.pid"
+    # Its existing row first: started after the next fence (a slow start under
+    # valgrind), --limit 1 would show that fence as the existing row instead.
+    i=0
+    until grep -q ' node2 .* completed ' node2.out 2>/dev/null; do
+        i=$((i + 1)); [ "$i" -gt 400 ] && fail "--node: no existing row: $(cat node2.out)"
+        sleep 0.05
+    done
     agent -o reboot -n node2 || fail "fence node2 again"
     agent -o reboot -n node3 || fail "fence node3"
     stop_responder
