@@ -19,6 +19,7 @@
 #include "companion.h"
 #include "discovery.h"
 #include "files.h"
+#include "identity.h"
 #include "stale_operations.h"
 
 struct progress {
@@ -319,6 +320,12 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
     requester_read(h->requester_pid, &p.who);
     if (forked)
         yield_to_agents();
+    /* Looked up here, off the fence's path: NSS may ask a directory service. */
+    char who[sizeof ((struct identity *)0)->who];
+    if (!rec.op.requested_by || !rec.op.requested_by[0]) {
+        identity_describe_requester(who, sizeof who, NULL);
+        rec.op.requested_by = who;
+    }
     do {
         read_messages(fd, &p, -1);
         /* Most fences are answered within moments: the record waits that

@@ -8,15 +8,18 @@ static bool render_utc(struct stamp *st, struct timespec ts)
 {
     struct tm utc;
     st->ts = ts;
-    if (!gmtime_r(&ts.tv_sec, &utc)) {
+    if (!gmtime_r(&ts.tv_sec, &utc) || utc.tm_year < -1900 || utc.tm_year > 9999 - 1900) {
         snprintf(st->iso_ms, sizeof st->iso_ms, "1970-01-01T00:00:00.000Z");
         snprintf(st->iso_s, sizeof st->iso_s, "1970-01-01T00:00:00Z");
         return false;
     }
-    strftime(st->iso_s, sizeof st->iso_s, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    char base[32];
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &utc);
-    snprintf(st->iso_ms, sizeof st->iso_ms, "%.20s.%03dZ", base, (int)(ts.tv_nsec / 1000000) % 1000);
+    /* By hand, not strftime: glibc's strftime loads the time zone
+     * (/etc/localtime) that UTC never needs, on the agent's fence path. */
+    char base[64];
+    snprintf(base, sizeof base, "%04d-%02d-%02dT%02d:%02d:%02d", utc.tm_year + 1900,
+             utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    snprintf(st->iso_s, sizeof st->iso_s, "%.19sZ", base);
+    snprintf(st->iso_ms, sizeof st->iso_ms, "%.19s.%03dZ", base, (int)(ts.tv_nsec / 1000000) % 1000);
     return true;
 }
 

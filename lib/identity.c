@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
-static void describe_requester(char *out, size_t size, const char *via)
+void identity_describe_requester(char *out, size_t size, const char *via)
 {
     const char *service = getenv("PCMK_service");
     if (!via && service && service[0]) {
@@ -29,7 +29,9 @@ void identity_new_operation(struct operation *op, struct identity *id, const cha
     if (gethostname(id->host, sizeof id->host) != 0)
         snprintf(id->host, sizeof id->host, "unknown");
     id->host[sizeof id->host - 1] = '\0';
-    describe_requester(id->who, sizeof id->who, via);
+    id->who[0] = '\0';
+    if (via)
+        identity_describe_requester(id->who, sizeof id->who, via);
     op->action = action;
     op->target_node = target;
     op->recorder_node = id->host;

@@ -222,6 +222,22 @@ plug=node2"
     expect_sql "reboot|completed" "select action, status from operations"
 }
 
+# Who asked: Pacemaker's fencer by its service name, a person by user name
+# and uid (looked up by the companion, off the fence's path); an unfence
+# records it too.
+test_requester_is_recorded_for_fences_and_unfences() {
+    start_responder
+    expect_exit 0 agent -o off -n node2
+    export PCMK_service=pacemaker-fenced
+    expect_exit 0 agent -o reboot -n node3
+    unset PCMK_service
+    expect_exit 0 agent -o on -n node2
+    stop_responder
+    me="user $(id -un) (uid $(id -u))"
+    expect_sql "off|$me,reboot|pacemaker-fenced,on|$me" \
+        "select group_concat(action || '|' || requested_by) from (select * from operations order by id)"
+}
+
 test_on_status_off_status_sequence() {
     start_responder
     expect_exit 0 agent -o on -n node2

@@ -67,12 +67,33 @@ static void utc_format_refuses_what_it_cannot_render(void **state)
     assert_int_equal(utc_format((time_t)253402300800LL, "%Y", out, sizeof out), -1);   /* year 10000 */
 }
 
+/* The stamps every record and log line carries: UTC rendered by hand
+ * (no time zone is loaded on the fence path), the epoch's when the year
+ * has no four-digit rendering. */
+static void stamps_render_utc_to_the_millisecond(void **state)
+{
+    (void)state;
+    struct stamp st;
+    stamp_from_timespec(&st, (struct timespec){ NOW, 123456789 });
+    assert_string_equal(st.iso_ms, "2026-11-18T11:06:40.123Z");
+    assert_string_equal(st.iso_s, "2026-11-18T11:06:40Z");
+    stamp_from_timespec(&st, (struct timespec){ 0, 999999999 });
+    assert_string_equal(st.iso_ms, "1970-01-01T00:00:00.999Z");
+    stamp_from_timespec(&st, (struct timespec){ (time_t)253402300799LL, 0 });   /* 9999-12-31 */
+    assert_string_equal(st.iso_s, "9999-12-31T23:59:59Z");
+    stamp_from_timespec(&st, (struct timespec){ (time_t)253402300800LL, 5000000 });   /* year 10000 */
+    assert_string_equal(st.iso_ms, "1970-01-01T00:00:00.000Z");
+    assert_string_equal(st.iso_s, "1970-01-01T00:00:00Z");
+    assert_string_equal(st.local, "1970-01-01 00:00:00");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(durations_in_range_only),
         cmocka_unit_test(time_bounds_are_checked),
         cmocka_unit_test(utc_format_refuses_what_it_cannot_render),
+        cmocka_unit_test(stamps_render_utc_to_the_millisecond),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
