@@ -181,7 +181,11 @@ fuzz: all
 	sh tools/fuzz.sh $(FUZZ_SECONDS)
 
 # Figures, never assertions: prints medians next to references in one run.
-BENCH_TOOLS := $(BUILD)/bench/frbench $(SHIMS)
+BENCH_TOOLS := $(BUILD)/bench/frbench $(BUILD)/bench/floor_client $(SHIMS)
+# The protocol's floor for a whole off: libc only, nothing of ours linked.
+$(BUILD)/bench/floor_client: bench/floor_client.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
 $(BUILD)/bench/frbench: bench/frbench.c $(BUILD)/libfr.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libfr.a $(ALL_LDFLAGS) $(PKG_LIBS)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "companion.h"
@@ -45,6 +46,8 @@ static _Noreturn void become_companion(struct companion *c, int read_fd, int wri
 {
     /* First its own session: Pacemaker kills the agent's process group. */
     setsid();
+    /* Told apart from agents in ps and top (its command line stays). */
+    prctl(PR_SET_NAME, "fr-companion");
     close(write_fd);
     close_other_fds(read_fd, c->watch_fd);
     signals_reset_for_child();
