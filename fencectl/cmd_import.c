@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "db.h"
+#include "db_stmt_cache.h"
 #include "import_line.h"
 #include "linehash.h"
 #include "strbuf.h"
@@ -36,22 +37,25 @@ static const char usage_text[] = "Usage: fencectl import FILE\n"
 
 struct import_run {
     sqlite3 *db;
+    struct db_stmt_cache stmts;   /* eight statements per line, prepared once */
     const char *file;
     long imported, skipped, rejected, operations;
 };
 
-static int query_count(sqlite3 *db, const char *sql, const char *a, const char *b,
+static int query_count(struct import_run *r, const char *sql, const char *a, const char *b,
                        int64_t *n, struct error *err)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return errorf(err, "%s", sqlite3_errmsg(db));
+    sqlite3_stmt *st = db_stmt_cached(&r->stmts, sql, err);
+    if (!st)
+        return -1;
     sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : errorf(err, "%s", sqlite3_errmsg(db));
+    if (rc != SQLITE_ROW)
+        errorf(err, "%s", sqlite3_errmsg(r->db));
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /* Which occurrence of its identity this line is in the file (1, 2, ...),
@@ -59,12 +63,12 @@ static int query_count(sqlite3 *db, const char *sql, const char *a, const char *
 static int occurrence(struct import_run *r, const struct import_event *ie, int64_t *nth,
                       int64_t *present, struct error *err)
 {
-    if (db_execf(r->db, err, NULL, "INSERT INTO temp.seen (hash, n) VALUES (?, 1) "
-                 "ON CONFLICT (hash) DO UPDATE SET n = n + 1", "t", ie->canonical_hash) != 0 ||
-        query_count(r->db, "SELECT n FROM temp.seen WHERE hash = ?1", ie->canonical_hash, NULL,
+    if (db_cached_execf(&r->stmts, err, NULL, "INSERT INTO temp.seen (hash, n) VALUES (?, 1) "
+                        "ON CONFLICT (hash) DO UPDATE SET n = n + 1", "t", ie->canonical_hash) != 0 ||
+        query_count(r, "SELECT n FROM temp.seen WHERE hash = ?1", ie->canonical_hash, NULL,
                     nth, err) != 0)
         return -1;
-    return query_count(r->db, "SELECT count(*) FROM events WHERE line_hash = ?1 "
+    return query_count(r, "SELECT count(*) FROM events WHERE line_hash = ?1 "
                        "OR (?2 <> ?1 AND line_hash = ?2)", ie->canonical_hash, ie->raw_hash,
                        present, err);
 }
@@ -84,12 +88,13 @@ static void derived_uuid(const char *hash, int64_t nth, char out[37])
     snprintf(out, 37, "%.8s-%.4s-4000-8000-%.8s0000", hash, hash + 8, hash + 8);
 }
 
-static int64_t find_operation(sqlite3 *db, const char *sql, const struct fence_event *ev,
+static int64_t find_operation(struct import_run *r, const char *sql, const struct fence_event *ev,
                               const char *uuid)
 {
-    sqlite3_stmt *st;
+    struct error unused;
     int64_t id = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    sqlite3_stmt *st = db_stmt_cached(&r->stmts, sql, &unused);
+    if (!st)
         return -1;
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, ev->target_node, -1, SQLITE_STATIC);
@@ -98,9 +103,11 @@ static int64_t find_operation(sqlite3 *db, const char *sql, const struct fence_e
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : -1;
 }
+
+static const char op_by_uuid_sql[] = "SELECT id FROM operations WHERE op_uuid = ?1";
 
 /* An imported operation of the original agent still open for this node,
  * recorder and action: the oldest closes first, so two fences of a node
@@ -123,9 +130,9 @@ static int64_t operation_for(struct import_run *r, const struct import_event *ie
     char uuid[37];
     int64_t id = 0;
     if (ev->request_id)
-        id = find_operation(r->db, "SELECT id FROM operations WHERE op_uuid = ?1", ev, ev->request_id);
+        id = find_operation(r, op_by_uuid_sql, ev, ev->request_id);
     else if (!opens)
-        id = find_operation(r->db, open_import_sql, ev, NULL);
+        id = find_operation(r, open_import_sql, ev, NULL);
     if (id < 0)
         return errorf(err, "%s", sqlite3_errmsg(r->db)), -1;
     if (!id && (ev->request_id || opens || terminal)) {
@@ -133,13 +140,13 @@ static int64_t operation_for(struct import_run *r, const struct import_event *ie
             snprintf(uuid, sizeof uuid, "%s", ev->request_id);
         else
             derived_uuid(ie->canonical_hash, nth, uuid);
-        if (db_execf(r->db, err, &id, "INSERT INTO operations (op_uuid, action, target_node, "
+        if (db_cached_execf(&r->stmts, err, &id, "INSERT INTO operations (op_uuid, action, target_node, "
                      "recorder_node, requested_by, agent_pid, started_at) VALUES (?, ?, ?, ?, "
                      "'import', 0, ?) ON CONFLICT (op_uuid) DO NOTHING", "ttttt", uuid, ev->action,
                      ev->target_node, ev->recorder_node, ie->logged_at) != 0)
             return -1;
         if (sqlite3_changes(r->db) == 0)   /* an id another line derived: share it */
-            id = find_operation(r->db, "SELECT id FROM operations WHERE op_uuid = ?1", ev, uuid);
+            id = find_operation(r, op_by_uuid_sql, ev, uuid);
         else
             r->operations++;
     }
@@ -147,7 +154,7 @@ static int64_t operation_for(struct import_run *r, const struct import_event *ie
     const char *op_status = unfence ? (strcmp(ev->status, "unfenced") == 0 ? "completed" : "failed")
                                     : ev->status;
     if (id > 0 && terminal &&
-        db_execf(r->db, err, NULL, "UPDATE operations SET finished_at = ?, status = ?, exit_code = ?, "
+        db_cached_execf(&r->stmts, err, NULL, "UPDATE operations SET finished_at = ?, status = ?, exit_code = ?, "
                  "message = ? WHERE id = ? AND status = 'running'", "ttiti", ie->logged_at, op_status,
                  (int64_t)(strcmp(op_status, "completed") != 0), ev->details, id) != 0)
         return -1;
@@ -158,7 +165,7 @@ static int store_event(struct import_run *r, const struct import_event *ie, int6
                        struct error *err)
 {
     const struct fence_event *ev = &ie->ev;
-    if (db_execf(r->db, err, NULL, "INSERT INTO events (operation_id, logged_at, local_time, "
+    if (db_cached_execf(&r->stmts, err, NULL, "INSERT INTO events (operation_id, logged_at, local_time, "
                  "utc_time, action, target_node, status, details, recorder_node, pacemaker_action, "
                  "filesystems, request_id, origin, line_hash) "
                  "VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)", "itttttttttttt",
@@ -167,7 +174,7 @@ static int store_event(struct import_run *r, const struct import_event *ie, int6
                  ev->request_id, ie->canonical_hash) != 0)
         return -1;
     if (op > 0 && strcmp(ev->filesystems, "[]") != 0 &&
-        db_execf(r->db, err, NULL, "UPDATE operations SET filesystems = ? WHERE id = ?", "ti",
+        db_cached_execf(&r->stmts, err, NULL, "UPDATE operations SET filesystems = ? WHERE id = ?", "ti",
                  ev->filesystems, op) != 0)
         return -1;
     r->imported++;
@@ -285,7 +292,9 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         fclose(in);
         return st == DB_OPEN_OK || st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
     }
+    db_stmt_cache_init(&r.stmts, r.db);
     int rc = import_stream(&r, in, &err);
+    db_stmt_cache_release(&r.stmts);
     fclose(in);
     if (rc != 0 || db_commit(r.db, &err) != 0) {
         db_rollback(r.db);

@@ -125,6 +125,22 @@ static int bind_args(sqlite3_stmt *st, const char *types, va_list ap)
     return SQLITE_OK;
 }
 
+int db_vexec_stmt(sqlite3 *db, sqlite3_stmt *st, struct error *err, int64_t *rowid,
+                  const char *types, va_list ap)
+{
+    int rc = bind_args(st, types, ap);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+            rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_OK)
+        return db_error(err, db, "cannot write to database");
+    if (rowid)
+        *rowid = sqlite3_last_insert_rowid(db);
+    return 0;
+}
+
 int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
              const char *types, ...)
 {
@@ -133,19 +149,10 @@ int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
         return db_error(err, db, "cannot prepare statement");
     va_list ap;
     va_start(ap, types);
-    int rc = bind_args(st, types, ap);
+    int rc = db_vexec_stmt(db, st, err, rowid, types, ap);
     va_end(ap);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-            rc = SQLITE_OK;
-    }
     sqlite3_finalize(st);
-    if (rc != SQLITE_OK)
-        return db_error(err, db, "cannot write to database");
-    if (rowid)
-        *rowid = sqlite3_last_insert_rowid(db);
-    return 0;
+    return rc;
 }
 
 /* Applies the migrations the file lacks, under one write lock, re-reading

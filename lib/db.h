@@ -6,6 +6,7 @@
 #define FR_DB_H
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -51,6 +52,11 @@ void db_rollback(sqlite3 *db);
  * 'o' optional int64 (negative binds NULL). For INSERTs, *rowid (if not NULL) receives the new row id. */
 int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
              const char *types, ...);
+
+/* db_execf's binding and step for a statement already prepared (the
+ * statement is left for the caller to reset or finalize). */
+int db_vexec_stmt(sqlite3 *db, sqlite3_stmt *st, struct error *err, int64_t *rowid,
+                  const char *types, va_list ap);
 
 /* Reads the single integer that sql returns (e.g. PRAGMA user_version). */
 int db_query_int(sqlite3 *db, const char *sql, int64_t *value, struct error *err);

@@ -4,11 +4,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "db.h"
+#include "db_stmt_cache.h"
 #include "schema.h"
 #include "unit_tmp.h"
 
@@ -245,6 +247,44 @@ static void binds_every_type(void **state)
     db_close(db);
 }
 
+/* Import's statements: each prepared once, reset after every run, and
+ * a constraint failure reported without spoiling the next run. */
+static void cached_statements_are_prepared_once_and_reset(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    struct error err;
+    assert_int_equal(db_open(in_scratch("c.db"), DB_READ_WRITE, 1000, &db, &err), DB_OPEN_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TEMP TABLE c(k TEXT PRIMARY KEY, n)", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    static const char insert[] = "INSERT INTO c VALUES (?, ?)";
+    static const char count[] = "SELECT count(*), sum(n) FROM c";
+    struct db_stmt_cache cache;
+    db_stmt_cache_init(&cache, db);
+    int64_t rowid = 0;
+    for (int64_t i = 1; i <= 3; i++) {
+        char key[8] = { 'k', (char)('0' + i), '\0' };
+        assert_int_equal(db_cached_execf(&cache, &err, &rowid, insert, "ti", key, i), 0);
+        assert_int_equal(rowid, i);
+    }
+    assert_int_equal(db_cached_execf(&cache, &err, NULL, insert, "ti", "k1", (int64_t)9), -1);
+    assert_non_null(strstr(err.msg, "UNIQUE"));
+    assert_int_equal(db_cached_execf(&cache, &err, NULL, insert, "ti", "k4", (int64_t)4), 0);
+    sqlite3_stmt *st = db_stmt_cached(&cache, count, &err);
+    assert_non_null(st);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int64(st, 0), 4);
+    assert_int_equal(sqlite3_column_int64(st, 1), 10);
+    assert_ptr_equal(db_stmt_cached(&cache, count, &err), st);   /* reset, not prepared again */
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(cache.count, 2);
+    assert_null(db_stmt_cached(&cache, "SELECT nope FROM nothing", &err));
+    assert_non_null(strstr(err.msg, "cannot prepare"));
+    db_stmt_cache_release(&cache);
+    assert_int_equal(cache.count, 0);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +297,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(empty_files_become_ours, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(writers_persist_the_wal_and_readers_of_copies_create_nothing, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(binds_every_type, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(cached_statements_are_prepared_once_and_reset, make_scratch, remove_scratch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
