@@ -89,11 +89,10 @@ static void derived_uuid(const char *hash, int64_t nth, char out[37])
 }
 
 static int64_t find_operation(struct import_run *r, const char *sql, const struct fence_event *ev,
-                              const char *uuid)
+                              const char *uuid, struct error *err)
 {
-    struct error unused;
     int64_t id = 0;
-    sqlite3_stmt *st = db_stmt_cached(&r->stmts, sql, &unused);
+    sqlite3_stmt *st = db_stmt_cached(&r->stmts, sql, err);
     if (!st)
         return -1;
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -103,8 +102,10 @@ static int64_t find_operation(struct import_run *r, const char *sql, const struc
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE)
+        id = errorf(err, "%s", sqlite3_errmsg(r->db));
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : -1;
+    return id;
 }
 
 static const char op_by_uuid_sql[] = "SELECT id FROM operations WHERE op_uuid = ?1";
@@ -130,11 +131,11 @@ static int64_t operation_for(struct import_run *r, const struct import_event *ie
     char uuid[37];
     int64_t id = 0;
     if (ev->request_id)
-        id = find_operation(r, op_by_uuid_sql, ev, ev->request_id);
+        id = find_operation(r, op_by_uuid_sql, ev, ev->request_id, err);
     else if (!opens)
-        id = find_operation(r, open_import_sql, ev, NULL);
+        id = find_operation(r, open_import_sql, ev, NULL, err);
     if (id < 0)
-        return errorf(err, "%s", sqlite3_errmsg(r->db)), -1;
+        return -1;
     if (!id && (ev->request_id || opens || terminal)) {
         if (ev->request_id)
             snprintf(uuid, sizeof uuid, "%s", ev->request_id);
@@ -146,7 +147,7 @@ static int64_t operation_for(struct import_run *r, const struct import_event *ie
                      ev->target_node, ev->recorder_node, ie->logged_at) != 0)
             return -1;
         if (sqlite3_changes(r->db) == 0)   /* an id another line derived: share it */
-            id = find_operation(r, op_by_uuid_sql, ev, uuid);
+            id = find_operation(r, op_by_uuid_sql, ev, uuid, err);
         else
             r->operations++;
     }
