@@ -503,6 +503,10 @@ test_the_fence_path_syncs_only_its_request() {
     [ "$syncs" -eq 2 ] || fail "the agent synced $syncs times, expected 2 (request, directory): $(grep -E 'sync' "$S/agent.trace")"
     grep -E "openat\(.*(\.db|fence-events)" "$S/agent.trace" \
         && fail "the agent itself opened the database or a log"
+    # Nor what the companion looks up for the record: the time zone (the
+    # logs' local time) and the user's name (NSS).
+    grep -E 'openat\(.*"/etc/(localtime|passwd|nsswitch\.conf|group)"|/usr/share/zoneinfo' \
+        "$S/agent.trace" && fail "the agent itself read a time zone or NSS file"
     grep -E 'unlink(at)?\(.*-(wal|shm)"' "$S/trace" && fail "the WAL or -shm was deleted"
     [ -e "$DB-wal" ] && [ -e "$DB-shm" ] || fail "no -wal/-shm beside the database: $(ls "$(dirname "$DB")")"
     [ "$(stat -c %s "$DB-wal")" -eq 0 ] || fail "the WAL keeps frames every later process would read and copy again"

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -87,6 +88,40 @@ static void stamps_render_utc_to_the_millisecond(void **state)
     assert_string_equal(st.local, "1970-01-01 00:00:00");
 }
 
+/* The hand-made calendar agrees with glibc's gmtime_r from year 0 to 9999:
+ * every day of 1896-2104 (the leap years around 1900, 2000 and 2100, the
+ * days before the epoch), every 97th day elsewhere (a stride that walks
+ * through every day of the month and of the 400-year cycle), the first and
+ * last second of each. */
+static void stamps_agree_with_gmtime_for_every_day(void **state)
+{
+    (void)state;
+    const int64_t first = -62167219200LL, last = 253402300799LL;   /* 0000-01-01, 9999-12-31 */
+    const int64_t dense_from = -2335219200LL, dense_to = 4260211200LL;   /* 1896, 2105 */
+    for (int64_t day = first; day <= last;
+         day += (day >= dense_from && day < dense_to) ? 86400 : 97 * 86400) {
+        for (int64_t t = day; t <= day + 86399; t += 86399) {
+            struct tm tm;
+            time_t tt = (time_t)t;
+            assert_non_null(gmtime_r(&tt, &tm));
+            char want[80];
+            snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.042Z", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+            struct stamp st;
+            stamp_from_timespec(&st, (struct timespec){ tt, 42000000 });
+            if (strcmp(st.iso_ms, want) != 0)
+                fail_msg("%lld: rendered %s, gmtime says %s", (long long)t, st.iso_ms, want);
+        }
+    }
+    struct stamp st;
+    stamp_from_timespec(&st, (struct timespec){ (time_t)(first - 1), 0 });   /* year -1 */
+    assert_string_equal(st.iso_s, "1970-01-01T00:00:00Z");
+    stamp_from_timespec(&st, (struct timespec){ (time_t)INT64_MIN, 0 });
+    assert_string_equal(st.iso_s, "1970-01-01T00:00:00Z");
+    stamp_from_timespec(&st, (struct timespec){ (time_t)INT64_MAX, 0 });
+    assert_string_equal(st.iso_s, "1970-01-01T00:00:00Z");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -94,6 +129,7 @@ int main(void)
         cmocka_unit_test(time_bounds_are_checked),
         cmocka_unit_test(utc_format_refuses_what_it_cannot_render),
         cmocka_unit_test(stamps_render_utc_to_the_millisecond),
+        cmocka_unit_test(stamps_agree_with_gmtime_for_every_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
