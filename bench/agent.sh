@@ -53,14 +53,17 @@ whole_off() {
             "$FRBENCH" fence 30 "$AGENT" | cut -d' ' -f4)
         f=$(NNF_FENCE_REQUEST_DIR="$W/whole-rq" NNF_FENCE_RESPONSE_DIR="$W/whole-rs" \
             "$FRBENCH" fence 30 "$BUILD/bench/floor_client" | cut -d' ' -f4)
+        c=$(FLOOR_COMPANION=1 NNF_FENCE_REQUEST_DIR="$W/whole-rq" NNF_FENCE_RESPONSE_DIR="$W/whole-rs" \
+            "$FRBENCH" fence 30 "$BUILD/bench/floor_client" | cut -d' ' -f4)
         rm -rf "$W/whole-rq" "$W/whole-rs"
-        echo "$t $a $f"
+        echo "$t $a $f $c"
     done | awk '{ print $2 / $1, $0 }' | sort -n \
-         | awk -v n="$rounds" 'NR == int((n + 1) / 2) { print $2, $3, $4 }'
+         | awk -v n="$rounds" 'NR == int((n + 1) / 2) { print $2, $3, $4, $5 }'
 }
 set -- $(whole_off)
 echo "one whole off, instant answer (median of ${WHOLE_ROUNDS:-7} rounds of 30): $2 ms = $(ratio "$2" "$1") x /bin/true ($1 ms)   (goal <= 3x; Python 0.54 s)"
 echo "   the protocol's floor there (bench/floor_client.c: synced request, wait, nothing else): $3 ms = $(ratio "$3" "$1") x /bin/true"
+echo "   the floor with an idle companion forked before its request (FLOOR_COMPANION=1): $4 ms = $(ratio "$4" "$1") x /bin/true"
 set -- $(FRBENCH_BACK_TO_BACK=1 "$FRBENCH" fence "$FENCES" "$AGENT")
 echo "   back to back (each companion records while the next fence runs): p50 $4 ms, p99 $5 ms"
 

@@ -5,7 +5,12 @@
  * companion, libc only; never installed. Run by frbench as an agent:
  *
  *   floor_client ... NODE     (the last argument names the node)
- */
+ *
+ * FLOOR_COMPANION=1 adds the one thing an agent that records a kill at
+ * any moment cannot do without: a process that outlives it, forked before
+ * the request. Here it does nothing but hold the inotify instance (as the
+ * agent's companion does) until the agent's end, so the difference is the
+ * price of the fork on this machine. */
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +19,27 @@
 #include <sys/inotify.h>
 #include <sys/random.h>
 #include <unistd.h>
+
+/* An idle companion in its own session, gone once the agent is. */
+static int fork_idle_companion(void)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        char b;
+        setsid();
+        close(p[1]);
+        while (read(p[0], &b, 1) > 0)
+            ;
+        _exit(0);
+    }
+    close(p[0]);
+    return 0;
+}
 
 static int fail(const char *what)
 {
@@ -67,6 +93,11 @@ int main(int argc, char **argv)
     int ino = inotify_init1(IN_CLOEXEC);
     if (ino < 0 || inotify_add_watch(ino, rs, IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
         return fail(rs);
+    /* After the watch, as the agent's: the companion holds the inotify
+     * instance past the exit, so tearing it down is not the exit's cost. */
+    const char *companion = getenv("FLOOR_COMPANION");
+    if (companion && strcmp(companion, "1") == 0 && fork_idle_companion() != 0)
+        return fail("fork");
     int len = snprintf(body, sizeof body, "{\n  \"request_id\": \"%s\",\n  \"timestamp\": "
                        "\"2026-01-01T00:00:00.000Z\",\n  \"action\": \"off\",\n  \"target_node\": "
                        "\"%s\",\n  \"recorder_node\": \"bench\"\n}\n", id, node);
