@@ -152,7 +152,6 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
             emit(o, &node);
             node.ops = node.completed = node.failed = node.timeout = node.terminated = node.running = 0;
             node.fences = node.fences_completed = 0;
-            node.in_fence = false;
             node.nms = 0;
         }
         snprintf(node.node, sizeof node.node, "%s", n);
