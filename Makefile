@@ -147,7 +147,14 @@ $(BUILD)/tests/shims/%.so: tests/shims/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O2 -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl
 
-unit: $(UNIT_BIN) $(SHIMS)
+# PID 1 of the private machines the cluster and package suites run in
+# (tests/e2e/machine.sh). Never sanitized: it only forks, execs and reaps.
+NS_INIT := $(BUILD)/tests/ns-init
+$(NS_INIT): tests/sandbox/ns_init.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
+
+unit: $(UNIT_BIN) $(SHIMS) $(NS_INIT)
 VALGRIND   := valgrind -q --error-exitcode=99 --leak-check=full \
               --errors-for-leak-kinds=definite,indirect --track-fds=no
 ASAN_BUILD := build-asan

@@ -1,9 +1,9 @@
 # A real one-node corosync + Pacemaker cluster for the end-to-end tests,
 # following shared/reference/pacemaker-lab.md. lab_up and lab_down are the
-# suite_setup and suite_teardown of test_pacemaker.sh. Everything the lab
-# changes outside its own directory (corosync.conf, the CIB files, the
-# installed agent) is backed up first and restored by lab_down. Daemons
-# are stopped by their PIDs, never by name.
+# suite_setup and suite_teardown of test_pacemaker.sh. It runs in the
+# suite's private machine (tests/e2e/machine.sh): corosync.conf, the CIB
+# files and the installed agent it writes are that machine's, never the
+# host's. Daemons are stopped by their PIDs, never by name.
 #
 # Reusable pieces (other suites may call them):
 #   lab_up_with_absent_node NODE   the cluster with a second nodelist entry
@@ -14,9 +14,12 @@
 #   lab_restart                    pacemakerd and corosync stopped and started
 #                                  again, the CIB kept (history is lost)
 #   lab_protect_path PATH          PATH moved aside now, put back by lab_down
+#                                  (for paths outside /etc, /var and /usr,
+#                                  which the machine does not overlay)
 #   lab_device / lab_device_remove a fence_recorder device for a test
 
-LAB=/tmp/fence-recorder-lab
+# In the machine's /var: private to the suite.
+LAB=/var/tmp/fence-recorder-lab
 LAB_PACKAGES="corosync pacemaker pacemaker-cli-utils"
 AGENT_PATH=/usr/sbin/fence_recorder
 # Where the agent's companion finds its crm_mon reader (make install's LIBEXECDIR).
@@ -103,60 +106,20 @@ logging {
 CONF
 }
 
-backup_system_state() {
-    mkdir -p "$LAB/backup/cib"
-    [ -f /etc/corosync/corosync.conf ] && cp -p /etc/corosync/corosync.conf "$LAB/backup/"
-    [ -e "$AGENT_PATH" ] && cp -p "$AGENT_PATH" "$LAB/backup/fence_recorder"
-    [ -e "$STATE_HELPER_PATH" ] && cp -p "$STATE_HELPER_PATH" "$LAB/backup/cluster-state"
-    for f in "$CIB_DIR"/cib*; do
-        [ -e "$f" ] && mv "$f" "$LAB/backup/cib/"
-    done
-    return 0
-}
-
-restore_system_state() {
-    [ -d "$LAB/backup" ] || return 0
-    restore_paths
-    rm -f "$CIB_DIR"/cib*
-    for f in "$LAB"/backup/cib/cib*; do
-        [ -e "$f" ] && mv "$f" "$CIB_DIR/"
-    done
-    if [ -f "$LAB/backup/corosync.conf" ]; then
-        cp -p "$LAB/backup/corosync.conf" /etc/corosync/corosync.conf
-    fi
-    if [ -f "$LAB/backup/fence_recorder" ]; then
-        cp -p "$LAB/backup/fence_recorder" "$AGENT_PATH"
-    else
-        rm -f "$AGENT_PATH"
-    fi
-    if [ -f "$LAB/backup/cluster-state" ]; then
-        cp -p "$LAB/backup/cluster-state" "$STATE_HELPER_PATH"
-    else
-        rm -f "$STATE_HELPER_PATH"
-        rmdir "$(dirname "$STATE_HELPER_PATH")" 2>/dev/null
-    fi
-    rm -rf "$LAB/backup"
-}
-
 lab_up() {
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "SKIP: the Pacemaker suite needs root (daemons, /usr/sbin/fence_recorder)"
-        return 2
-    fi
-    if [ -e "$LAB/corosync.pid" ] && kill -0 "$(cat "$LAB/corosync.pid")" 2>/dev/null; then
-        echo "a lab from an earlier run is still up; stopping it"
-        lab_down
-    fi
-    if pidof corosync pacemakerd >/dev/null 2>&1; then
-        echo "SKIP: corosync or pacemakerd already runs on this machine; the lab will not disturb it"
-        return 2
+    # The suite runs in a private machine (run.sh, "#machine:"): corosync.conf,
+    # the CIB, /usr/sbin/fence_recorder and /run are that machine's own, and
+    # a cluster on the host cannot disturb it. Anywhere else it refuses: a
+    # real-cluster test that cannot run fails, it never skips.
+    if [ "$(cat /proc/1/comm 2>/dev/null)" != ns-init ]; then
+        echo "the Pacemaker suites run only in a private machine: sh tests/run.sh (tests/e2e/machine.sh)"
+        return 1
     fi
     sh "$TOP/tools/ensure-debs.sh" $LAB_PACKAGES || return 1
     rm -rf "$LAB"
     mkdir -p "$LAB"
-    backup_system_state
     write_corosync_conf
-    rm -f /var/lib/pacemaker/pengine/* /var/lib/corosync/ringid_* 2>/dev/null
+    rm -f /var/lib/pacemaker/cib/cib* /var/lib/pacemaker/pengine/* /var/lib/corosync/ringid_* 2>/dev/null
     write_initial_cib || { echo "cannot build the initial CIB"; return 1; }
     install -m 0755 "$BUILD/fence_recorder" "$AGENT_PATH" || return 1
     install -D -m 0755 "$BUILD/fence-recorder-cluster-state" "$STATE_HELPER_PATH" || return 1
@@ -212,7 +175,7 @@ restore_paths() {
 lab_down() {
     stop_pid "$LAB/pacemakerd.pid" 30
     stop_pid "$LAB/corosync.pid" 15
-    restore_system_state
+    restore_paths
 }
 
 # lab_device ID NODE [NAME=VALUE ...]: a fence_recorder device for NODE

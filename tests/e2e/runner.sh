@@ -57,6 +57,8 @@ for t in $selected; do
     cleanup_env "$scratch"
     if [ "$rc" -eq 0 ]; then
         echo "PASS $t"
+        # Measured figures (cluster_lab.sh's figure): shown, never asserted.
+        grep '^FIGURE ' "$log" | sed 's/^FIGURE /    figure: /'
     elif [ "$rc" -eq 77 ]; then
         # skip_test: could not run here (never counted as a pass)
         echo "SKIP $t ($(sed -n 's/^SKIP: //p' "$log" | head -n 1))"

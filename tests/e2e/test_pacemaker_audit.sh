@@ -1,6 +1,6 @@
 # fencectl audit and unfencing against the real one-node cluster
-# (pacemaker_lab.sh, one bring-up for the suite). Run only under
-# flock /tmp/fr-lab.lock (tests/e2e/test_pacemaker.sh says why).
+# (pacemaker_lab.sh, one bring-up for the suite), in a private machine.
+#machine: fr-lab
 
 . "$TOP/tests/e2e/pacemaker_lab.sh"
 
