@@ -187,6 +187,8 @@ enum agent_result action_fence(struct agent_context *ctx, const struct error *un
             return fail_early(c, "terminated", msg);
         }
     }
+    /* Before the request goes out: the target as Pacemaker sees it now. */
+    companion_await_snapshot(c, ctx->signal_fd);
     crash_point("before-request");
     int64_t started = monotonic_ms();
     if (write_request(ctx, h, &ctx->request_fd, &err) != 0) {

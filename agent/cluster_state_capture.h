@@ -3,8 +3,9 @@
  * output discovery already fetched (shared by the fences of a burst) to
  * fence-recorder-cluster-state, a helper that parses it with libxml2, so
  * the agent itself never loads libxml2. Bounded in time like a discovery
- * method and in size; never on the fence's path (the companion runs it
- * after the request is out). */
+ * method and in size. The companion runs it before the request is
+ * published, while the agent waits for it (bounded, only with discovery
+ * on): read after the answer, the state may already show the fence. */
 #ifndef FR_CLUSTER_STATE_CAPTURE_H
 #define FR_CLUSTER_STATE_CAPTURE_H
 
@@ -31,6 +32,7 @@ struct cluster_capture {
     char shared_from[128];
     char *state_json;                 /* NULL: unknown (error says why) */
     char error[1024];
+    const char *read_when;            /* relative to the fence (cluster_states.read_when) */
 };
 
 /* Reads PCMK_service and /proc/<pid>/{comm,cmdline} (bounded). */

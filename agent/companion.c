@@ -1,6 +1,7 @@
 /* The companion's side: one writer's loop for one operation. It reads what
- * the agent hands over (handoff.h), runs discovery once the request is
- * out, and records whatever is complete in one step (one transaction and
+ * the agent hands over (handoff.h), runs discovery and reads the cluster's
+ * state before the request goes out (the agent waits for that, bounded),
+ * and records whatever is complete in one step (one transaction and
  * its log lines), so a fence answered at once costs one transaction. When
  * the agent's pipe closes it records how the agent ended. */
 #include <errno.h>
@@ -251,6 +252,56 @@ static void record_outcome(struct recorder *rec, const struct agent_config *cfg,
     p->outcome_recorded = true;
 }
 
+static bool stamp_before(const struct stamp *a, const struct stamp *b)
+{
+    return a->ts.tv_sec < b->ts.tv_sec ||
+           (a->ts.tv_sec == b->ts.tv_sec && a->ts.tv_nsec < b->ts.tv_nsec);
+}
+
+/* When the cluster's state was read, relative to the fence (schema 7).
+ * captured is stamped when crm_mon's output had been read, so a state
+ * stamped before the request was published, or before the answer, was
+ * read before it; one stamped after the answer may show the fence as
+ * Pacemaker recorded it, and is never presented as the state at fence
+ * time. */
+static const char *snapshot_timing(const struct cluster_capture *c, const struct handoff *h,
+                                   const struct progress *p)
+{
+    if (!c->done || strcmp(c->source, "none") == 0)
+        return NULL;
+    if (stamp_before(&c->captured, &h->written))
+        return "before-request";
+    if (!p->answered || stamp_before(&c->captured, &h->outcome.at))
+        return "before-answer";
+    return "after-answer";
+}
+
+/* Discovery, and the target's state as Pacemaker sees it, read once. */
+static void take_snapshot(struct discovery_config *discovery, const struct agent_config *cfg,
+                          struct recorder *rec, struct progress *p)
+{
+    discovery_run(discovery, cfg->target, &p->report);
+    snprintf(rec->op.filesystems, sizeof rec->op.filesystems, "%s",
+             strbuf_str(&p->report.result_json));
+    cluster_state_capture(&cfg->discovery, &p->report, cfg->target, &p->state);
+    p->discovered = true;
+}
+
+/* Tells the agent its snapshot is taken: it publishes its request then
+ * (see companion_await_snapshot). Closing the pipe says it as well, also
+ * when this process dies first. */
+static void snapshot_taken(int *ready_fd)
+{
+    if (*ready_fd < 0)
+        return;
+    char byte = 'S';
+    if (write(*ready_fd, &byte, 1) < 0) {
+        /* the agent is gone or no longer waits: nothing to tell */
+    }
+    close(*ready_fd);
+    *ready_fd = -1;
+}
+
 /* Everything complete and not yet recorded, in one step. An answer waits
  * for the agent's exit (or its death), which follows within microseconds,
  * so the record says both facts at once. */
@@ -280,6 +331,7 @@ static void record_step(struct recorder *rec, const struct agent_config *cfg,
     record_notes(rec, h, p);
     if (request) {
         record_discovery(rec, cfg, p);
+        p->state.read_when = snapshot_timing(&p->state, h, p);
         cluster_state_record(rec, &p->state, &p->who);
     }
     if (early || outcome)
@@ -298,7 +350,7 @@ static int64_t companion_patience_ms(void)
 
 
 void companion_record(const struct agent_config *cfg, const struct operation *op,
-                      struct handoff *h, int fd, int release_at_eof, bool forked)
+                      struct handoff *h, int fd, int release_at_eof, int ready_fd, bool forked)
 {
     struct recorder rec;
     recorder_open(&rec, &cfg->paths, cfg->db_timeout_ms, VERBOSITY_QUIET);
@@ -326,6 +378,12 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
         identity_describe_requester(who, sizeof who, NULL);
         rec.op.requested_by = who;
     }
+    /* The target as Pacemaker sees it before the request goes out: once
+     * the storage system has answered, Pacemaker may have recorded the
+     * fence, and a lost member no longer reads as unclean. */
+    if (cfg->discovery.enabled)
+        take_snapshot(&discovery, cfg, &rec, &p);
+    snapshot_taken(&ready_fd);
     do {
         read_messages(fd, &p, -1);
         /* Most fences are answered within moments: the record waits that
@@ -342,11 +400,7 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
                 conclude_unpublished(cfg, h, &p);
         }
         if (p.requested && !p.discovered) {
-            discovery_run(&discovery, cfg->target, &p.report);
-            snprintf(rec.op.filesystems, sizeof rec.op.filesystems, "%s",
-                     strbuf_str(&p.report.result_json));
-            cluster_state_capture(&cfg->discovery, &p.report, cfg->target, &p.state);
-            p.discovered = true;
+            take_snapshot(&discovery, cfg, &rec, &p);
             read_messages(fd, &p, 0);
         }
         if (p.eof && release_at_eof >= 0) {

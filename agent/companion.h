@@ -28,6 +28,7 @@ struct companion {
     int fd;                  /* messages to the companion; -1: none */
     int in_process_fd;       /* the pipe's other end when no companion could be forked */
     int watch_fd;            /* the agent's inotify instance, see companion_start */
+    int ready_fd;            /* the companion's "snapshot taken"; -1: nothing to wait for */
     bool answered;           /* the outcome is handed over (sent with the exit) */
     enum verbosity verbosity;
     const struct agent_config *cfg;
@@ -48,6 +49,16 @@ void companion_note(struct companion *c, enum log_level level, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 void companion_vnote(struct companion *c, enum log_level level, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+/* How long the agent waits, before it publishes its request, for the
+ * companion's look at the cluster (with filesystem discovery on): long
+ * enough for crm_mon and cibadmin on a busy node, short beside any fence
+ * timeout. Past it the request goes out and the record says when the
+ * state was read. */
+#define COMPANION_SNAPSHOT_WAIT_MS 2000
+/* Waits until the companion has read the cluster's state, it is gone, a
+ * signal arrives on signal_fd, or COMPANION_SNAPSHOT_WAIT_MS have passed.
+ * Returns at once when there is nothing to wait for. */
+void companion_await_snapshot(struct companion *c, int signal_fd);
 /* Says a part of h is complete (never blocks: one byte on a pipe). */
 void companion_post(struct companion *c, enum handoff_message m);
 /* The agent's last act before it exits with exit_code. */
@@ -57,6 +68,6 @@ void companion_finish(struct companion *c, int exit_code);
  * agent is gone. In the forked companion (which then yields the CPU to
  * fences), or in-process as a fallback. */
 void companion_record(const struct agent_config *cfg, const struct operation *op,
-                      struct handoff *h, int fd, int release_at_eof, bool forked);
+                      struct handoff *h, int fd, int release_at_eof, int ready_fd, bool forked);
 
 #endif

@@ -2,8 +2,10 @@
  * messages, and leave. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -25,14 +27,19 @@ static void detach_stdio(void)
         close(fd);
 }
 
-/* Nothing of the agent's but the pipe and its inotify instance: an
- * inherited pipe of Pacemaker's would keep it waiting for an end of file. */
-static void close_other_fds(int keep_a, int keep_b)
+static int compare_fds(const void *a, const void *b)
 {
-    int lo = keep_a < keep_b ? keep_a : keep_b, hi = keep_a < keep_b ? keep_b : keep_a;
-    int keep[2] = { lo, hi };
+    return *(const int *)a - *(const int *)b;
+}
+
+/* Nothing of the agent's but the pipes and its inotify instance: an
+ * inherited pipe of Pacemaker's would keep it waiting for an end of file. */
+static void close_other_fds(int keep_a, int keep_b, int keep_c)
+{
+    int keep[3] = { keep_a, keep_b, keep_c };
+    qsort(keep, 3, sizeof keep[0], compare_fds);
     unsigned from = STDERR_FILENO + 1;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         if (keep[i] < (int)from)
             continue;
         if ((unsigned)keep[i] > from)
@@ -42,19 +49,46 @@ static void close_other_fds(int keep_a, int keep_b)
     close_range(from, ~0U, 0);
 }
 
-static _Noreturn void become_companion(struct companion *c, int read_fd, int write_fd)
+static _Noreturn void become_companion(struct companion *c, int read_fd, int write_fd,
+                                       int ready_fd)
 {
     /* First its own session: Pacemaker kills the agent's process group. */
     setsid();
     /* Told apart from agents in ps and top (its command line stays). */
     prctl(PR_SET_NAME, "fr-companion");
     close(write_fd);
-    close_other_fds(read_fd, c->watch_fd);
+    close_other_fds(read_fd, c->watch_fd, ready_fd);
     signals_reset_for_child();
     signal(SIGPIPE, SIG_IGN);
     detach_stdio();
-    companion_record(c->cfg, &c->op, c->h, read_fd, c->watch_fd, true);
+    companion_record(c->cfg, &c->op, c->h, read_fd, c->watch_fd, ready_fd, true);
     _exit(0);
+}
+
+/* With discovery on, the agent waits for the companion's look at the
+ * cluster before it publishes its request: a pipe the companion writes
+ * one byte to (or closes by dying). */
+static void open_ready_pipe(struct companion *c, int ready[2])
+{
+    ready[0] = ready[1] = -1;
+    if (c->cfg->discovery.enabled && pipe2(ready, O_CLOEXEC) != 0)
+        ready[0] = ready[1] = -1;   /* then the request does not wait */
+}
+
+void companion_await_snapshot(struct companion *c, int signal_fd)
+{
+    if (c->ready_fd < 0)
+        return;
+    struct pollfd pfd[2] = { { .fd = c->ready_fd, .events = POLLIN },
+                             { .fd = signal_fd, .events = POLLIN } };
+    int64_t until = monotonic_ms() + COMPANION_SNAPSHOT_WAIT_MS;
+    for (int64_t left; (left = until - monotonic_ms()) > 0;) {
+        int n = poll(pfd, signal_fd >= 0 ? 2 : 1, (int)left);
+        if (n != 0 && !(n < 0 && errno == EINTR))
+            break;   /* taken, the companion gone, a signal, or poll failed */
+    }
+    close(c->ready_fd);
+    c->ready_fd = -1;
 }
 
 int companion_start(struct companion *c, const struct agent_config *cfg,
@@ -65,7 +99,7 @@ int companion_start(struct companion *c, const struct agent_config *cfg,
     c->op = *op;
     c->op.agent_pid = (long)getpid();
     c->verbosity = cfg->verbosity;
-    c->fd = c->in_process_fd = -1;
+    c->fd = c->in_process_fd = c->ready_fd = -1;
     /* Lazily backed: the 1 MiB response area costs nothing until a
      * response is copied into it. */
     c->h = mmap(NULL, sizeof *c->h, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -77,19 +111,29 @@ int companion_start(struct companion *c, const struct agent_config *cfg,
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0)
         return errorf_errno(err, "cannot create the companion's pipe");
+    int ready[2];
+    open_ready_pipe(c, ready);
     /* Writing to a companion that died must not kill the agent. */
     signal(SIGPIPE, SIG_IGN);
     pid_t pid = fork();
-    if (pid == 0)
-        become_companion(c, p[0], p[1]);
+    if (pid == 0) {
+        if (ready[0] >= 0)
+            close(ready[0]);
+        become_companion(c, p[0], p[1], ready[1]);
+    }
     c->fd = p[1];
+    if (ready[1] >= 0)
+        close(ready[1]);
     if (pid < 0) {
+        if (ready[0] >= 0)
+            close(ready[0]);
         /* Recorded in-process at the end, from the same pipe. */
         c->in_process_fd = p[0];
         return errorf_errno(err, "cannot fork the companion (the record will be written "
                             "before the agent exits)");
     }
     close(p[0]);
+    c->ready_fd = ready[0];
     test_note_companion((long)pid);
     return 0;
 }
@@ -139,7 +183,7 @@ void companion_finish(struct companion *c, int exit_code)
         close(c->fd);
     c->fd = -1;
     if (c->in_process_fd >= 0) {
-        companion_record(c->cfg, &c->op, c->h, c->in_process_fd, -1, false);
+        companion_record(c->cfg, &c->op, c->h, c->in_process_fd, -1, -1, false);
         close(c->in_process_fd);
         c->in_process_fd = -1;
     }

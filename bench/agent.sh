@@ -73,6 +73,21 @@ echo "   the protocol's floor there (bench/floor_client.c: synced request, wait,
 echo "   the floor with an idle companion forked before its request (FLOOR_COMPANION=1): $4 ms = $(ratio "$4" "$1") x /bin/true"
 set -- $(FRBENCH_BACK_TO_BACK=1 "$FRBENCH" fence "$FENCES" "$AGENT")
 echo "   back to back (each companion records while the next fence runs): p50 $4 ms, p99 $5 ms"
+# With discovery on, the agent waits (at most 2 s) for its companion's look
+# at the cluster before it publishes the request: crm_mon and cibadmin here
+# are stand-ins that print a recorded cluster's XML (tests/fixtures), so
+# the figure is the wait's own cost; on a node add what the real tools take.
+stub() { printf '#!/bin/sh\ncat "%s"\n' "$2" > "$W/$1"; chmod +x "$W/$1"; }
+stub crm_mon "$HERE/../tests/fixtures/discovery/crm_mon-active-node2.xml"
+stub cibadmin "$HERE/../tests/fixtures/discovery/cib-resources-gfs2.xml"
+mkdir -p "$W/disc-rq" "$W/disc-rs"
+off_plain=$(NNF_FENCE_REQUEST_DIR="$W/disc-rq" NNF_FENCE_RESPONSE_DIR="$W/disc-rs" \
+            "$FRBENCH" fence 30 "$AGENT" | cut -d' ' -f4)
+off_snap=$(FILESYSTEM_DISCOVERY_ENABLED=true CRM_MON_PATH="$W/crm_mon" CIBADMIN_PATH="$W/cibadmin" \
+           NNF_FENCE_REQUEST_DIR="$W/disc-rq" NNF_FENCE_RESPONSE_DIR="$W/disc-rs" \
+           "$FRBENCH" fence 30 "$AGENT" | cut -d' ' -f4)
+rm -rf "$W/disc-rq" "$W/disc-rs"
+echo "   with discovery on, the cluster read before the request (stand-in tools): p50 $off_snap ms, against $off_plain ms off   (the wait before publishing)"
 
 # Syncs per fence: the agent's own (its request and directory) and its
 # companion's (the record), counted by strace.

@@ -33,12 +33,17 @@ static const char timeline_sql[] =
     "   FROM operations WHERE id = ?1"
     ") ORDER BY t, o, seq";
 
-/* The target as Pacemaker saw it when the fence was recorded, and what
- * asked for it (cluster_states, schema 6), after the timeline. */
+/* The target as Pacemaker saw it, when that was read relative to the
+ * fence (schema 7), and what asked for it (cluster_states), after the
+ * timeline. */
 #define YES_NO(col) "CASE " col " WHEN 1 THEN 'yes' WHEN 0 THEN 'no' ELSE 'unknown' END"
 static const char cluster_state_sql[] =
     "SELECT t, what, detail FROM ("
-    " SELECT captured_at AS t, 1 AS o, id AS seq, 'cluster state at fence time' AS what,"
+    " SELECT captured_at AS t, 1 AS o, id AS seq,"
+    "   CASE read_when WHEN 'after-answer' THEN 'cluster state after the answer'"
+    "     WHEN 'before-request' THEN 'cluster state at fence time'"
+    "     WHEN 'before-answer' THEN 'cluster state at fence time'"
+    "     ELSE 'cluster state when recorded' END AS what,"
     "   CASE WHEN known THEN membership || coalesce(' ' || node_type, '')"
     "     || ' (online ' || " YES_NO("online") " || ', unclean ' || " YES_NO("unclean")
     "     || ', expected up ' || " YES_NO("expected_up") " || ')'"
@@ -47,6 +52,11 @@ static const char cluster_state_sql[] =
     "     || CASE WHEN is_dc THEN ' (the target itself)' ELSE '' END"
     "   ELSE 'unknown: ' || coalesce(error, 'no reason recorded') END"
     "   || '; read from ' || source || coalesce(' (run shared from ' || shared_from || ')', '')"
+    "   || CASE read_when WHEN 'before-request' THEN ', before the request was published'"
+    "     WHEN 'before-answer' THEN ', after the request, before the answer'"
+    "     WHEN 'after-answer' THEN ', after the storage system answered: Pacemaker may"
+    " already have recorded the fence, so this is not the state at fence time'"
+    "     ELSE '' END"
     "   AS detail FROM cluster_states WHERE operation_id = ?1"
     " UNION ALL SELECT captured_at, 2, id, 'cluster state: failed actions',"
     "   (SELECT group_concat(json_extract(value, '$.op_key') || ' '"

@@ -422,7 +422,7 @@ void rec_cluster_state(struct recorder *rec, const struct cluster_state_row *row
              "shared_from, error, raw, known, membership, online, unclean, pending, standby, "
              "maintenance, shutdown, expected_up, is_dc, node_type, last_seen, quorum, dc, stack, "
              "failed_actions, fail_counts, requester_service, parent_pid, parent_process, "
-             "parent_cmdline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+             "parent_cmdline, read_when) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
              "?6 IS NOT NULL AND json_extract(?6, '$.membership') <> 'unknown', "
              "json_extract(?6, '$.membership'), json_extract(?6, '$.online'), "
              "json_extract(?6, '$.unclean'), json_extract(?6, '$.pending'), "
@@ -432,8 +432,9 @@ void rec_cluster_state(struct recorder *rec, const struct cluster_state_row *row
              "json_extract(?6, '$.last_seen'), json_extract(?6, '$.quorum'), "
              "json_extract(?6, '$.dc'), json_extract(?6, '$.stack'), "
              "json(json_extract(?6, '$.failed_actions')), json(json_extract(?6, '$.fail_counts')), "
-             "?7, NULLIF(?8, 0), ?9, ?10)",
-             "ittttttitt", rec->operation_id, row->captured->iso_ms, row->source,
+             "?7, NULLIF(?8, 0), ?9, ?10, ?11)",
+             "ittttttittt", rec->operation_id, row->captured->iso_ms, row->source,
              row->shared_from, row->error, row->state_json, row->requester_service,
-             (int64_t)row->parent_pid, row->parent_process, row->parent_cmdline);
+             (int64_t)row->parent_pid, row->parent_process, row->parent_cmdline,
+             row->read_when);
 }

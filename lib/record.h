@@ -134,6 +134,7 @@ struct cluster_state_row {
     long parent_pid;                /* 0: unknown */
     const char *parent_process;
     const char *parent_cmdline;
+    const char *read_when;          /* before-request, before-answer, after-answer */
 };
 void rec_cluster_state(struct recorder *rec, const struct cluster_state_row *row);
 

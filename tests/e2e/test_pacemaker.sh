@@ -3,15 +3,18 @@
 # created in the CIB, fences requested with stonith_admin. Each test uses
 # its own node name, device and directories.
 
+#machine: fr-lab
+
 . "$TOP/tests/e2e/pacemaker_lab.sh"
 
 # node2: in the nodelist, never started, fenced by Pacemaker's own
 # decision in the first test. The README's device uses the real paths it
-# prints; whatever was there is put back by lab_down.
-README_PATHS="/localdisk/fence-recorder /var/lib/fence-recorder /var/log/fence-recorder"
+# prints: those under /var are the machine's own; /localdisk, on the
+# host's root, is moved aside and put back by lab_down.
 suite_setup() {
     lab_up_with_absent_node node2 || return $?
-    for p in $README_PATHS; do lab_protect_path "$p"; done
+    lab_protect_path /localdisk/fence-recorder
+    rm -rf /var/lib/fence-recorder /var/log/fence-recorder
 }
 suite_teardown() { lab_down; }
 
@@ -218,7 +221,7 @@ test_pcmk_reboot_and_unfence() {
     stop_responder
     expect_exit 0 agent -o status -n pm-rb
     expect_sql "reboot:completed,on:completed" \
-        "select group_concat(action || ':' || status) from (select * from operations order by id)"
+        "select group_concat(action || ':' || status) from (select * from operations order by started_at, id)"
     expect_count 0 "$NNF_FENCE_RESPONSE_DIR"/pm-rb-*.json
     expect_count 0 "$NNF_FENCE_REQUEST_DIR"/*.json
     lab_device_remove fence-rb
@@ -276,11 +279,11 @@ test_pcmk_fence_records_the_cluster_state() {
     [ -n "$dc" ] && [ "$quorum" = true ] || fail "crm_mon shows no quorate DC: $now"
     expect_sql "crm_mon|1|absent|1|$dc|corosync|pacemaker-fenced" \
         "select source, known, membership, quorum, dc, stack, requester_service from cluster_states"
-    # comm is cut to 15 characters: pacemaker-fence(d).
-    expect_sql "1" "select count(*) from cluster_states where parent_process like 'pacemaker-fence%'
+    # The executable's name, not the kernel's comm (cut to pacemaker-fence).
+    expect_sql "1" "select count(*) from cluster_states where parent_process = 'pacemaker-fenced'
         and parent_pid > 1 and parent_cmdline like '%pacemaker-fenced%'"
     id=$(sql "select op_uuid from operations")
-    "$FENCECTL" show "$id" | grep -q "cluster state at fence time.*absent.*quorum yes; DC $dc" \
+    "$FENCECTL" show "$id" | grep -q "cluster state at fence time.*absent.*quorum yes; DC $dc.*before the request was published" \
         || fail "show: $("$FENCECTL" show "$id")"
     lab_device_remove fence-state
 }

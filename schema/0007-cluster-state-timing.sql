@@ -1,0 +1,11 @@
+-- fence_recorder database, schema version 7: when the cluster's state was
+-- read, relative to the fence. Only a state read before the storage system
+-- answered is the state at fence time: once it has answered, Pacemaker may
+-- already have recorded the fence (a lost member then reads "offline", no
+-- longer "unclean").
+--   before-request: read before the request was published (the recorder
+--                   reads it first; the agent waits for it, bounded)
+--   before-answer:  read after the request, before the answer
+--   after-answer:   read after the answer: not the state at fence time
+-- NULL in rows recorded before this column existed (then: after the request).
+ALTER TABLE cluster_states ADD COLUMN read_when TEXT;
