@@ -40,6 +40,43 @@ static bool read_proc(long pid, const char *name, char *out, size_t size)
     return true;
 }
 
+#define TASK_COMM_MAX 15   /* TASK_COMM_LEN less its NUL */
+
+/* The base name of /proc/<pid>/exe, without the " (deleted)" the kernel
+ * appends when the file was replaced (a package upgrade). */
+static bool read_exe_name(long pid, char *out, size_t size)
+{
+    char link[64], target[4096];
+    snprintf(link, sizeof link, "/proc/%ld/exe", pid);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n <= 0)
+        return false;
+    target[n] = '\0';
+    char *deleted = strstr(target, " (deleted)");
+    if (deleted && deleted[strlen(" (deleted)")] == '\0')
+        *deleted = '\0';
+    const char *base = strrchr(target, '/');
+    base = base ? base + 1 : target;
+    size_t len = strlen(base);
+    if (!len || len >= size)
+        return false;
+    memcpy(out, base, len + 1);
+    return true;
+}
+
+/* The kernel cuts comm to 15 characters ("pacemaker-fence" for
+ * pacemaker-fenced): a cut name is completed from the executable's, when
+ * that begins with it. Otherwise comm stays (a script's comm is its own
+ * name, its executable the interpreter's). */
+static void complete_comm(long pid, char *comm, size_t size)
+{
+    char exe[256];
+    size_t len = strlen(comm);
+    if (len == TASK_COMM_MAX && read_exe_name(pid, exe, sizeof exe) &&
+        strncmp(exe, comm, len) == 0 && strlen(exe) < size)
+        memcpy(comm, exe, strlen(exe) + 1);
+}
+
 void requester_read(long pid, struct requester *out)
 {
     memset(out, 0, sizeof *out);
@@ -51,6 +88,8 @@ void requester_read(long pid, struct requester *out)
     out->pid = pid;
     if (!read_proc(pid, "comm", out->comm, sizeof out->comm))
         snprintf(out->comm, sizeof out->comm, "(gone)");
+    else
+        complete_comm(pid, out->comm, sizeof out->comm);
     read_proc(pid, "cmdline", out->cmdline, sizeof out->cmdline);
 }
 
@@ -136,6 +175,7 @@ void cluster_state_record(struct recorder *rec, const struct cluster_capture *c,
         .requester_service = who->service[0] ? who->service : NULL,
         .parent_pid = who->pid, .parent_process = who->comm[0] ? who->comm : NULL,
         .parent_cmdline = who->cmdline[0] ? who->cmdline : NULL,
+        .read_when = c->read_when,
     };
     rec_cluster_state(rec, &row);
     /* Not asked (discovery off) is a choice, not a problem to warn of. */

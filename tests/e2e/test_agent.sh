@@ -626,6 +626,19 @@ test_cluster_state_recorded_at_fence_time() {
         || fail "history JSON lacks the requesting process: $json"
 }
 
+# The kernel cuts a process's comm to 15 characters: Pacemaker's fencer is
+# "pacemaker-fence" there. The record completes it from the executable's
+# name (a copy of the shell under Pacemaker's name runs the agent here).
+test_requesting_process_name_is_not_cut_at_15_characters() {
+    cp "$(command -v dash)" "$S/pacemaker-fenced" || fail "cannot copy dash"
+    start_responder
+    before=$(companions_so_far)
+    "$S/pacemaker-fenced" -c '"$1" -o off -n node2' sh "$AGENT" || fail "fence failed"
+    stop_responder
+    wait_recorded "$before"
+    expect_sql "pacemaker-fenced" "select parent_process from cluster_states"
+}
+
 test_cluster_state_of_an_unclean_target_and_a_lost_quorum() {
     fake_crm_mon unclean
     start_responder
