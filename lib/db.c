@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -244,26 +245,6 @@ static enum db_open_status check_identity(sqlite3 *db, const char *path, enum db
     return DB_OPEN_INCOMPATIBLE;
 }
 
-/* Creates the file with our mode before SQLite does, so it is never
- * briefly readable by others. */
-static int create_db_file(const char *path, struct error *err)
-{
-    char dir_copy[PATH_MAX];
-    if (strlen(path) >= sizeof dir_copy)
-        return errorf(err, "database path too long");
-    strcpy(dir_copy, path);
-    if (dir_ensure(dirname(dir_copy), MODE_DB_DIR, err) != 0)
-        return -1;
-    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, MODE_DB);
-    if (fd < 0) {
-        if (errno == ELOOP)
-            return errorf(err, "%s is a symbolic link; refusing to use it", path);
-        return errorf_errno(err, "cannot open or create database %s for writing", path);
-    }
-    close(fd);
-    return 0;
-}
-
 /* SQLite's own busy timeout sleeps in growing steps up to 100 ms, so with
  * many agents at once the lock is often free while every waiter sleeps;
  * sleeping too little instead burns the CPU the lock holder needs. A
@@ -368,9 +349,107 @@ static sqlite3 *open_writer(const char *path, struct error *err)
     return db;
 }
 
+/* The builder's name beside path: "<path>.new", its side files after it. */
+static int builder_name(char *out, size_t size, const char *path, const char *suffix)
+{
+    int n = snprintf(out, size, "%s.new%s", path, suffix);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* Takes the builder's lock (flock on "<path>.new", created with our mode)
+ * before deadline; its descriptor, or -1 with err. */
+static int lock_builder(const char *builder, int64_t deadline, struct error *err)
+{
+    int fd = open(builder, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, MODE_DB);
+    if (fd < 0)
+        return errorf_errno(err, "cannot create %s", builder), -1;
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            errorf_errno(err, "cannot lock %s", builder);
+            close(fd);
+            return -1;
+        }
+        if (monotonic_ms() >= deadline) {
+            errorf(err, "another process is creating the database %s (%s is locked)",
+                   builder, builder);
+            close(fd);
+            return -1;
+        }
+        usleep(2000);
+    }
+    return fd;
+}
+
+/* The builder's file made a complete database: WAL mode and every
+ * migration committed, merged back into the file and synced. */
+static int build_database(const char *builder, int fd, int busy_timeout_ms, struct error *err)
+{
+    char side[PATH_MAX];
+    static const char *const sides[] = { "-wal", "-shm", "-journal" };
+    /* What a builder killed half-way left: never applied to this one. */
+    if (ftruncate(fd, 0) != 0)
+        return errorf_errno(err, "cannot truncate %s", builder);
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++)
+        if (builder_name(side, sizeof side, builder, sides[i]) == 0)
+            unlink(side);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(builder, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                        db_vfs_name()) != SQLITE_OK) {
+        errorf(err, "cannot open %s: %s", builder, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return -1;
+    }
+    int rc = configure(db, busy_timeout_ms, err) == 0 &&
+             configure_writer(db, busy_timeout_ms, err) == 0 &&
+             migrate(db, builder, busy_timeout_ms, err) == DB_OPEN_OK ? 0 : -1;
+    /* Not persisted: closing merges the WAL into the file and removes it. */
+    db_close(db);
+    if (builder_name(side, sizeof side, builder, WRITE_QUEUE_SUFFIX) == 0)
+        unlink(side);
+    if (rc == 0 && fsync(fd) != 0)
+        rc = errorf_errno(err, "cannot sync %s", builder);
+    return rc;
+}
+
+/* A new database appears complete or not at all: it is built as
+ * "<path>.new" (our mode, every migration applied) and linked into place,
+ * so a process killed while creating it (Pacemaker's SIGKILL, a node's
+ * power) leaves no database without tables, only the builder's file,
+ * which the next creator reuses. Creators take turns on the builder's
+ * flock; whoever finds the database there once it has the lock is done. */
+static int create_db_file(const char *path, int busy_timeout_ms, struct error *err)
+{
+    char dir_copy[PATH_MAX], builder[PATH_MAX];
+    if (strlen(path) >= sizeof dir_copy || builder_name(builder, sizeof builder, path, "") != 0)
+        return errorf(err, "database path too long");
+    strcpy(dir_copy, path);
+    if (dir_ensure(dirname(dir_copy), MODE_DB_DIR, err) != 0)
+        return -1;
+    int fd = lock_builder(builder, monotonic_ms() + busy_timeout_ms, err);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    int rc = 0;
+    if (lstat(path, &st) != 0) {
+        rc = build_database(builder, fd, busy_timeout_ms, err);
+        if (rc == 0 && link(builder, path) != 0) {
+            if (errno == ELOOP || errno == EEXIST)
+                rc = errorf(err, "%s appeared while it was created; run again", path);
+            else
+                rc = errorf_errno(err, "cannot create database %s", path);
+        }
+        if (rc == 0)
+            rc = fsync_dir(dir_copy, err);
+    }
+    unlink(builder);
+    close(fd);
+    return rc;
+}
+
 /* The file before SQLite sees it: a missing one is created (read-write)
  * or reported; one that is not ours is refused before anything opens it. */
-static enum db_open_status check_file(const char *path, enum db_mode mode, struct error *err)
+static enum db_open_status check_file(const char *path, enum db_mode mode, int busy_timeout_ms,
+                                      struct error *err)
 {
     struct stat st;
     if (lstat(path, &st) != 0) {
@@ -382,7 +461,7 @@ static enum db_open_status check_file(const char *path, enum db_mode mode, struc
             errorf(err, "no such database: %s", path);
             return DB_OPEN_MISSING;
         }
-        if (create_db_file(path, err) != 0)
+        if (create_db_file(path, busy_timeout_ms, err) != 0)
             return DB_OPEN_FAILED;
     }
     enum db_file_kind kind;
@@ -401,7 +480,7 @@ enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeou
                             sqlite3 **out, struct error *err)
 {
     *out = NULL;
-    enum db_open_status status = check_file(path, mode, err);
+    enum db_open_status status = check_file(path, mode, busy_timeout_ms, err);
     if (status != DB_OPEN_OK)
         return status;
     sqlite3 *db = NULL;

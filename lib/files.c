@@ -100,7 +100,7 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-static int fsync_dir(const char *dir, struct error *err)
+int fsync_dir(const char *dir, struct error *err)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)

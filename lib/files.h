@@ -14,6 +14,8 @@
  * directories created here). A symlink or non-directory on the way to it
  * is an error. */
 int dir_ensure(const char *dir, mode_t mode, struct error *err);
+/* Syncs dir itself, so a name just created or renamed in it survives power loss. */
+int fsync_dir(const char *dir, struct error *err);
 
 /* Writes name into dir atomically: ".<name>.tmp" created exclusively with
  * mode, written, fsync'd, renamed over name, then the directory fsync'd. A

@@ -840,3 +840,30 @@ test_response_text_is_never_a_format() {
     wait_agent || fail "a fence answered with printf directives failed"
     expect_sql 1 "select count(*) from events where status = 'completed' and details = 'Fence action %s%s%s%n%n completed successfully: %n%s'"
 }
+
+# A database appears complete or not at all. The agent that would create it
+# (here monitor, as Pacemaker probes a device on every node) is killed
+# while it builds it, the writers' queue being held so it stays in there:
+# no database file without tables is left (fencectl would call it "an
+# empty file: no fence recorded" and every reader would stop there), and
+# the next run creates the complete database.
+test_database_created_complete_or_not_at_all() {
+    command -v flock >/dev/null || fail "flock (util-linux) missing"
+    mkdir -p "$(dirname "$DB")"
+    flock -x -o "$DB-queue" sleep 30 & q1=$!
+    flock -x -o "$DB.new-queue" sleep 30 & q2=$!
+    sleep 0.3
+    FENCE_RECORDER_DB_TIMEOUT=20000 ${FR_WRAP:-} "$AGENT" -o monitor > /dev/null 2>&1 & creator=$!
+    sleep 2
+    kill -KILL "$creator"
+    wait "$creator" 2>/dev/null
+    kill "$q1" "$q2"
+    wait "$q1" "$q2" 2>/dev/null
+    if [ -e "$DB" ]; then
+        sqlite3 "$DB" .tables | grep -qw operations || fail "a database without tables was left: $(ls -la "$(dirname "$DB")")"
+    fi
+    expect_exit 0 agent -o monitor
+    expect_sql "$(ls "$TOP"/schema/[0-9]*.sql | wc -l)" "PRAGMA user_version"
+    "$FENCECTL" check > check.out 2>&1 || fail "check after the creation: $(cat check.out)"
+    [ ! -e "$DB.new" ] || fail "the builder's file stayed: $(ls -la "$(dirname "$DB")")"
+}
