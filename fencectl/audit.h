@@ -62,10 +62,13 @@ void storage_view_free(struct storage_view *view);
 struct member {
     char name[NODE_NAME_MAX + 1];
     bool online;
+    bool unclean;                     /* lost, and Pacemaker has not fenced it (yet) */
 };
 struct membership {
     struct member *v;
     size_t n;
+    int quorum;                       /* this partition: 1 has quorum, 0 not, -1 unknown (no DC) */
+    char dc[NODE_NAME_MAX + 1];
 };
 
 /* Pacemaker's fence history (stonith_admin --history). */

@@ -48,7 +48,7 @@ int audit_membership(int timeout_ms, struct membership *m, struct error *err)
 {
     m->v = NULL;
     m->n = 0;
-    char *argv[] = { "crm_mon", "--one-shot", "--output-as=xml", "--exclude=all", "--include=nodes", NULL };
+    char *argv[] = { "crm_mon", "--one-shot", "--output-as=xml", "--exclude=all", "--include=summary,nodes", NULL };
     return run_and_parse(argv, timeout_ms, parse_membership, m, err);
 }
 

@@ -79,11 +79,20 @@ int membership_parse(const char *xml, size_t len, struct membership *m, struct e
 {
     m->v = NULL;
     m->n = 0;
+    m->quorum = -1;
+    m->dc[0] = '\0';
     xmlDocPtr doc = parse(xml, len, "crm_mon --output-as=xml", err);
     if (!doc)
         return -1;
     const xmlNode *root = xmlDocGetRootElement(doc);
     int rc = result_status(root, "crm_mon", err);
+    const xmlNode *dc = child(child(root, "summary"), "current_dc");
+    char flag[8];
+    if (dc && attr(dc, "present", flag, sizeof flag) && strcmp(flag, "true") == 0) {
+        attr(dc, "name", m->dc, sizeof m->dc);
+        if (attr(dc, "with_quorum", flag, sizeof flag))
+            m->quorum = strcmp(flag, "true") == 0;
+    }
     const xmlNode *nodes = child(root, "nodes");
     if (rc == 0 && !nodes)
         rc = errorf(err, "crm_mon --output-as=xml: no <nodes> element");
@@ -101,6 +110,8 @@ int membership_parse(const char *xml, size_t len, struct membership *m, struct e
             continue;
         attr(c, "online", online, sizeof online);
         mb->online = strcmp(online, "true") == 0;
+        attr(c, "unclean", online, sizeof online);
+        mb->unclean = strcmp(online, "true") == 0;
         m->n++;
     }
     xmlFreeDoc(doc);

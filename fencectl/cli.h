@@ -27,6 +27,7 @@ struct cli {
     const char *argv0;
     int db_timeout_ms;           /* waits for the write lock (FENCE_RECORDER_DB_TIMEOUT) */
     bool verbose;                /* -v: say where the paths came from */
+    bool log_dir_given;          /* --log-dir or $LOG_DIR: the logs of the --db given */
     char paths_source[1024];     /* which of flags, environment, CIB, defaults gave the paths */
     char cib_value[4][1024];     /* paths taken from the CIB */
 };
@@ -44,6 +45,12 @@ int cli_open_read_only(const struct cli *cli, sqlite3 **db);
  * like the agent's, events also to syslog unless FENCE_RECORDER_SYSLOG
  * says false. */
 void cli_recorder_open(const struct cli *cli, struct recorder *rec);
+/* Whether db's jsonl lines are in cli's log directory, to be compared
+ * with it: yes when --log-dir or $LOG_DIR names it, or when db holds
+ * operations recorded on this node; a database only other nodes recorded
+ * (read from elsewhere with --db) has its logs there. When not, why is
+ * said in why. */
+bool cli_logs_are_the_databases(const struct cli *cli, sqlite3 *db, char *why, size_t len);
 /* The database given as the index-th --db, alone. */
 int cli_open_one_read_only(const struct cli *cli, int index, sqlite3 **db);
 

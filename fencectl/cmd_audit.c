@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "online_fenced.h"
 #include "db.h"
 #include "files.h"
 #include "logcheck.h"
@@ -164,15 +165,34 @@ static int parse_options(struct cli *cli, int argc, char **argv, struct audit_op
 static void online_while_fenced(const struct membership *m, const struct storage_view *sv,
                                 struct findings *out)
 {
-    for (size_t i = 0; i < sv->n; i++)
-        for (size_t j = 0; j < m->n; j++)
-            if (m->v[j].online && strcasecmp(m->v[j].name, sv->fenced[i].node) == 0)
-                findings_add(out, AUDIT_CRITICAL, sv->fenced[i].since, "online-while-fenced",
-                             sv->fenced[i].node, sv->fenced[i].request_id,
-                             "%s is online in the cluster while the storage system holds it "
-                             "fenced: its resources run without shared storage; unfence it "
-                             "('fencectl unfence %s', or let Pacemaker unfence it on rejoin)",
-                             sv->fenced[i].node, sv->fenced[i].node);
+    for (size_t i = 0; i < sv->n; i++) {
+        char file[NODE_NAME_MAX + UUID_STR_LEN + 16], text[768];
+        if (!member_online(m, sv->fenced[i].node))
+            continue;
+        snprintf(file, sizeof file, "response %s-%s.json", sv->fenced[i].node,
+                 sv->fenced[i].request_id);
+        online_fenced_text(text, sizeof text, sv->fenced[i].node, file);
+        findings_add(out, AUDIT_CRITICAL, sv->fenced[i].since, "online-while-fenced",
+                     sv->fenced[i].node, sv->fenced[i].request_id, "%s", text);
+    }
+}
+
+/* A partition without quorum fences nothing: its lost nodes stay lost and
+ * unfenced until quorum returns (or an administrator confirms them down). */
+static void lost_without_fence(const struct membership *m, const char *now,
+                               struct findings *out)
+{
+    if (m->quorum == 0)
+        findings_add(out, AUDIT_CRITICAL, now, "no-quorum", m->dc, "", "this partition (DC %s) "
+                     "has no quorum: Pacemaker fences no node from here and stops resources "
+                     "(no-quorum-policy); the nodes it lost are not fenced", m->dc);
+    for (size_t i = 0; i < m->n; i++)
+        if (!m->v[i].online && m->v[i].unclean)
+            findings_add(out, m->quorum == 0 ? AUDIT_CRITICAL : AUDIT_WARNING, now,
+                         "lost-not-fenced", m->v[i].name, "",
+                         "%s is lost (offline, unclean) and not fenced%s: its resources "
+                         "cannot be recovered elsewhere until it is", m->v[i].name,
+                         m->quorum == 0 ? " (no quorum here)" : " yet");
 }
 
 /* Membership then fence history; a cluster that does not answer is one
@@ -194,6 +214,7 @@ static void cluster_views(const struct audit_options *o, const struct storage_vi
         return;
     }
     online_while_fenced(&m, sv, out);
+    lost_without_fence(&m, now, out);
     free(m.v);
     if (audit_pacemaker_history(o->timeout_ms, h, &err) != 0) {
         findings_add(out, AUDIT_WARNING, now, "cluster-unreachable", "", "",
@@ -210,9 +231,14 @@ static void cluster_views(const struct audit_options *o, const struct storage_vi
  * shows them, and the count. */
 static void logs_only(const struct cli *cli, sqlite3 *db, const char *now, struct findings *out)
 {
-    char path[4096];
+    char path[4096], why[768];
     struct logcheck lc;
     struct error err;
+    if (!cli_logs_are_the_databases(cli, db, why, sizeof why)) {
+        fprintf(stderr, "fencectl audit: the logs in %s are not compared with %s: %s\n",
+                cli->paths.log_dir, cli->paths.db_path, why);
+        return;
+    }
     if (path_join(path, sizeof path, cli->paths.log_dir, LOG_FILE_JSONL, &err) != 0 ||
         logcheck_jsonl(db, path, NULL, 0, &lc, &err) != 0) {
         findings_add(out, AUDIT_WARNING, now, "logs-unreadable", "", "", "%s: events recorded "

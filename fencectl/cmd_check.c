@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cib_devices.h"
 #include "cli.h"
 #include "config.h"
@@ -21,6 +22,7 @@
 #include "dirscan.h"
 #include "files.h"
 #include "logcheck.h"
+#include "online_fenced.h"
 #include "oldest.h"
 #include "probe.h"
 #include "schema.h"
@@ -252,8 +254,12 @@ static void check_record(struct checker *c)
 {
     if (!c->db)
         return;
-    char jsonl[4096];
+    char jsonl[4096], why[768];
     struct error err;
+    bool compare_logs = cli_logs_are_the_databases(c->cli, c->db, why, sizeof why);
+    if (!compare_logs)
+        printf("INFO: the logs in %s are not compared with %s: %s\n", c->cli->paths.log_dir,
+               c->cli->paths.db_path, why);
     if (path_join(jsonl, sizeof jsonl, c->cli->paths.log_dir, LOG_FILE_JSONL, &err) != 0) {
         problem(c, "%s", err.msg);
         return;
@@ -266,6 +272,8 @@ static void check_record(struct checker *c)
         logs[i] = running[i].log;
     if (!logs) {
         problem(c, "out of memory comparing the logs with the database");
+    } else if (!compare_logs) {
+        report_running(c, running, n, jsonl);
     } else if (logcheck_jsonl(c->db, jsonl, logs, n, &lc, &err) != 0) {
         problem(c, "cannot compare the logs with the database: %s", err.msg);
     } else {
@@ -301,6 +309,33 @@ static void check_cib(struct checker *c)
         cib_timeout_problems(&devs, cib_problem, c);
 }
 
+static void online_fenced_problem(void *arg, const char *node, const char *response_file,
+                                  time_t since)
+{
+    char text[768], at[32];
+    struct checker *c = arg;
+    audit_iso(since, at);
+    online_fenced_text(text, sizeof text, node, response_file);
+    problem(c, "%s (fenced since %s)", text, at);
+}
+
+/* On a cluster node: a node online while the storage system holds it
+ * fenced (a partition healed without a restart). Elsewhere, or with the
+ * cluster down, there is no membership to compare: said, not a problem. */
+static void check_online_fenced(struct checker *c)
+{
+    struct membership m;
+    struct error err;
+    if (audit_membership(3000, &m, &err) != 0) {
+        printf("INFO: cluster membership not read (%s): nodes online while fenced not "
+               "checked\n", err.msg);
+    } else if (online_fenced_scan(c->cli->paths.response_dir, &m, online_fenced_problem, c,
+                                  &err) < 0) {
+        problem(c, "%s: nodes online while fenced not checked", err.msg);
+    }
+    free(m.v);
+}
+
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = { { "fence-timeout", required_argument, NULL, 't' },
@@ -329,6 +364,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     check_record(&c);
     check_stale_requests(&c);
     check_cib(&c);
+    check_online_fenced(&c);
     db_close(c.db);
     printf("INFO: %s\n", cli->paths_source);
     if (c.problems == 0)

@@ -16,6 +16,7 @@
 #include "db.h"
 #include "dirscan.h"
 #include "files.h"
+#include "online_fenced.h"
 #include "respdir.h"
 #include "strbuf.h"
 
@@ -190,13 +191,13 @@ static int record_health(sqlite3 *db, struct strbuf *sb)
 
 /* One series per node: a node fenced by several responses is fenced
  * since the oldest of them. */
-struct fenced_node {
+struct fenced_since {
     char node[NODE_NAME_MAX + 1];
     time_t since;
 };
 
 struct fenced_scan {
-    struct fenced_node *v;
+    struct fenced_since *v;
     size_t n, cap;
     int unreadable;
     bool out_of_memory;
@@ -222,7 +223,7 @@ static int fenced_one(const struct response_file *f, void *arg)
     }
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 16;
-        struct fenced_node *v = realloc(s->v, cap * sizeof *v);
+        struct fenced_since *v = realloc(s->v, cap * sizeof *v);
         if (!v) {
             s->out_of_memory = true;
             return 1;
@@ -296,6 +297,41 @@ static int storage_state(const struct cli *cli, struct strbuf *sb)
     return rc;
 }
 
+struct online_fenced_metrics {
+    struct strbuf *sb;
+};
+
+static void online_fenced_series(void *arg, const char *node, const char *response_file,
+                                 time_t since)
+{
+    struct online_fenced_metrics *o = arg;
+    (void)response_file;
+    (void)since;
+    strbuf_adds(o->sb, P "node_online_while_fenced{");
+    label(o->sb, "node", node, true);
+    strbuf_adds(o->sb, "} 1\n");
+}
+
+/* Nodes online in the cluster while a response fences them (a partition
+ * healed without a restart): a series each, for an alert on any. Not a
+ * failure when this is no cluster node: cluster_membership_known says so. */
+static void online_fenced_state(const struct cli *cli, struct strbuf *sb)
+{
+    struct membership m;
+    struct error err;
+    bool known = audit_membership(3000, &m, &err) == 0;
+    header(sb, "cluster_membership_known", "gauge", "1 if crm_mon answered on this node (the "
+           "online-while-fenced series are only known then).");
+    strbuf_addf(sb, P "cluster_membership_known %d\n", known);
+    header(sb, "node_online_while_fenced", "gauge", "1 per node that is online in the cluster "
+           "while a successful response file fences it: restart that node.");
+    struct online_fenced_metrics o = { .sb = sb };
+    if (known && online_fenced_scan(cli->paths.response_dir, &m, online_fenced_series, &o,
+                                    &err) < 0)
+        fprintf(stderr, "fencectl metrics: %s\n", err.msg);
+    free(m.v);
+}
+
 /* Everything from the database; database_up says whether it is there. */
 static int record_metrics(const struct cli *cli, struct strbuf *sb)
 {
@@ -342,6 +378,7 @@ int cmd_metrics(struct cli *cli, int argc, char **argv)
     struct strbuf sb = STRBUF_INIT;
     int failed = record_metrics(cli, &sb);
     failed |= storage_state(cli, &sb);
+    online_fenced_state(cli, &sb);
     int rc = failed ? EXIT_FAILURE_RT : EXIT_OK;
     struct error err;
     if (strbuf_failed(&sb)) {

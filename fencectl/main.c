@@ -72,6 +72,32 @@ int cli_open_one_read_only(const struct cli *cli, int index, sqlite3 **db)
     return st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
 }
 
+/* Which of the --db files can be read: a missing one (a node that never
+ * recorded a fence) is named and left out, the others are read; any other
+ * failure stops, as with one --db. Returns how many, or -exit code. */
+static int usable_databases(const struct cli *cli, int usable[MAX_DATABASES])
+{
+    int n = 0, missing_rc = EXIT_OK;
+    for (int i = 0; i < cli->db_count; i++) {
+        sqlite3 *db = NULL;
+        struct error err;
+        enum db_open_status st = db_open(cli->db_paths[i], DB_READ_ONLY, 5000, &db, &err);
+        if (st == DB_OPEN_OK) {
+            db_close(db);
+            usable[n++] = i;
+        } else if (st == DB_OPEN_MISSING) {
+            fprintf(stderr, "fencectl: %s; reading the other databases without it\n", err.msg);
+            missing_rc = EXIT_NO_DATABASE;
+        } else {
+            fprintf(stderr, "fencectl: %s\n", err.msg);
+            return st == DB_OPEN_FAILED ? -EXIT_FAILURE_RT : -EXIT_NO_DATABASE;
+        }
+    }
+    if (n == 0)
+        fprintf(stderr, "fencectl: none of the %d databases exists\n", cli->db_count);
+    return n ? n : -missing_rc;
+}
+
 /* Each database is checked alone first (ours, schema known), then
  * attached. The schema names db0..dbN are ours, never user input. */
 static int open_union(const struct cli *cli, sqlite3 **out)
@@ -80,20 +106,18 @@ static int open_union(const struct cli *cli, sqlite3 **out)
                                           "log_lines", "events", "outcome_counts",
                                           "duration_buckets", "cluster_states" };
     sqlite3 *db = NULL;
-    for (int i = 0; i < cli->db_count; i++) {
-        int rc = cli_open_one_read_only(cli, i, &db);
-        if (rc != EXIT_OK)
-            return rc;
-        db_close(db);
-    }
+    int usable[MAX_DATABASES];
+    int count = usable_databases(cli, usable);
+    if (count <= 0)
+        return -count;
     if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
         goto failed;
-    for (int i = 0; i < cli->db_count; i++) {
+    for (int i = 0; i < count; i++) {
         char schema[16];
         struct error err;
         snprintf(schema, sizeof schema, "db%d", i);
         /* Read-only by the rule of db_open: nothing created beside a copy. */
-        if (db_file_attach_read_only(db, cli->db_paths[i], schema, &err) != 0) {
+        if (db_file_attach_read_only(db, cli->db_paths[usable[i]], schema, &err) != 0) {
             fprintf(stderr, "fencectl: %s\n", err.msg);
             db_close(db);
             return EXIT_FAILURE_RT;
@@ -102,7 +126,7 @@ static int open_union(const struct cli *cli, sqlite3 **out)
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
         struct strbuf view = STRBUF_INIT;
         strbuf_addf(&view, "CREATE TEMP VIEW %s AS ", tables[t]);
-        for (int i = 0; i < cli->db_count; i++)
+        for (int i = 0; i < count; i++)
             strbuf_addf(&view, "%sSELECT * FROM db%d.%s", i ? " UNION ALL " : "", i, tables[t]);
         int rc = sqlite3_exec(db, strbuf_str(&view), NULL, NULL, NULL);
         strbuf_release(&view);
@@ -122,6 +146,32 @@ int cli_open_read_only(const struct cli *cli, sqlite3 **db)
     if (cli->db_count > 1)
         return open_union(cli, db);
     return cli_open_one_read_only(cli, 0, db);
+}
+
+bool cli_logs_are_the_databases(const struct cli *cli, sqlite3 *db, char *why, size_t len)
+{
+    const char *env = getenv(ENV_LOG_DIR);
+    if (cli->log_dir_given || (env && env[0]))
+        return true;
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) != 0)
+        return true;
+    sqlite3_stmt *st;
+    bool ours = true;
+    if (sqlite3_prepare_v2(db, "SELECT (SELECT recorder_node FROM operations LIMIT 1), "
+                           "EXISTS (SELECT 1 FROM operations WHERE recorder_node = ?1)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return true;
+    sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+        !sqlite3_column_int(st, 1)) {
+        ours = false;
+        snprintf(why, len, "its operations were recorded on %s, not on %s: its logs are %s's; "
+                 "give --log-dir to compare them", (const char *)sqlite3_column_text(st, 0),
+                 host, (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return ours;
 }
 
 int cli_set_format(struct cli *cli, const char *text)
@@ -259,7 +309,7 @@ int main(int argc, char **argv)
             break;
         case O_REQ: cli.paths.request_dir = optarg; break;
         case O_RESP: cli.paths.response_dir = optarg; break;
-        case O_LOG: cli.paths.log_dir = optarg; break;
+        case O_LOG: cli.paths.log_dir = optarg; cli.log_dir_given = true; break;
         case O_FORMAT:
             if (cli_set_format(&cli, optarg) != 0)
                 return EXIT_USAGE;

@@ -286,3 +286,53 @@ test_audit_imported_rows_without_responses() {
     [ "$(jq -r '[.[] | select(.kind == "manual-run") | .node] | join(" ")' out.json)" = node2 ] \
         || fail "manual runs: $(cat out.json)"
 }
+
+# A node online while a response fences it (a partition healed without a
+# restart): check fails and metrics has a series for it, in the same words
+# and with the same remedy as audit: restart it, never unfence it as is.
+test_check_and_metrics_name_a_node_online_while_fenced() {
+    fenced_node2
+    stub_cluster "$FIX/crm_mon-node2-online.xml"
+    ctl check > check.out 2>&1 && fail "check passes with node2 online while fenced: $(cat check.out)"
+    grep -q '^PROBLEM: node2 is online while its storage is fenced (node2-.*\.json)' check.out \
+        || fail "check: $(cat check.out)"
+    grep -q 'Restart node2: .*Never unfence a node that did not restart' check.out || fail "remedy: $(cat check.out)"
+    ctl metrics > metrics.out 2>&1 || fail "metrics: $(cat metrics.out)"
+    grep -qx 'fence_recorder_node_online_while_fenced{node="node2"} 1' metrics.out || fail "metrics: $(cat metrics.out)"
+    grep -qx 'fence_recorder_cluster_membership_known 1' metrics.out || fail "metrics: $(cat metrics.out)"
+    ctl --format json audit > out.json
+    jq -e '.[0].kind == "online-while-fenced" and (.[0].detail | test("Restart node2"))' out.json > /dev/null \
+        || fail "audit: $(cat out.json)"
+    # Down: nothing online, nothing said; no cluster at all: said, not failed.
+    sed 's/name="node2" id="2" online="true"/name="node2" id="2" online="false"/' \
+        "$FIX/crm_mon-node2-online.xml" > offline.xml
+    stub_cluster "$S/offline.xml"
+    ctl check > check.out 2>&1 || fail "check with node2 offline: $(cat check.out)"
+    stub_cluster down
+    ctl check > check.out 2>&1 || fail "check without a cluster: $(cat check.out)"
+    grep -q '^INFO: cluster membership not read' check.out || fail "check: $(cat check.out)"
+    ctl metrics > metrics.out 2>&1 || fail "metrics without a cluster: $(cat metrics.out)"
+    grep -qx 'fence_recorder_cluster_membership_known 0' metrics.out || fail "metrics: $(cat metrics.out)"
+    grep -q '^fence_recorder_node_online_while_fenced{' metrics.out && fail "a series without a cluster"
+    return 0
+}
+
+# Two of three nodes lost at once: this partition has no quorum, so
+# Pacemaker fences neither; audit says both, CRITICAL.
+test_audit_no_quorum_and_lost_nodes_not_fenced() {
+    stub_cluster "$FIX/crm_mon-no-quorum.xml"
+    ctl --format json audit > out.json
+    [ $? -eq 2 ] || fail "exit: $(cat out.json)"
+    jq -e 'any(.[]; .kind == "no-quorum" and .severity == "CRITICAL" and .node == "n1")' out.json > /dev/null \
+        || fail "no-quorum: $(cat out.json)"
+    for n in n2 n3; do
+        jq -e --arg n "$n" 'any(.[]; .kind == "lost-not-fenced" and .node == $n and .severity == "CRITICAL")' \
+            out.json > /dev/null || fail "lost-not-fenced $n: $(cat out.json)"
+    done
+    # With quorum, a lost node not fenced yet is a warning (its fence is on the way).
+    sed 's/with_quorum="false"/with_quorum="true"/' "$FIX/crm_mon-no-quorum.xml" > quorate.xml
+    stub_cluster "$S/quorate.xml"
+    ctl --format json audit > out.json
+    jq -e 'all(.[]; .kind != "no-quorum") and any(.[]; .kind == "lost-not-fenced" and .severity == "WARNING")' \
+        out.json > /dev/null || fail "quorate: $(cat out.json)"
+}

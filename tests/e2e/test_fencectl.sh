@@ -503,8 +503,15 @@ test_fencectl_several_databases_read_as_one() {
     ctl --db "$S/mgmt1.db" --db "$S/mgmt2.db" show "$id" | grep -q "request node2-$id.json" || fail "show across databases"
     [ "$(ctl --db "$S/mgmt1.db" --db "$S/mgmt2.db" --format json stats | jq -r '.[] | select(.node == "(all)") | .operations')" = 2 ] \
         || fail "merged stats"
-    ctl --db "$S/mgmt1.db" --db "$S/missing.db" history 2>/dev/null
-    [ $? -eq 3 ] || fail "a missing database among several must exit 3"
+    # A node that never recorded a fence has no database: named, the others read.
+    ctl --db "$S/mgmt1.db" --db "$S/missing.db" --format json history > h.json 2> err.txt \
+        || fail "a missing database among several stopped the others: $(cat err.txt)"
+    [ "$(jq -r '[.[].target] | join(",")' h.json)" = node1 ] || fail "history without the missing one: $(cat h.json)"
+    grep -q "no such database: $S/missing.db; reading the other databases without it" err.txt \
+        || fail "the missing database is not named: $(cat err.txt)"
+    ctl --db "$S/missing.db" --db "$S/missing2.db" history 2> err.txt
+    [ $? -eq 3 ] || fail "no database at all must exit 3"
+    grep -q "none of the 2 databases exists" err.txt || fail "$(cat err.txt)"
 }
 
 # many_files N: N unanswered requests of N nodes, the i-th i + 1 minutes

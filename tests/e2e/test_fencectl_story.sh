@@ -169,3 +169,32 @@ test_check_reports_devices_whose_timeouts_lose_the_race() {
     fake_cib "<resources>$(device_xml old fence_timeout=60 pcmk_off_timeout=90)</resources>" 2min
     "$FENCECTL" check > c.txt 2>&1 || fail "stonith-timeout=2min not honoured: $(cat c.txt)"
 }
+
+# Another node's database read here (copied, or over a shared mount): the
+# CIB's log_dir is this node's logs, not that database's, so check and
+# audit do not compare them (that made up logs-only lines) and say why;
+# --log-dir (or LOG_DIR) names that node's logs, and then they do.
+test_another_nodes_database_is_compared_with_its_logs_only_when_given() {
+    start_responder
+    agent -o off -n node2 || fail "fence on this node"
+    agent -o off -n node3 --db "$S/n9.db" --log-dir "$S/n9log" || fail "fence as n9"
+    stop_responder
+    sqlite3 "$S/n9.db" "update operations set recorder_node = 'n9'" || fail "cannot make n9's database"
+    fake_cib "<resources>$(device_xml storage-fence request_dir="$NNF_FENCE_REQUEST_DIR" \
+        response_dir="$NNF_FENCE_RESPONSE_DIR" db="$DB" log_dir="$LOG_DIR" fence_timeout=60 \
+        pcmk_off_timeout=90 pcmk_reboot_timeout=90)</resources>"
+    env -u LOG_DIR "$FENCECTL" --db "$S/n9.db" check > c.txt 2>&1 || fail "check of n9's database: $(cat c.txt)"
+    grep -q "^INFO: the logs in $LOG_DIR are not compared with $S/n9.db: its operations were recorded on n9" c.txt \
+        || fail "check does not say why the logs were not compared: $(cat c.txt)"
+    grep -q 'not in the database' c.txt && fail "this node's log lines reported missing from n9's database: $(cat c.txt)"
+    env -u LOG_DIR "$FENCECTL" --db "$S/n9.db" --format json audit --no-cluster > a.json 2> a.err
+    grep -q "not compared with $S/n9.db: its operations were recorded on n9" a.err || fail "audit: $(cat a.err)"
+    jq -e 'all(.[]; .kind != "logs-only")' a.json > /dev/null || fail "audit made up logs-only lines: $(cat a.json)"
+    # n9's own logs, named: compared, and they match.
+    env -u LOG_DIR "$FENCECTL" --db "$S/n9.db" --log-dir "$S/n9log" check > c.txt 2>&1 || fail "check: $(cat c.txt)"
+    grep -q 'not compared' c.txt && fail "--log-dir given but not compared: $(cat c.txt)"
+    # This node's own database: compared as ever.
+    env -u LOG_DIR "$FENCECTL" check > c.txt 2>&1 || fail "check of this node's database: $(cat c.txt)"
+    grep -q 'not compared' c.txt && fail "this node's logs not compared: $(cat c.txt)"
+    return 0
+}
