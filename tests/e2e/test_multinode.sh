@@ -1,0 +1,304 @@
+# A fence as the cluster lives it: three real Pacemaker nodes
+# (cluster_lab.sh), one storage-fence device, and a node lost the ways
+# production loses one. Pacemaker decides every fence itself; the tests
+# only cut power or links, then compare Pacemaker's view with the record
+# on the node that ran the agent. The cluster is brought up once; each
+# test leaves it as it found it (three nodes online, none fenced).
+# Times are printed as FIGURE lines, never asserted.
+#machine: fr-mn
+
+. "$TOP/tests/e2e/cluster_lab.sh"
+
+suite_setup() { cl_up; }
+suite_teardown() { cl_down; }
+
+# fenced_more OBSERVER TARGET COUNT: Pacemaker has more than COUNT
+# successful fences of TARGET.
+fenced_more() { [ "$(cl_fenced_count "$1" "$2")" -gt "$3" ]; }
+
+# successful_response N: a success response file fences node N.
+successful_response() {
+    for f in "$MN/shared/resp/$1"-*.json; do
+        [ -f "$f" ] && jq -e '.success == true' "$f" >/dev/null 2>&1 && return 0
+    done
+    return 1
+}
+unfenced() { ! successful_response "$1"; }
+
+# epoch ISO8601: seconds since the epoch, with fractions.
+epoch() { date -u -d "$1" +%s.%N; }
+
+# back_to_normal: every node on and linked, the storage system answering,
+# three nodes online and none fenced. Each test starts and ends with it (a
+# test that failed half-way leaves the next one a working cluster).
+back_to_normal() {
+    cl_responder
+    for n in $CL_NODES; do
+        # A node up while fenced (a healed partition) only leaves that
+        # state by a restart.
+        if cl_alive "$n" && successful_response "$n"; then cl_kill "$n"; fi
+        cl_alive "$n" || cl_boot "$n" || fail "cannot power $n on"
+        cl_heal "$n"
+    done
+    cl_wait 180 cl_online n1 $CL_NODES || fail "the cluster did not come back: $(cl_in n1 crm_mon -1)"
+    for n in $CL_NODES; do
+        cl_wait 60 unfenced "$n" || fail "$n still fenced after it came back: $(ls "$MN/shared/resp")"
+    done
+}
+
+# rejoin N: power N on, wait until it is online and unfenced; prints the
+# figure power-on -> unfenced.
+rejoin() {
+    cl_boot "$1" || fail "cannot power $1 on"
+    t_on=$(cat "$MN/run/$1.powered-on")
+    # Its own view: a node restarted faster than corosync's token timeout
+    # is never seen offline by the others.
+    cl_wait 180 cl_online "$1" $CL_NODES && t_online=$(cl_now) || fail "$1 not online again"
+    cl_wait 60 cl_online n1 $CL_NODES || fail "$1 not online in n1's view"
+    cl_wait 60 unfenced "$1" && t_unfenced=$(cl_now) || fail "$1 not unfenced after its restart"
+    figure "$1 power-on -> online $(cl_secs "$t_on" "$t_online") s, -> unfenced $(cl_secs "$t_on" "$t_unfenced") s"
+}
+
+# fence_times EXECUTOR TARGET LOSS_TIME PCMK_TIME: the figures of one
+# fence, from the executing node's record and the test's clock.
+fence_times() {
+    row=$(cl_sql "$1" "select r.written_at, s.recorded_at from operations o join requests r on r.operation_id = o.id
+        join responses s on s.operation_id = o.id where o.target_node = '$2' order by o.id desc limit 1")
+    t_req=$(epoch "${row%%|*}")
+    t_ans=$(epoch "${row#*|}")
+    figure "$2 loss -> request $(cl_secs "$3" "$t_req") s, request -> answer read $(cl_secs "$t_req" "$t_ans") s," \
+        "answer -> Pacemaker's success seen $(cl_secs "$t_ans" "$4") s (history polled every 0.2 s)"
+}
+
+# check_complete_record EXECUTOR TARGET SINCE_ID: the executing node's
+# record of the newest fence of TARGET: completed, exit 0, a request and a
+# successful response, Pacemaker's fencer as requester, the target unclean
+# in a quorate partition as read before the request went out (read after
+# the answer, Pacemaker may already show it "offline"), its three log
+# lines, and fencectl check passing there.
+check_complete_record() {
+    ex=$1; tg=$2
+    cl_wait 30 cl_sql_is "$ex" -ge 1 "select count(*) from operations where target_node = '$tg'
+        and id > $3 and status != 'running'" || fail "no finished record of $tg on $ex"
+    got=$(cl_sql "$ex" "select o.action, o.status, o.exit_code, o.requested_by, o.response_success,
+        (select count(*) from requests where operation_id = o.id),
+        (select count(*) from responses where operation_id = o.id and success = 1)
+        from operations o where o.target_node = '$tg' and o.id > $3 order by o.id desc limit 1")
+    [ "$got" = "off|completed|0|pacemaker-fenced|1|1|1" ] || fail "record of $tg on $ex: [$got]"
+    cl_wait 30 cl_sql_is "$ex" -ge 1 "select count(*) from cluster_states c join operations o
+        on o.id = c.operation_id where o.target_node = '$tg' and o.id > $3" \
+        || fail "no cluster state recorded for the fence of $tg"
+    state=$(cl_sql "$ex" "select c.membership, c.unclean, c.quorum, c.read_when, c.parent_process
+        from cluster_states c join operations o on o.id = c.operation_id
+        where o.target_node = '$tg' and o.id > $3 order by c.id desc limit 1")
+    [ "$state" = "unclean|1|1|before-request|pacemaker-fenced" ] \
+        || fail "the lost member $tg was recorded as [$state], not unclean in a quorate partition before the request"
+    uuid=$(cl_sql "$ex" "select op_uuid from operations where target_node = '$tg' and id > $3 order by id desc limit 1")
+    for f in fence-events.log fence-events-detailed.jsonl; do
+        grep -q "$uuid" "$(cl_logdir "$ex")/$f" || fail "$f on $ex lacks $uuid"
+    done
+    grep -q "ACTION=off TARGET=$tg .*STATUS=completed" "$(cl_logdir "$ex")/fence-events-readable.log" \
+        || fail "fence-events-readable.log on $ex lacks the fence of $tg"
+    cl_in "$ex" "$FENCECTL" check > check.out 2>&1 || fail "check on $ex: $(cat check.out)"
+}
+
+# last_id N: the newest operation id in node N's record (0 if none).
+last_id() { cl_sql "$1" "select coalesce(max(id), 0) from operations" 2>/dev/null || echo 0; }
+
+# lose_and_fence TARGET OBSERVER HOW: loses TARGET (kill | isolate), waits
+# for Pacemaker's success as OBSERVER sees it, checks the executing node's
+# record; sets EXECUTOR.
+lose_and_fence() {
+    tg=$1; obs=$2
+    before=$(cl_fenced_count "$obs" "$tg")
+    for n in $CL_NODES; do eval "since_$n=$(last_id "$n")"; done
+    t0=$(cl_now)
+    if [ "$3" = isolate ]; then cl_isolate "$tg"; else cl_kill "$tg"; fi
+    cl_wait 120 fenced_more "$obs" "$tg" "$before" || fail "Pacemaker did not fence $tg: $(cl_history "$obs" "$tg")"
+    t_pcmk=$(cl_now)
+    EXECUTOR=$(cl_executor "$obs" "$tg")
+    [ -n "$EXECUTOR" ] && [ "$EXECUTOR" != "$tg" ] || fail "no executor in $(cl_history "$obs" "$tg")"
+    successful_response "$tg" || fail "Pacemaker reports success but no response fences $tg"
+    eval "since=\$since_$EXECUTOR"
+    check_complete_record "$EXECUTOR" "$tg" "$since"
+    fence_times "$EXECUTOR" "$tg" "$t0" "$t_pcmk"
+    figure "$tg lost ($3): fenced by $EXECUTOR"
+}
+
+# 1 and 4: a member's power cut. Pacemaker fences it on its own through the
+# agent; the record on whichever node ran it is complete; the node powered
+# on again is unfenced automatically (provides=unfencing), and that unfence
+# is recorded on the node that ran it.
+test_mn_member_lost_fenced_and_unfenced_on_rejoin() {
+    back_to_normal
+    ons=$(on_runs_of n3)
+    lose_and_fence n3 n1 kill
+    [ "$(cl_node_state n1 n3)" = offline ] || fail "n3 after its fence: $(cl_node_state n1 n3)"
+    rejoin n3
+    ran=$(cl_history n1 n3 | awk '$1 == "on" && $2 == "success" { print $3; exit }')
+    [ -n "$ran" ] || fail "no unfencing of n3 in Pacemaker's history: $(cl_history n1 n3)"
+    cl_wait 30 more_on_runs n3 "$ons" || fail "the unfencing of n3 (by $ran, says Pacemaker) is not recorded"
+    figure "n3 unfenced by $ran"
+    back_to_normal
+}
+
+# 2: the DC's power cut: the others elect a new DC, which fences the old.
+test_mn_dc_lost_fenced_after_new_election() {
+    back_to_normal
+    dc=$(cl_dc n1)
+    [ -n "$dc" ] || fail "no DC: $(cl_in n1 crm_mon -1)"
+    obs=n1; [ "$dc" = n1 ] && obs=n2
+    lose_and_fence "$dc" "$obs" kill
+    new=$(cl_dc "$obs")
+    [ -n "$new" ] && [ "$new" != "$dc" ] || fail "no new DC after $dc was lost: [$new]"
+    figure "DC $dc lost, new DC $new"
+    rejoin "$dc"
+    back_to_normal
+}
+
+# on_runs_of N: completed unfencing runs of N across every node's record.
+on_runs_of() {
+    total=0
+    for m in $CL_NODES; do
+        c=$(cl_sql "$m" "select count(*) from operations where target_node = '$1'
+            and action = 'on' and status = 'completed'") || c=0
+        total=$((total + c))
+    done
+    echo "$total"
+}
+
+more_on_runs() { [ "$(on_runs_of "$1")" -gt "$2" ]; }
+
+# 3: a partition. n3's link is cut: the quorate side fences it, n3 keeps
+# running. When the link heals, n3 rejoins without a restart. Whether
+# Pacemaker then unfences it depends on a race it runs itself (n3's attrd
+# may re-publish the node's old "#node-unfenced" stamp, and then no 'on'
+# runs): both happen here. Either way the record and the tools tell it
+# right: unfenced, the 'on' is recorded and check passes; still fenced
+# while online, fencectl check and metrics on every node say so and what
+# to do, and a restart of n3 unfences it.
+test_mn_partition_fenced_healed_without_restart() {
+    back_to_normal
+    ons=$(on_runs_of n3)
+    lose_and_fence n3 n1 isolate
+    cl_alive n3 || fail "n3's power went with its link"
+    t_heal=$(cl_now)
+    cl_heal n3
+    cl_wait 120 cl_online n1 $CL_NODES || fail "n3 did not rejoin after the heal: $(cl_in n1 crm_mon -1)"
+    t_online=$(cl_now)
+    if cl_wait 10 unfenced n3; then
+        figure "healed partition: Pacemaker unfenced n3 $(cl_secs "$t_heal" "$(cl_now)") s after the heal (rejoined after $(cl_secs "$t_heal" "$t_online") s)"
+        cl_wait 30 more_on_runs n3 "$ons" || fail "n3's unfencing is not recorded"
+        cl_in n1 "$FENCECTL" check > check.out 2>&1 || fail "check after n3's unfencing: $(cat check.out)"
+    else
+        figure "healed partition: n3 online and still fenced $(cl_secs "$t_heal" "$(cl_now)") s after the heal"
+        for n in $CL_NODES; do
+            cl_in "$n" "$FENCECTL" check > check.out 2>&1 && fail "check on $n passes with n3 online while fenced"
+            grep -q "n3 is online while its storage is fenced" check.out || fail "check on $n: $(cat check.out)"
+            grep -qi "restart n3" check.out || fail "check on $n gives no remedy: $(cat check.out)"
+            cl_in "$n" "$FENCECTL" metrics > metrics.out 2>&1
+            grep -q '^fence_recorder_node_online_while_fenced{node="n3"} 1$' metrics.out \
+                || fail "metrics on $n: $(grep online_while metrics.out)"
+        done
+        cl_kill n3
+        rejoin n3
+        cl_in n1 "$FENCECTL" check > check.out 2>&1 || fail "check after n3's restart: $(cat check.out)"
+    fi
+    back_to_normal
+}
+
+# failed_events OBSERVER TARGET: Pacemaker's failed off/reboot events.
+failed_events() { cl_history "$1" "$2" | grep -cE '^(reboot|off) failed'; }
+
+# attempts_settled OBSERVER TARGET WANT: Pacemaker has WANT failed events.
+attempts_settled() { [ "$(failed_events "$1" "$2")" -ge "$3" ]; }
+
+# runs_on N TARGET SINCE STATUS: node N's recorded off/reboot runs for
+# TARGET after operation id SINCE that ended with STATUS.
+runs_on() {
+    cl_sql "$1" "select count(*) from operations where target_node = '$2' and action in ('off', 'reboot')
+        and id > $3 and status = '$4'" || echo 0
+}
+
+# 5: the storage system refuses, then stays silent, during a real node
+# loss; Pacemaker gives up after stonith-max-attempts=2. Pacemaker's fencer
+# tries each fence on every peer that can run the device before it calls
+# the fence failed (its log: "Requesting that n2 perform 'reboot'" after
+# n1's agent failed), so each of its failed fences is one agent run on
+# each surviving node: the records agree when every survivor holds exactly
+# as many failed (or timed out) runs as Pacemaker has failed fences, none
+# left running, none completed. The node stays unclean, and no response
+# fences it.
+test_mn_failure_and_silence_agree_with_pacemaker() {
+    back_to_normal
+    cl_in n1 crm_attribute --type crm_config --name stonith-max-attempts --update 2 >/dev/null || fail "max attempts"
+    for tg in n3 n2; do
+        if [ "$tg" = n3 ]; then
+            cl_responder --mode failure --message "storage group busy" || fail "responder"
+            want=failed
+        else
+            # The agent's own deadline (3 s) before Pacemaker's (20 s): a
+            # timeout the record names, not a kill.
+            cl_responder --mode silent || fail "responder"
+            cl_set_device n1 fence_timeout 3 || fail "fence_timeout"
+            cl_set_device n1 pcmk_off_timeout 20 || fail "pcmk_off_timeout"
+            cl_set_device n1 pcmk_reboot_timeout 20 || fail "pcmk_reboot_timeout"
+            want=timeout
+        fi
+        survivors=$(echo $CL_NODES | tr ' ' '\n' | grep -vx "$tg" | tr '\n' ' ')
+        for n in $survivors; do eval "since_$n=$(last_id "$n")"; done
+        failed_before=$(failed_events n1 "$tg")
+        t0=$(cl_now)
+        cl_kill "$tg"
+        cl_wait 150 attempts_settled n1 "$tg" $((failed_before + 2)) \
+            || fail "Pacemaker did not fail twice on $tg: $(cl_history n1 "$tg")"
+        t_done=$(cl_now)
+        sleep 8    # a third attempt, if Pacemaker made one, would be recorded by now
+        pcmk=$(( $(failed_events n1 "$tg") - failed_before ))
+        [ "$pcmk" -eq 2 ] || fail "stonith-max-attempts=2 but Pacemaker failed $pcmk times on $tg"
+        for n in $survivors; do
+            eval "s=\$since_$n"
+            cl_wait 30 cl_sql_is "$n" -eq 0 "select count(*) from operations where target_node = '$tg'
+                and id > $s and status = 'running'" || fail "a run of $tg on $n is still 'running' in its record"
+            rec=$(runs_on "$n" "$tg" "$s" "$want")
+            done_ok=$(runs_on "$n" "$tg" "$s" completed)
+            figure "$tg with a $want storage system: Pacemaker failed $pcmk fences, $n recorded $rec $want runs," \
+                "$(cl_secs "$t0" "$t_done") s from loss to Pacemaker's last failure"
+            [ "$rec" -eq "$pcmk" ] || fail "Pacemaker failed $pcmk fences, $n recorded $rec $want runs of $tg"
+            [ "$done_ok" -eq 0 ] || fail "$n recorded $done_ok completed runs of $tg"
+        done
+        [ "$(cl_node_state n1 "$tg")" = unclean ] || fail "$tg after the failed fences: $(cl_node_state n1 "$tg")"
+        unfenced "$tg" || fail "a response fences $tg although the storage system never confirmed"
+        cl_responder
+        rejoin "$tg"
+    done
+    cl_set_device n1 fence_timeout 60
+    cl_set_device n1 pcmk_off_timeout 90
+    cl_set_device n1 pcmk_reboot_timeout 90
+    cl_in n1 crm_attribute --type crm_config --name stonith-max-attempts --delete >/dev/null
+    back_to_normal
+}
+
+# 6: two of three nodes lost at once. The survivor has no quorum, so
+# Pacemaker fences nothing and no agent runs; its audit, from the live
+# cluster, says the partition has no quorum and the lost nodes are not
+# fenced.
+test_mn_two_lost_no_quorum_no_fence() {
+    back_to_normal
+    before=$(last_id n1)
+    reqs=$(ls "$MN/shared/req" | wc -l)
+    cl_kill n2
+    cl_kill n3
+    # Long past the ~8 s after which a quorate partition has its request.
+    sleep 25
+    [ "$(ls "$MN/shared/req" | wc -l)" -eq "$reqs" ] || fail "a request was written without quorum: $(ls "$MN/shared/req")"
+    [ "$(last_id n1)" -eq "$before" ] || fail "the agent ran without quorum: $(cl_sql n1 "select * from operations where id > $before")"
+    cl_in n1 crm_mon -1 | grep -q 'partition WITHOUT quorum' || fail "n1 has quorum: $(cl_in n1 crm_mon -1)"
+    cl_in n1 "$FENCECTL" --format json audit --since 10m > audit.json
+    jq -e 'any(.[]; .kind == "no-quorum")' audit.json >/dev/null || fail "audit does not say no quorum: $(cat audit.json)"
+    for n in n2 n3; do
+        jq -e --arg n "$n" 'any(.[]; .kind == "lost-not-fenced" and .node == $n)' audit.json >/dev/null \
+            || fail "audit does not say $n is lost and not fenced: $(cat audit.json)"
+    done
+    back_to_normal
+}
