@@ -29,11 +29,31 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* Only a regular file of our own is replaced: as root, --output /dev/null
+ * would otherwise replace the device with a file, and a symlink would be
+ * replaced where its owner meant it to point on. */
+static int refuse_what_is_not_ours(const char *path, struct error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : errorf_errno(err, "cannot check %s", path);
+    if (S_ISREG(st.st_mode))
+        return 0;
+    const char *what = S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a directory"
+                     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                     : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket"
+                     : "not a regular file";
+    return errorf(err, "%s is %s; refusing to replace it (name a regular file, or a path "
+                  "that does not exist yet)", path, what);
+}
+
 int atomic_output(const char *path, const char *data, size_t len, mode_t mode, struct error *err)
 {
     char dir_buf[PATH_MAX], name_buf[PATH_MAX], tmp[PATH_MAX];
     if (strlen(path) >= sizeof dir_buf)
         return errorf(err, "output path too long: %s", path);
+    if (refuse_what_is_not_ours(path, err) != 0)
+        return -1;
     strcpy(dir_buf, path);
     strcpy(name_buf, path);
     const char *dir = dirname(dir_buf), *name = basename(name_buf);

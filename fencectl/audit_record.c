@@ -158,15 +158,32 @@ static bool fenced_but_failed(const struct op *o)
            strcmp(o->status, "running") != 0;
 }
 
+/* Why the agent of a fence whose storage was detached did not report the
+ * success, and what to change: "the agent ...; remedy". */
+static void failure_cause(const struct op *o, char *out, size_t size)
+{
+    if (strcmp(o->agent_end, "killed") == 0)
+        snprintf(out, size, "the agent was killed after the answer; make pcmk_%s_timeout "
+                 "longer than fence_timeout", o->action);
+    else if (strcmp(o->status, "timeout") == 0)
+        snprintf(out, size, "the agent gave up at its fence_timeout and the success came "
+                 "after; raise fence_timeout, keeping pcmk_%s_timeout above it", o->action);
+    else
+        snprintf(out, size, "the agent ended '%s' (fencectl show %s tells why)", o->status,
+                 o->uuid);
+}
+
 /* Without Pacemaker's event to compare with, from the record alone. */
 static void killed_after_response(const struct op *o, struct findings *out)
 {
-    if (fenced_but_failed(o))
-        findings_add(out, AUDIT_WARNING, o->started, "killed-after-response", o->target, o->uuid,
-                     "storage detached (the storage system answered success), but the agent %s: "
-                     "Pacemaker counted a failure; make pcmk_%s_timeout longer than fence_timeout",
-                     strcmp(o->agent_end, "killed") == 0 ? "was killed after the answer"
-                                                         : "reported one", o->action);
+    char cause[256];
+    if (!fenced_but_failed(o))
+        return;
+    failure_cause(o, cause, sizeof cause);
+    findings_add(out, AUDIT_WARNING, o->started, strcmp(o->status, "timeout") == 0
+                 ? "answered-after-timeout" : "killed-after-response", o->target, o->uuid,
+                 "storage detached (the storage system answered success), but Pacemaker "
+                 "counted a failure: %s", cause);
 }
 
 static bool op_succeeded(const struct op *o)
@@ -198,17 +215,15 @@ static void compare_event(const struct pcmk_event *e, const struct op *ops, cons
                      e->action, e->target, last->status, last->message[0] ? ": " : "",
                      last->message);
     } else if (strcmp(e->status, "failed") == 0 && succeeded) {
+        char cause[256];
+        failure_cause(succeeded, cause, sizeof cause);
         findings_add(out, AUDIT_WARNING, succeeded->started, "outcome-mismatch", e->target,
                      succeeded->uuid, fence
                      ? "storage detached (the storage system answered success) but Pacemaker "
-                       "saw %s fail%s%.200s: the agent %s; make pcmk_%s_timeout longer than "
-                       "fence_timeout"
+                       "saw %s fail%s%.200s: %s"
                      : "%s: Pacemaker saw it fail%s%.200s, but the record says the node was "
-                       "unfenced (%s)%.0s",
-                     e->action, e->reason[0] ? ": " : "", e->reason,
-                     strcmp(succeeded->agent_end, "killed") == 0 ? "was killed after the answer"
-                                                                 : "reported a failure",
-                     e->action);
+                       "unfenced%.0s",
+                     e->action, e->reason[0] ? ": " : "", e->reason, cause);
     }
 }
 

@@ -2,9 +2,9 @@
  * agent's own renderers, so agent-written data comes out byte-identical.
  * With --output the file is replaced atomically. */
 #include <getopt.h>
-#include <libgen.h>
 #include <string.h>
 
+#include "atomic_output.h"
 #include "cli.h"
 #include "db.h"
 #include "eventlog.h"
@@ -78,13 +78,7 @@ static int write_output(const char *output, const struct strbuf *data, struct er
             return errorf(err, "cannot write to standard output");
         return 0;
     }
-    char dir_buf[4096], name_buf[4096];
-    if (strlen(output) >= sizeof dir_buf)
-        return errorf(err, "output path too long");
-    strcpy(dir_buf, output);
-    strcpy(name_buf, output);
-    return file_write_atomic(dirname(dir_buf), basename(name_buf), data->data ? data->data : "",
-                             data->len, 0640, err);
+    return atomic_output(output, data->data ? data->data : "", data->len, 0640, err);
 }
 
 int cmd_export(struct cli *cli, int argc, char **argv)

@@ -336,3 +336,19 @@ test_audit_no_quorum_and_lost_nodes_not_fenced() {
     jq -e 'all(.[]; .kind != "no-quorum") and any(.[]; .kind == "lost-not-fenced" and .severity == "WARNING")' \
         out.json > /dev/null || fail "quorate: $(cat out.json)"
 }
+
+# The agent gave up at its fence_timeout and reported the failure; the
+# storage system's success came after. Not a kill, and not "the agent
+# reported one": what happened, and the remedy for it.
+test_audit_success_after_the_agents_timeout_is_named_as_such() {
+    fenced_node2
+    op c490c9ea-eb8e-4287-83ae-de1eca77990f off node3 pacemaker-fenced 60 timeout exited ""
+    write_response node3 c490c9ea-eb8e-4287-83ae-de1eca77990f \
+        '{"request_id": "c490c9ea-eb8e-4287-83ae-de1eca77990f", "target_node": "node3", "success": true, "message": "late"}'
+    ctl --format json audit --no-cluster > out.json
+    jq -e 'any(.[]; .kind == "answered-after-timeout" and .node == "node3"
+           and (.detail | test("gave up at its fence_timeout and the success came after; raise fence_timeout")))' \
+        out.json > /dev/null || fail "late success after a timeout: $(cat out.json)"
+    jq -e 'all(.[]; (.detail | test("reported one|was killed")) | not)' out.json > /dev/null \
+        || fail "worded as a kill: $(cat out.json)"
+}

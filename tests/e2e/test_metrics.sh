@@ -158,3 +158,31 @@ test_metrics_contrib_service_and_cron_line_write_a_valid_file() {
         || fail "the cron command failed: $cmd"
     valid ne/fence-recorder.prom
 }
+
+# --output (metrics and export) replaces only a regular file: a symlink, a
+# device, a FIFO, a socket or a directory at the path is refused, untouched
+# (as root, --output /dev/null would otherwise have replaced the device).
+test_output_refuses_what_is_not_a_regular_file() {
+    three_fences
+    echo keep > target.txt
+    ln -s target.txt link.prom
+    mknod null.prom c 1 3 || fail "cannot make a device node"
+    mkfifo fifo.prom
+    mkdir dir.prom
+    python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' sock.prom \
+        || fail "cannot make a socket"
+    for p in link.prom null.prom fifo.prom dir.prom sock.prom; do
+        before=$(stat -c '%F %i' "$p")
+        for cmd in metrics export; do
+            ctl "$cmd" --output "$S/$p" > out.txt 2> err.txt && fail "$cmd --output $p: exit 0"
+            grep -q "$S/$p is .*refusing to replace it" err.txt || fail "$cmd --output $p: $(cat err.txt)"
+            [ "$(stat -c '%F %i' "$p")" = "$before" ] || fail "$cmd replaced $p"
+        done
+    done
+    [ "$(cat target.txt)" = keep ] || fail "the symlink's target was written"
+    [ -z "$(ls -A . | grep '^\..*\.prom\.')" ] || fail "temporary files left: $(ls -A)"
+    # A regular file, and a path that does not exist yet: written.
+    ctl metrics --output "$S/new.prom" || fail "metrics to a new path"
+    ctl metrics --output "$S/new.prom" || fail "metrics over its own file"
+    ctl export --output "$S/new.jsonl" || fail "export to a new path"
+}
