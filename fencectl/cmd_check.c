@@ -167,6 +167,7 @@ static void check_stale_requests(struct checker *c)
 struct running_op {
     struct logcheck_running log;   /* first: sorted and searched by op_uuid */
     char action[16], target[NODE_NAME_MAX + 1], host[256];
+    bool imported;                 /* rebuilt by fencectl import from log lines */
     long long pid;
     time_t age;
 };
@@ -182,7 +183,8 @@ static size_t running_ops(sqlite3 *db, struct running_op **out)
     size_t n = 0, cap = 0;
     *out = NULL;
     if (sqlite3_prepare_v2(db, "SELECT op_uuid, action, target_node, agent_pid, recorder_node, "
-                           "CAST(strftime('%s', 'now') - strftime('%s', started_at) AS INTEGER) "
+                           "CAST(strftime('%s', 'now') - strftime('%s', started_at) AS INTEGER), "
+                           "requested_by = 'import' "
                            "FROM operations WHERE status = 'running'", -1, &st, NULL) != SQLITE_OK)
         return 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -201,6 +203,7 @@ static size_t running_ops(sqlite3 *db, struct running_op **out)
         r->pid = sqlite3_column_int64(st, 3);
         snprintf(r->host, sizeof r->host, "%s", (const char *)sqlite3_column_text(st, 4));
         r->age = (time_t)sqlite3_column_int64(st, 5);
+        r->imported = sqlite3_column_int(st, 6) != 0;
     }
     sqlite3_finalize(st);
     if (n > 1)   /* qsort of NULL, even of 0 items, is undefined */
@@ -242,11 +245,19 @@ static void report_running(struct checker *c, const struct running_op *r, size_t
             problem(c, "operation %s (%s of %s) is still 'running' in the database, but %s has "
                     "its outcome '%s': record it with 'fencectl import %s'", r[i].log.op_uuid,
                     r[i].action, r[i].target, jsonl, r[i].log.outcome, jsonl);
+        else if (r[i].imported)
+            problem(c, "operation %s (%s of %s) was imported from log lines that hold no outcome "
+                    "for it: what the storage system answered and what Pacemaker saw are unknown "
+                    "here; import the log that holds the rest of it, or see whether a response "
+                    "still fences the node ('fencectl fenced --node %s')", r[i].log.op_uuid,
+                    r[i].action, r[i].target, r[i].target);
         else if (r[i].age > c->fence_timeout && strcmp(r[i].host, host) == 0 && !agent_alive(r[i].pid))
             problem(c, "operation %s (%s of %s, started %s ago) is still 'running' in the database "
-                    "but its agent (pid %lld) is gone and no outcome was recorded anywhere; "
-                    "Pacemaker saw that fence fail ('fencectl orphans' lists it)", r[i].log.op_uuid,
-                    r[i].action, r[i].target, age, r[i].pid);
+                    "but its agent (pid %lld) is gone and no outcome was recorded anywhere: what "
+                    "the storage system answered and what Pacemaker saw are unknown here "
+                    "('fencectl orphans' lists it; 'fencectl fenced --node %s' shows whether a "
+                    "response fences the node)", r[i].log.op_uuid, r[i].action, r[i].target, age,
+                    r[i].pid, r[i].target);
     }
 }
 

@@ -110,6 +110,15 @@ static int64_t find_operation(struct import_run *r, const char *sql, const struc
 
 static const char op_by_uuid_sql[] = "SELECT id FROM operations WHERE op_uuid = ?1";
 
+/* The operation of a request id, if it is another node's fence (another
+ * target or recorder): a line that would merge two fences into one. */
+static const char op_of_another_node_sql[] =
+    "SELECT id FROM operations WHERE op_uuid = ?1 AND (target_node <> ?2 COLLATE NOCASE "
+    "OR recorder_node <> ?3)";
+
+/* operation_for's answer for a line that must be refused, not stored. */
+#define OPERATION_REFUSED (-2)
+
 /* An imported operation of the original agent still open for this node,
  * recorder and action: the oldest closes first, so two fences of a node
  * in one second both end. */
@@ -130,8 +139,12 @@ static int64_t operation_for(struct import_run *r, const struct import_event *ie
     bool opens = strcmp(ev->status, "requested") == 0 || strcmp(ev->status, "initiated") == 0;
     char uuid[37];
     int64_t id = 0;
-    if (ev->request_id)
+    if (ev->request_id) {
+        id = find_operation(r, op_of_another_node_sql, ev, ev->request_id, err);
+        if (id != 0)
+            return id < 0 ? -1 : OPERATION_REFUSED;
         id = find_operation(r, op_by_uuid_sql, ev, ev->request_id, err);
+    }
     else if (!opens)
         id = find_operation(r, open_import_sql, ev, NULL, err);
     if (id < 0)
@@ -202,8 +215,14 @@ static int import_line(struct import_run *r, const char *line, size_t len, long 
     int rc = occurrence(r, &ie, &nth, &present, err);
     if (rc == 0 && nth <= present)
         r->skipped++;
-    else if (rc == 0)
-        rc = (op = operation_for(r, &ie, nth, err)) < 0 ? -1 : store_event(r, &ie, op, err);
+    else if (rc == 0 && (op = operation_for(r, &ie, nth, err)) == OPERATION_REFUSED) {
+        char why_buf[256];
+        snprintf(why_buf, sizeof why_buf, "request_id %s already belongs to a fence of another "
+                 "node (target or recorder): not merged into it", ie.ev.request_id);
+        reject(r, lineno, why_buf);
+        rc = 1;
+    } else if (rc == 0)
+        rc = op < 0 ? -1 : store_event(r, &ie, op, err);
     import_event_release(&ie);
     return rc;
 }

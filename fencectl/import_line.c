@@ -1,5 +1,6 @@
 #include "import_line.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -120,16 +121,54 @@ static const char *check_fields(struct import_event *ie, const cJSON *o)
     return NULL;
 }
 
+/* An escaped NUL (\u0000, after an even number of backslashes): cJSON
+ * would end the string there, and "n\u0000x" would be stored as "n". */
+static bool escaped_nul(const char *line, size_t len)
+{
+    for (const char *p = line; (p = memmem(p, len - (size_t)(p - line), "u0000", 5)); p += 5) {
+        size_t slashes = 0;
+        while (p - (ptrdiff_t)slashes > line && p[-(ptrdiff_t)slashes - 1] == '\\')
+            slashes++;
+        if (slashes % 2 == 1)
+            return true;
+    }
+    return false;
+}
+
+/* A key twice: cJSON takes the first, other readers the last (responses
+ * refuse duplicates for that reason, and so does import). */
+static const char *duplicate_key(const cJSON *o)
+{
+    for (const cJSON *a = o->child; a; a = a->next)
+        for (const cJSON *b = a->next; b; b = b->next)
+            if (a->string && b->string && strcmp(a->string, b->string) == 0)
+                return a->string;
+    return NULL;
+}
+
 int import_event_parse(struct import_event *ie, const char *line, size_t len, const char **why)
 {
+    static char dup_why[128];
     memset(ie, 0, sizeof *ie);
     if (memchr(line, '\0', len)) {
         *why = "contains a NUL byte";
         return -1;
     }
+    if (escaped_nul(line, len)) {
+        *why = "contains an escaped NUL (\\u0000), which would cut its text short";
+        return -1;
+    }
     ie->json = cJSON_ParseWithLength(line, len);
     if (!cJSON_IsObject(ie->json)) {
         *why = "not a JSON object";
+        import_event_release(ie);
+        return -1;
+    }
+    const char *dup = duplicate_key(ie->json);
+    if (dup) {
+        snprintf(dup_why, sizeof dup_why, "has the key \"%.40s\" twice (readers disagree on which "
+                 "value counts)", dup);
+        *why = dup_why;
         import_event_release(ie);
         return -1;
     }

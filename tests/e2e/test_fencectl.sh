@@ -492,6 +492,36 @@ test_fencectl_import_rejects_junk_line_by_line() {
     expect_sql 2 "select count(*) from events"
 }
 
+# What cJSON would read differently from other readers, or merge, is
+# refused line by line with its number: an escaped NUL (it cut "n\u0000x"
+# to "n"), a key given twice, a request id of another node's fence. A fence
+# whose log holds only its request stays open, and check names it as
+# imported with an unknown outcome, not as a fence Pacemaker saw fail.
+test_fencectl_import_refuses_what_readers_disagree_on() {
+    id=5b1e0a3c-7d2f-4e8a-9c6b-1f2e3d4c5b6a
+    {
+        printf '%s\n' '{"timestamp": "2026-11-25T02:31:02Z", "action": "off", "target_node": "n\u0000x", "status": "failed", "details": "d", "recorder_node": "m"}'
+        printf '%s\n' '{"timestamp": "2026-11-25T02:31:02Z", "action": "off", "target_node": "node1", "target_node": "node9", "status": "failed", "details": "d", "recorder_node": "m"}'
+        printf '%s\n' "{\"timestamp\": \"2026-11-25T02:31:03Z\", \"action\": \"off\", \"target_node\": \"node2\", \"status\": \"requested\", \"details\": \"d\", \"recorder_node\": \"m\", \"request_id\": \"$id\"}"
+        printf '%s\n' "{\"timestamp\": \"2026-11-25T02:31:04Z\", \"action\": \"off\", \"target_node\": \"node3\", \"status\": \"completed\", \"details\": \"d\", \"recorder_node\": \"m\", \"request_id\": \"$id\"}"
+        printf '%s\n' '{"timestamp": "2026-11-25T02:31:05Z", "action": "off", "target_node": "node4", "status": "failed", "details": "a \\u0000 literal", "recorder_node": "m"}'
+    } > hostile.jsonl
+    ctl import hostile.jsonl > out.txt 2> err.txt
+    [ $? -eq 1 ] || fail "rejected lines must make import exit 1: $(cat out.txt err.txt)"
+    grep -q "hostile.jsonl:1: rejected: contains an escaped NUL" err.txt || fail "NUL: $(cat err.txt)"
+    grep -q 'hostile.jsonl:2: rejected: has the key "target_node" twice' err.txt || fail "duplicate: $(cat err.txt)"
+    grep -q "hostile.jsonl:4: rejected: request_id $id already belongs to a fence of another node" err.txt \
+        || fail "merge: $(cat err.txt)"
+    grep -q "hostile.jsonl:[35]: rejected" err.txt && fail "a valid line was rejected: $(cat err.txt)"
+    expect_sql "node2|running node4|failed" "select group_concat(target_node || '|' || status, ' ') from (select * from operations order by id)"
+    expect_sql 0 "select count(*) from operations where target_node in ('n', 'node3', 'node9')"
+    ctl check > check.out 2>&1 && fail "check passes with an operation of unknown outcome"
+    grep -q "operation $id (off of node2) was imported from log lines that hold no outcome for it" check.out \
+        || fail "check: $(cat check.out)"
+    grep -q "Pacemaker saw that fence fail" check.out && fail "check claims what nobody saw: $(cat check.out)"
+    return 0
+}
+
 test_fencectl_several_databases_read_as_one() {
     start_responder
     agent -o off -n node1 --db "$S/mgmt1.db" || fail "fence 1"
