@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "config.h"
 #include "error.h"
@@ -92,6 +93,9 @@ int cmd_respond(struct cli *cli, int argc, char **argv);
 int cmd_prune(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
+/* import --from-files (import_files.c): operations rebuilt from the files of
+ * this node's fences that are older_than seconds and not in the database. */
+int import_from_files(struct cli *cli, time_t older_than);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_metrics(struct cli *cli, int argc, char **argv);

@@ -27,6 +27,7 @@
 #include "probe.h"
 #include "schema.h"
 #include "timeparse.h"
+#include "unrecorded.h"
 
 #define CHECK_SHOWN 20
 
@@ -246,10 +247,10 @@ static void report_running(struct checker *c, const struct running_op *r, size_t
                     "its outcome '%s': record it with 'fencectl import %s'", r[i].log.op_uuid,
                     r[i].action, r[i].target, jsonl, r[i].log.outcome, jsonl);
         else if (r[i].imported)
-            problem(c, "operation %s (%s of %s) was imported from log lines that hold no outcome "
-                    "for it: what the storage system answered and what Pacemaker saw are unknown "
-                    "here; import the log that holds the rest of it, or see whether a response "
-                    "still fences the node ('fencectl fenced --node %s')", r[i].log.op_uuid,
+            problem(c, "operation %s (%s of %s) was imported from log lines or files that hold "
+                    "no outcome for it: what the storage system answered and what Pacemaker saw "
+                    "are unknown here; import the log that holds the rest of it, or see whether "
+                    "a response still fences the node ('fencectl fenced --node %s')", r[i].log.op_uuid,
                     r[i].action, r[i].target, r[i].target);
         else if (r[i].age > c->fence_timeout && strcmp(r[i].host, host) == 0 && !agent_alive(r[i].pid))
             problem(c, "operation %s (%s of %s, started %s ago) is still 'running' in the database "
@@ -320,6 +321,38 @@ static void check_cib(struct checker *c)
         cib_timeout_problems(&devs, cib_problem, c);
 }
 
+/* Fences whose files are here but whose operation is not: the record lost
+ * them (or a recorder still waits for a locked database: it gives up after
+ * 10 minutes). Older than the fence timeout, they are named. */
+static void check_unrecorded(struct checker *c)
+{
+    if (!c->db)
+        return;
+    char host[256] = "";
+    struct unrecorded u;
+    struct error err;
+    if (gethostname(host, sizeof host - 1) != 0)
+        return;
+    if (unrecorded_find(c->db, &c->cli->paths, host, c->now, (time_t)c->fence_timeout, &u,
+                        &err) != 0) {
+        problem(c, "%s: fences missing from the record not checked", err.msg);
+        return;
+    }
+    if (u.n)
+        problem(c, "%zu fence(s) of this node have request or response files but no operation "
+                "in the database (the record lost them, or a recorder still waits for the "
+                "database, for 10 minutes at most): rebuild them from the files with "
+                "'fencectl import --from-files'", u.n);
+    for (size_t i = 0; i < u.n && (c->all || i < CHECK_SHOWN); i++)
+        printf("    %s of %s: %s%s%s\n", u.v[i].action, u.v[i].node,
+               u.v[i].request.name[0] ? u.v[i].request.name : "",
+               u.v[i].request.name[0] && u.v[i].response.name[0] ? " answered " : "",
+               u.v[i].response.name[0] ? u.v[i].response.name : " (no answer)");
+    if (!c->all && u.n > CHECK_SHOWN)
+        printf("    ... and %zu more: 'fencectl check --all' lists them\n", u.n - CHECK_SHOWN);
+    unrecorded_free(&u);
+}
+
 static void online_fenced_problem(void *arg, const char *node, const char *response_file,
                                   time_t since)
 {
@@ -374,6 +407,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     check_db(&c);
     check_record(&c);
     check_stale_requests(&c);
+    check_unrecorded(&c);
     check_cib(&c);
     check_online_fenced(&c);
     db_close(c.db);

@@ -25,12 +25,18 @@
 #include "import_line.h"
 #include "linehash.h"
 #include "strbuf.h"
+#include "timeparse.h"
 
 static const char usage_text[] = "Usage: fencectl import FILE\n"
+    "       fencectl import --from-files [--older-than DUR]\n"
     "  Loads fence-events-detailed.jsonl lines into the database. A line that\n"
     "  occurs N times is N events; lines already there are skipped, so importing\n"
     "  a file twice, or our own export, changes nothing. Invalid lines are\n"
-    "  reported with their line numbers and skipped (exit 1).\n";
+    "  reported with their line numbers and skipped (exit 1).\n"
+    "  --from-files rebuilds the operations of this node's fences whose request\n"
+    "  or response file is there but whose record is not (fencectl check names\n"
+    "  them), from those files, if older than DUR (default 10m: a recorder may\n"
+    "  still be waiting for a locked database that long).\n";
 
 /* Rejected lines listed one by one on stderr before the rest are counted. */
 #define REJECTS_LISTED 50
@@ -285,8 +291,27 @@ static FILE *open_input(const char *path)
     return in;
 }
 
+/* import --from-files [--older-than DUR] */
+static int from_files(struct cli *cli, int argc, char **argv)
+{
+    int64_t older_than = 600;
+    struct error err;
+    if (argc == 4 && strcmp(argv[2], "--older-than") == 0) {
+        if (parse_duration(argv[3], &older_than, &err) != 0) {
+            fprintf(stderr, "fencectl import: %s\n", err.msg);
+            return EXIT_USAGE;
+        }
+    } else if (argc != 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    return import_from_files(cli, (time_t)older_than);
+}
+
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "--from-files") == 0)
+        return from_files(cli, argc, argv);
     if (argc != 2 || argv[1][0] == '-') {
         if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
             fputs(usage_text, stdout);

@@ -34,7 +34,7 @@ static const char *const kind_names[K_COUNT] = {
 struct orphan_scan {
     const struct cli *cli;
     sqlite3 *db;                 /* NULL: no database to compare with */
-    sqlite3_stmt *known;         /* SELECT 1 FROM requests WHERE request_id = ? */
+    sqlite3_stmt *known;         /* the request id's operation or request row */
     time_t now;
     int64_t older_than;
     struct oldest kinds[K_COUNT];
@@ -195,7 +195,8 @@ int cmd_orphans(struct cli *cli, int argc, char **argv)
     if (db_open(cli->paths.db_path, DB_READ_ONLY, 5000, &s.db, &err) != DB_OPEN_OK) {
         fprintf(stderr, "fencectl orphans: %s; listing files only\n", err.msg);
         s.db = NULL;
-    } else if (sqlite3_prepare_v2(s.db, "SELECT 1 FROM requests WHERE request_id = ?", -1,
+    } else if (sqlite3_prepare_v2(s.db, "SELECT 1 FROM operations WHERE op_uuid = ?1 UNION ALL "
+                                  "SELECT 1 FROM requests WHERE request_id = ?1 LIMIT 1", -1,
                                   &s.known, NULL) != SQLITE_OK) {
         fprintf(stderr, "fencectl orphans: %s; listing files only\n", sqlite3_errmsg(s.db));
         db_close(s.db);

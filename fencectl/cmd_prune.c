@@ -4,10 +4,12 @@
  * from cron while agents run: a request whose agent is alive (it holds a
  * flock on the file, lib/files.h) or whose operation still runs is never
  * touched. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "clock.h"
@@ -134,7 +136,45 @@ static void prune_one(const struct dir_entry *e, void *arg)
     "AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.operation_id = o.id AND r.recorded_at >= ?1) " \
     "AND NOT EXISTS (SELECT 1 FROM requests q WHERE q.operation_id = o.id AND q.written_at >= ?1) " \
     "AND NOT EXISTS (SELECT 1 FROM discoveries d WHERE d.operation_id = o.id AND d.started_at >= ?1) " \
-    "AND NOT EXISTS (SELECT 1 FROM cluster_states c WHERE c.operation_id = o.id AND c.captured_at >= ?1)"
+    "AND NOT EXISTS (SELECT 1 FROM cluster_states c WHERE c.operation_id = o.id AND c.captured_at >= ?1) " \
+    "AND o.op_uuid NOT IN (SELECT request_id FROM temp.live_files)"
+
+/* The request ids whose request or response file is still there: their
+ * operations stay, whatever their age (a successful response still fences
+ * its node, and check would name a file no operation accounts for). */
+struct live_files {
+    sqlite3 *db;
+    sqlite3_stmt *add;
+    int failed;
+};
+
+static void live_file(const struct dir_entry *e, void *arg)
+{
+    struct live_files *l = arg;
+    sqlite3_reset(l->add);
+    sqlite3_bind_text(l->add, 1, e->request_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(l->add);
+    l->failed |= rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT;
+}
+
+static int note_live_files(sqlite3 *db, const struct paths *paths, struct error *err)
+{
+    struct live_files l = { .db = db };
+    if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS live_files (request_id TEXT PRIMARY KEY)",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.live_files VALUES (?)", -1, &l.add,
+                           NULL) != SQLITE_OK)
+        return errorf(err, "cannot note the files still there: %s", sqlite3_errmsg(db));
+    int rc = 0;
+    const char *dirs[] = { paths->response_dir, paths->request_dir };
+    for (int i = 0; rc == 0 && i < 2; i++)   /* a directory not made yet holds no file */
+        if (access(dirs[i], F_OK) == 0 || errno != ENOENT)
+            rc = dir_scan_names(dirs[i], live_file, &l, err);
+    sqlite3_finalize(l.add);
+    if (rc == 0 && l.failed)
+        rc = errorf(err, "cannot note the files still there: %s", sqlite3_errmsg(db));
+    return rc;
+}
 
 /* A dry run only counts, on its read-only connection. */
 static int count_old_ops(sqlite3 *db, const char *cutoff, int64_t *n, struct error *err)
@@ -237,7 +277,8 @@ int cmd_prune(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "fencectl prune: %s\n", err.msg);
         rc = EXIT_FAILURE_RT;
     }
-    if (events_age && prune_rows(r.db, cutoff, r.dry_run, cli->db_timeout_ms, &err) != 0) {
+    if (events_age && (note_live_files(r.db, &cli->paths, &err) != 0 ||
+                       prune_rows(r.db, cutoff, r.dry_run, cli->db_timeout_ms, &err) != 0)) {
         fprintf(stderr, "fencectl prune: %s\n", err.msg);
         rc = EXIT_FAILURE_RT;
     }

@@ -867,3 +867,63 @@ test_database_created_complete_or_not_at_all() {
     "$FENCECTL" check > check.out 2>&1 || fail "check after the creation: $(cat check.out)"
     [ ! -e "$DB.new" ] || fail "the builder's file stayed: $(ls -la "$(dirname "$DB")")"
 }
+
+# A fence whose record was lost (its companion killed while it waited for
+# the database) is in neither the database nor the logs, but its request
+# and response files are there: check names it, import --from-files
+# rebuilds it from those files (once, however often it runs), orphans no
+# longer calls its response unexplained, and an age-based prune keeps it
+# while its response file fences the node.
+test_a_lost_record_is_named_by_check_and_rebuilt_from_its_files() {
+    start_responder
+    expect_exit 0 agent -q -o off -n node1
+    hold_write_lock
+    "$AGENT" -q -o off -n lost || fail "the fence failed with its companion about to die"
+    kill -KILL "$(tail -n 1 "$FENCE_RECORDER_TEST_COMPANIONS")"
+    release_write_lock
+    stop_responder
+    expect_sql 0 "select count(*) from operations where target_node = 'lost'"
+    id=$(basename "$(ls "$NNF_FENCE_RESPONSE_DIR"/lost-*.json)" .json); id=${id#lost-}
+    "$FENCECTL" check --fence-timeout 0s > check.out 2>&1 && fail "check passes with a lost fence: $(cat check.out)"
+    grep -q "^PROBLEM: 1 fence(s) of this node have request or response files but no operation" check.out \
+        || fail "check: $(cat check.out)"
+    grep -q "off of lost: .*lost-$id.json" check.out || fail "check does not name the files: $(cat check.out)"
+    # Too young for the default (a recorder may still wait 10 minutes).
+    "$FENCECTL" import --from-files > imp.out 2>&1 || fail "import --from-files: $(cat imp.out)"
+    grep -q "^rebuilt 0 operation" imp.out || fail "rebuilt a fence a recorder may still write: $(cat imp.out)"
+    "$FENCECTL" import --from-files --older-than 0s > imp.out 2>&1 || fail "import --from-files: $(cat imp.out)"
+    grep -q "^rebuilt 1 operation" imp.out || fail "not rebuilt: $(cat imp.out)"
+    expect_sql "off|lost|completed|0|1|import" \
+        "select action, target_node, status, exit_code, response_success, requested_by from operations where op_uuid = '$id'"
+    # The responder removes a request once it answered it (nnf-sos may keep it).
+    req_files=$(ls "$NNF_FENCE_REQUEST_DIR"/lost-*.json 2>/dev/null | wc -l)
+    expect_sql "$req_files|1" "select (select count(*) from requests where request_id = '$id'),
+        (select count(*) from responses where request_id = '$id' and source = 'files' and success = 1)"
+    expect_sql 1 "select count(*) from operations where op_uuid = '$id' and message like 'rebuilt from the request and response files%'"
+    "$FENCECTL" import --from-files --older-than 0s > imp.out 2>&1 || fail "second import: $(cat imp.out)"
+    grep -q "^rebuilt 0 operation" imp.out || fail "not idempotent: $(cat imp.out)"
+    "$FENCECTL" check --fence-timeout 0s > check.out 2>&1 || fail "check after the repair: $(cat check.out)"
+    "$FENCECTL" --format csv orphans > orphans.csv
+    grep -q "lost-$id" orphans.csv && fail "orphans still lists the rebuilt fence: $(cat orphans.csv)"
+    "$FENCECTL" prune --events-older-than 0s > prune.out 2>&1 || fail "prune: $(cat prune.out)"
+    expect_sql 1 "select count(*) from operations where op_uuid = '$id'"
+    "$FENCECTL" check --fence-timeout 0s > check.out 2>&1 || fail "check after the prune: $(cat check.out)"
+    # Another node's fence in the shared directories is that node's to record.
+    other=0e1d2c3b-4a59-4687-9a1b-2c3d4e5f6a7b
+    printf '{"request_id": "%s", "timestamp": "2026-11-25T02:31:02.000Z", "action": "off", "target_node": "node7", "recorder_node": "n9"}\n' \
+        "$other" > "$NNF_FENCE_REQUEST_DIR/node7-$other.json"
+    "$FENCECTL" check --fence-timeout 0s > check.out 2>&1
+    grep -q "node7" check.out && grep -q "no operation" check.out && fail "another recorder's fence named: $(cat check.out)"
+    "$FENCECTL" import --from-files --older-than 0s > imp.out 2>&1 || fail "import: $(cat imp.out)"
+    expect_sql 0 "select count(*) from operations where target_node = 'node7'"
+    # This node's request that nobody answered: rebuilt without an outcome,
+    # and check says the outcome is unknown.
+    mine=1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b
+    printf '{"request_id": "%s", "timestamp": "2026-11-25T02:31:02.000Z", "action": "reboot", "target_node": "node8", "recorder_node": "%s"}\n' \
+        "$mine" "$(hostname)" > "$NNF_FENCE_REQUEST_DIR/node8-$mine.json"
+    "$FENCECTL" import --from-files --older-than 0s > imp.out 2>&1 || fail "import: $(cat imp.out)"
+    expect_sql "reboot|running||" "select action, status, exit_code, response_success from operations where op_uuid = '$mine'"
+    "$FENCECTL" check > check.out 2>&1
+    grep -q "operation $mine (reboot of node8) was imported from log lines or files that hold no outcome" check.out \
+        || fail "check: $(cat check.out)"
+}
