@@ -139,8 +139,10 @@ check-deps:
 	@sh tools/ensure-debs.sh $(BUILD_DEBS) $(TEST_DEBS)
 
 # LD_PRELOAD shims the tests and benches use to take away inotify
-# (as past fs.inotify.max_user_instances) and dnotify (as on NFS).
-SHIMS := $(BUILD)/tests/shims/no_inotify.so $(BUILD)/tests/shims/no_dnotify.so
+# (as past fs.inotify.max_user_instances), dnotify (as on NFS) and fork
+# (as under a pids limit).
+SHIMS := $(BUILD)/tests/shims/no_inotify.so $(BUILD)/tests/shims/no_dnotify.so \
+         $(BUILD)/tests/shims/no_fork.so
 # Never sanitized: preloaded into an ASan binary, an instrumented shim
 # would load the ASan runtime out of order.
 $(BUILD)/tests/shims/%.so: tests/shims/%.c

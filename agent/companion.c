@@ -350,7 +350,7 @@ static int64_t companion_patience_ms(void)
 
 
 void companion_record(const struct agent_config *cfg, const struct operation *op,
-                      struct handoff *h, int fd, int release_at_eof, int ready_fd, bool forked)
+                      struct handoff *h, int fd, int release_at_eof, int ready_fd)
 {
     struct recorder rec;
     recorder_open(&rec, &cfg->paths, cfg->db_timeout_ms, VERBOSITY_QUIET);
@@ -370,8 +370,7 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
     /* At once, before yielding: a shell that ran the agent by hand may
      * soon be gone. */
     requester_read(h->requester_pid, &p.who);
-    if (forked)
-        yield_to_agents();
+    yield_to_agents();
     /* Looked up here, off the fence's path: NSS may ask a directory service. */
     char who[sizeof ((struct identity *)0)->who];
     if (!rec.op.requested_by || !rec.op.requested_by[0]) {

@@ -26,7 +26,6 @@
 struct companion {
     struct handoff *h;       /* shared with the companion */
     int fd;                  /* messages to the companion; -1: none */
-    int in_process_fd;       /* the pipe's other end when no companion could be forked */
     int watch_fd;            /* the agent's inotify instance, see companion_start */
     int ready_fd;            /* the companion's "snapshot taken"; -1: nothing to wait for */
     bool answered;           /* the outcome is handed over (sent with the exit) */
@@ -35,9 +34,10 @@ struct companion {
     struct operation op;
 };
 
-/* Forks the companion for op. If that fails, the hand-off stays in this
- * process and companion_finish records it here (loudly: the record then
- * costs time before the exit). Returns -1 only if not even that works.
+/* Forks the companion for op. If that fails (a pids limit), returns -1
+ * with err and the fence goes on unrecorded: nothing that can wait may
+ * stand between the answer and the exit, and its request and response
+ * files are what 'fencectl import --from-files' rebuilds it from.
  * watch_fd (the agent's inotify instance, or -1) is kept open by the
  * companion until the agent is gone: tearing an inotify instance down
  * costs the closing process a good half millisecond, which the agent's
@@ -65,9 +65,8 @@ void companion_post(struct companion *c, enum handoff_message m);
 void companion_finish(struct companion *c, int exit_code);
 
 /* The companion's side: records everything handed over on fd until the
- * agent is gone. In the forked companion (which then yields the CPU to
- * fences), or in-process as a fallback. */
+ * agent is gone, yielding the CPU to fences meanwhile. */
 void companion_record(const struct agent_config *cfg, const struct operation *op,
-                      struct handoff *h, int fd, int release_at_eof, int ready_fd, bool forked);
+                      struct handoff *h, int fd, int release_at_eof, int ready_fd);
 
 #endif

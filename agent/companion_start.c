@@ -61,7 +61,7 @@ static _Noreturn void become_companion(struct companion *c, int read_fd, int wri
     signals_reset_for_child();
     signal(SIGPIPE, SIG_IGN);
     detach_stdio();
-    companion_record(c->cfg, &c->op, c->h, read_fd, c->watch_fd, ready_fd, true);
+    companion_record(c->cfg, &c->op, c->h, read_fd, c->watch_fd, ready_fd);
     _exit(0);
 }
 
@@ -99,7 +99,7 @@ int companion_start(struct companion *c, const struct agent_config *cfg,
     c->op = *op;
     c->op.agent_pid = (long)getpid();
     c->verbosity = cfg->verbosity;
-    c->fd = c->in_process_fd = c->ready_fd = -1;
+    c->fd = c->ready_fd = -1;
     /* Lazily backed: the 1 MiB response area costs nothing until a
      * response is copied into it. */
     c->h = mmap(NULL, sizeof *c->h, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -121,18 +121,22 @@ int companion_start(struct companion *c, const struct agent_config *cfg,
             close(ready[0]);
         become_companion(c, p[0], p[1], ready[1]);
     }
-    c->fd = p[1];
     if (ready[1] >= 0)
         close(ready[1]);
+    close(p[0]);
     if (pid < 0) {
+        /* Never recorded here instead: a locked database or a hung log
+         * disk would then stand between the answer and the exit. The
+         * fence's own files hold what the record needs. */
+        errorf_errno(err, "cannot fork the companion that records this fence; the fence goes "
+                     "on unrecorded ('fencectl check' names it, 'fencectl import --from-files' "
+                     "rebuilds it from its request and response files)");
         if (ready[0] >= 0)
             close(ready[0]);
-        /* Recorded in-process at the end, from the same pipe. */
-        c->in_process_fd = p[0];
-        return errorf_errno(err, "cannot fork the companion (the record will be written "
-                            "before the agent exits)");
+        close(p[1]);
+        return -1;
     }
-    close(p[0]);
+    c->fd = p[1];
     c->ready_fd = ready[0];
     test_note_companion((long)pid);
     return 0;
@@ -182,9 +186,4 @@ void companion_finish(struct companion *c, int exit_code)
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
-    if (c->in_process_fd >= 0) {
-        companion_record(c->cfg, &c->op, c->h, c->in_process_fd, -1, -1, false);
-        close(c->in_process_fd);
-        c->in_process_fd = -1;
-    }
 }

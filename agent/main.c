@@ -48,8 +48,6 @@ static enum agent_result run_fence(struct agent_context *ctx, const struct raw_o
     if (companion_start(&ctx->companion, ctx->cfg, &ctx->op, ctx->watch.inotify_fd, &err) != 0)
         record_to_stderr(ctx->cfg->verbosity, LOG_ERROR, err.msg);
     emit_notes(raw, ctx, ctx->cfg->verbosity);
-    if (ctx->companion.in_process_fd >= 0)
-        companion_note(&ctx->companion, LOG_ERROR, "%s", err.msg);
     return action_fence(ctx, prepared ? NULL : &unprepared);
 }
 
@@ -74,7 +72,7 @@ static int record_refused(const struct agent_config *cfg, struct raw_options *ra
 {
     struct agent_context ctx = { .cfg = cfg, .signal_fd = -1, .request_fd = -1,
                                  .watch = { .inotify_fd = -1, .dnotify_fd = -1, .dir_fd = -1 },
-                                 .companion = { .fd = -1, .in_process_fd = -1, .ready_fd = -1 } };
+                                 .companion = { .fd = -1, .ready_fd = -1 } };
     struct error err;
     operation_init(&ctx);
     if (companion_start(&ctx.companion, cfg, &ctx.op, -1, &err) != 0)
@@ -161,7 +159,7 @@ int main(int argc, char **argv)
         debug_file_attach(cfg.debug_file);   /* fencing.py's -D: a copy of stderr */
     struct agent_context ctx = { .cfg = &cfg, .signal_fd = -1, .request_fd = -1,
                                  .watch = { .inotify_fd = -1, .dnotify_fd = -1, .dir_fd = -1 },
-                                 .companion = { .fd = -1, .in_process_fd = -1, .ready_fd = -1 } };
+                                 .companion = { .fd = -1, .ready_fd = -1 } };
     enum agent_result r = run(&ctx, &raw);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "fence_recorder: ERROR: cannot write to standard output\n");

@@ -927,3 +927,30 @@ test_a_lost_record_is_named_by_check_and_rebuilt_from_its_files() {
     grep -q "operation $mine (reboot of node8) was imported from log lines or files that hold no outcome" check.out \
         || fail "check: $(cat check.out)"
 }
+
+# No companion can be forked (a pids limit) while another process holds
+# the database's write lock: the agent still exits on the answer at once,
+# says so once, and records nothing itself (a locked database, a hung log
+# disk would stand between the answer and the exit). check names the fence
+# and import --from-files rebuilds it from its files.
+test_failed_companion_fork_neither_blocks_nor_fails_the_fence() {
+    start_responder
+    expect_exit 0 agent -q -o monitor
+    hold_write_lock
+    t0=$(date +%s%N)
+    FENCE_RECORDER_RECORD_PATIENCE=20 \
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+    LD_PRELOAD="$BUILD/tests/shims/no_fork.so" "$AGENT" -o off -n nofork > out.txt 2> err.txt
+    rc=$?
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    release_write_lock
+    stop_responder
+    [ "$rc" -eq 0 ] || fail "the fence failed without a companion: $rc $(cat err.txt)"
+    [ "$ms" -lt 5000 ] || fail "the agent took $ms ms with the database locked"
+    [ "$(grep -c 'cannot fork the companion' err.txt)" -eq 1 ] || fail "said not once: $(cat err.txt)"
+    expect_sql 0 "select count(*) from operations where target_node = 'nofork'"
+    "$FENCECTL" check --fence-timeout 0s > check.out 2>&1 && fail "check passes: $(cat check.out)"
+    grep -q "off of nofork" check.out || fail "check does not name it: $(cat check.out)"
+    "$FENCECTL" import --from-files --older-than 0s > imp.out 2>&1 || fail "import: $(cat imp.out)"
+    expect_sql "completed|1" "select status, response_success from operations where target_node = 'nofork'"
+}
