@@ -84,7 +84,7 @@ static int record_refused(const struct agent_config *cfg, struct raw_options *ra
     action_fence(&ctx, &reason);
     raw_options_free(raw);
     companion_finish(&ctx.companion, 1);
-    return 1;
+    _exit(1);
 }
 
 static enum agent_result run_recorded(struct agent_context *ctx, const struct raw_options *raw)
@@ -168,8 +168,11 @@ int main(int argc, char **argv)
     }
     int code = exit_code(r);
     raw_options_free(&raw);
+    fflush(stderr);   /* a debug_file copy is a stdio stream: _exit below drops nothing */
     /* The last thing before the exit: the companion records the code as
-     * what Pacemaker saw. */
+     * announced. Then _exit at once: the recorder cannot see how the agent
+     * really ends (Pacemaker reaps it), so the window in which a kill
+     * would make the announcement untrue is kept to a system call. */
     companion_finish(&ctx.companion, code);
-    return code;
+    _exit(code);
 }

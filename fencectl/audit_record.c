@@ -143,7 +143,8 @@ static void record_only_findings(const struct op *o, struct findings *out)
      * A plain failure with none recorded was an imported refusal. */
     if (is_fence(o) && o->fenced != 1 &&
         (strcmp(o->status, "timeout") == 0 ||
-         (o->fenced < 0 && (strcmp(o->status, "terminated") == 0 || strcmp(o->status, "error") == 0))))
+         (o->fenced < 0 && (strcmp(o->status, "terminated") == 0 || strcmp(o->status, "error") == 0 ||
+                            strcmp(o->status, "unknown") == 0))))
         findings_add(out, AUDIT_WARNING, o->started, "fence-unanswered", o->target, o->uuid,
                      "%s ended '%s' with no answer from the storage system: whether the "
                      "node's storage is detached is unknown (see fencectl orphans)",
@@ -155,7 +156,7 @@ static void record_only_findings(const struct op *o, struct findings *out)
 static bool fenced_but_failed(const struct op *o)
 {
     return is_fence(o) && o->fenced == 1 && strcmp(o->status, "completed") != 0 &&
-           strcmp(o->status, "running") != 0;
+           strcmp(o->status, "running") != 0 && strcmp(o->status, "unknown") != 0;
 }
 
 /* Why the agent of a fence whose storage was detached did not report the

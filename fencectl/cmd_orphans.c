@@ -107,19 +107,22 @@ static int unfinished_operations(struct orphan_scan *s)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT op_uuid, target_node, action, agent_pid, recorder_node, "
             "CAST(strftime('%s', 'now') - strftime('%s', started_at) AS INTEGER), status "
-            "FROM operations WHERE status = 'running' OR (status = 'terminated' AND "
+            "FROM operations WHERE status IN ('running', 'unknown') OR (status = 'terminated' AND "
             "exit_code IS NULL) ORDER BY started_at", -1, &st, NULL) != SQLITE_OK)
         return -1;
     while (sqlite3_step(st) == SQLITE_ROW) {
         sqlite3_int64 age = sqlite3_column_int64(st, 5);
         if (age < s->older_than)
             continue;
-        bool running = strcmp((const char *)sqlite3_column_text(st, 6), "running") == 0;
+        const char *status = (const char *)sqlite3_column_text(st, 6);
+        bool running = strcmp(status, "running") == 0, unknown = strcmp(status, "unknown") == 0;
         char detail[200];
         snprintf(detail, sizeof detail, "%s by pid %lld on %s %s", sqlite3_column_text(st, 2),
                  (long long)sqlite3_column_int64(st, 3), sqlite3_column_text(st, 4),
-                 running ? "never recorded an outcome" : "was killed before it exited");
-        add(s, running ? K_UNFINISHED : K_KILLED, (const char *)sqlite3_column_text(st, 0),
+                 running ? "never recorded an outcome"
+                 : unknown ? "ended with its recorder before its outcome was recorded: unknown"
+                 : "was killed before it exited");
+        add(s, running || unknown ? K_UNFINISHED : K_KILLED, (const char *)sqlite3_column_text(st, 0),
             (const char *)sqlite3_column_text(st, 1), (time_t)age, detail);
     }
     sqlite3_finalize(st);

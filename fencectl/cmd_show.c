@@ -23,10 +23,14 @@ static const char timeline_sql[] =
     "   FROM responses WHERE operation_id = ?1"
     " UNION ALL SELECT coalesce(finished_at, '9999'), 9, 'outcome',"
     "   status || coalesce(', exit ' || exit_code, '') || coalesce(', ' || " SQL_OPERATION_MS " || ' ms', '')"
-    /* The two facts, where the record has them (schema 3): what Pacemaker
-     * saw of the agent, and what the storage system answered. */
-    "   || CASE WHEN agent_end IS NULL THEN '' ELSE ' [Pacemaker saw: '"
-    "        || CASE agent_end WHEN 'killed' THEN 'the agent killed' ELSE 'exit ' || exit_code END"
+    /* The two facts, where the record has them (schema 3): how the agent
+     * ended as far as its recorder saw (it announces its exit code right
+     * before it exits; Pacemaker reaps it, not the recorder), and what
+     * the storage system answered. */
+    "   || CASE WHEN agent_end IS NULL THEN '' ELSE ' [agent: '"
+    "        || CASE agent_end WHEN 'killed' THEN 'killed before it announced an exit'"
+    "           WHEN 'unknown' THEN 'unknown (its recorder died first)'"
+    "           ELSE 'exit announced (code ' || exit_code || ')' END"
     "        || '; storage system: ' || CASE response_success WHEN 1 THEN 'fenced'"
     "        WHEN 0 THEN 'refused' ELSE 'no answer' END || ']' END"
     "   || coalesce(': ' || message, ''), 0"

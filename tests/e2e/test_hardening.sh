@@ -138,7 +138,7 @@ test_sigkill_at_each_phase_is_accounted_for() {
     expect_sql 1 "select count(*) from operations where target_node = 'k-answered' and \
         message like '%killed%the storage system had fenced the node%'"
     "$FENCECTL" show "$(sql "select op_uuid from operations where target_node = 'k-answered'")" \
-        | grep -q 'Pacemaker saw: the agent killed; storage system: fenced' \
+        | grep -q 'agent: killed before it announced an exit; storage system: fenced' \
         || fail "show does not give both facts"
     orphans_csv
     for node in k-waiting k-answered; do
@@ -818,8 +818,21 @@ test_companion_killed_with_the_record_pending() {
     start_responder
     expect_exit 0 agent -q -o off -n node3
     stop_responder
-    expect_sql "terminated|killed" "select status, agent_end from operations where target_node = 'slow'"
-    expect_sql 1 "select count(*) from operations where target_node = 'slow' and message like 'abandoned%'"
+    # Nobody saw how the agent ended (it exited 0 here): unknown, not
+    # killed; the storage system's answer is on disk, and said.
+    expect_sql "unknown|unknown|1" "select status, agent_end, response_success from operations where target_node = 'slow'"
+    expect_sql 1 "select count(*) from operations where target_node = 'slow' and message like
+        'abandoned: %how the agent ended (what Pacemaker saw) is unknown; the storage system answered success%'"
+    uuid=$(sql "select op_uuid from operations where target_node = 'slow'")
+    "$FENCECTL" show "$uuid" | grep -q 'agent: unknown (its recorder died first); storage system: fenced' \
+        || fail "show: $("$FENCECTL" show "$uuid")"
+    "$FENCECTL" --format json audit --no-cluster > audit.json
+    jq -e --arg u "$uuid" 'all(.[]; .request_id != $u or (.kind != "killed-after-response" and .kind != "outcome-mismatch"))' \
+        audit.json > /dev/null || fail "audit claims Pacemaker saw a failure: $(cat audit.json)"
+    "$FENCECTL" --format csv orphans > orphans.csv
+    grep -q "^operation-unfinished,$uuid,slow,.*unknown" orphans.csv || fail "orphans: $(cat orphans.csv)"
+    grep -q "^operation-killed,$uuid" orphans.csv && fail "orphans says killed: $(cat orphans.csv)"
+    return 0
 }
 
 # The two facts of a timeout: the agent exited 1 on its own timeout, and
