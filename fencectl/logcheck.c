@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "linehash.h"
 
@@ -127,7 +128,7 @@ static size_t strip_newline(char *line, size_t len)
 }
 
 /* Pass 1: the hash of every line after the cut-off. */
-static int file_keys(FILE *f, const char *cutoff, struct line_key **keys, size_t *n,
+static int file_keys(FILE *f, off_t limit, const char *cutoff, struct line_key **keys, size_t *n,
                      struct error *err, const char *path)
 {
     size_t cap = 0;
@@ -135,9 +136,12 @@ static int file_keys(FILE *f, const char *cutoff, struct line_key **keys, size_t
     size_t linecap = 0;
     ssize_t got;
     long lineno = 0;
+    off_t read = 0;
     *keys = NULL;
     *n = 0;
-    while ((got = getline(&line, &linecap, f)) >= 0) {
+    /* Only the lines whole before limit: writers append a step's lines
+     * after its commit, so those are in the database read after it. */
+    while ((got = getline(&line, &linecap, f)) >= 0 && (read += got) <= limit) {
         lineno++;
         size_t len = strip_newline(line, (size_t)got);
         if (len == 0 || before_cutoff(line, len, cutoff))
@@ -242,13 +246,19 @@ int logcheck_jsonl(sqlite3 *db, const char *path, struct logcheck_running *runni
     FILE *f = fopen(path, "re");
     if (!f)
         return errno == ENOENT ? 0 : errorf_errno(err, "cannot read %s", path);
+    /* The file's length before the database is read (see file_keys). */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        fclose(f);
+        return errorf_errno(err, "cannot read %s", path);
+    }
     struct u64s hashes = { 0 };
     struct line_key *keys = NULL;
     size_t nkeys = 0;
     long *missing = NULL;
     int rc = -1;
     skip_cutoff(db, out->cutoff, sizeof out->cutoff);
-    if (db_hashes(db, &hashes, err) != 0 || file_keys(f, out->cutoff, &keys, &nkeys, err, path) != 0)
+    if (db_hashes(db, &hashes, err) != 0 || file_keys(f, st.st_size, out->cutoff, &keys, &nkeys, err, path) != 0)
         goto done;
     out->lines = (long)nkeys;
     if (!(missing = missing_lines(keys, nkeys, &hashes, &out->missing))) {

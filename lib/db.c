@@ -80,15 +80,27 @@ int db_begin_write(sqlite3 *db, int timeout_ms, struct error *err)
     return 0;
 }
 
-int db_commit(sqlite3 *db, struct error *err)
+int db_commit_keeping_turn(sqlite3 *db, struct error *err)
 {
     if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         db_error(err, db, "cannot commit");
-        db_rollback(db);
+        if (!sqlite3_get_autocommit(db))
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
-    leave_queue(db);
     return 0;
+}
+
+void db_end_turn(sqlite3 *db)
+{
+    leave_queue(db);
+}
+
+int db_commit(sqlite3 *db, struct error *err)
+{
+    int rc = db_commit_keeping_turn(db, err);
+    leave_queue(db);
+    return rc;
 }
 
 void db_rollback(sqlite3 *db)

@@ -45,6 +45,11 @@ int db_begin_write(sqlite3 *db, int timeout_ms, struct error *err);
  * (any other failure is -1): worth waiting again for. */
 #define DB_BUSY (-2)
 int db_commit(sqlite3 *db, struct error *err);
+/* COMMIT (ROLLBACK if it fails) with this writer's turn in the queue kept,
+ * so what it does next (append the step's log lines) comes before any
+ * other writer's next commit; db_end_turn gives the turn up. */
+int db_commit_keeping_turn(sqlite3 *db, struct error *err);
+void db_end_turn(sqlite3 *db);
 void db_rollback(sqlite3 *db);
 
 /* Runs one statement with bound arguments described by types, one char

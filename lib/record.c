@@ -79,10 +79,49 @@ static void append_log(struct recorder *rec, const char *path, const struct strb
         log_write_failed(rec, path, &err);
 }
 
+/* The three files a step writes to, in the order their lines are held. */
+enum log_file { LOG_MAIN, LOG_READABLE, LOG_JSONL };
+
+static void log_file_path(const struct recorder *rec, enum log_file which, char *out, size_t size);
+
+/* In a step, the line waits for the commit (recorder_step_end): a reader
+ * that finds it in the file then finds its rows in the database. */
+static void append_or_hold(struct recorder *rec, enum log_file which, const struct strbuf *line)
+{
+    if (rec->in_step && !strbuf_failed(line)) {
+        strbuf_add(&rec->pending[which], line->data ? line->data : "", line->len);
+        return;
+    }
+    char path[4096];
+    log_file_path(rec, which, path, sizeof path);
+    append_log(rec, path, line);
+}
+
+/* The step's held lines, one append per file. */
+static void append_held(struct recorder *rec)
+{
+    for (int f = LOG_MAIN; f <= LOG_JSONL; f++) {
+        if (rec->pending[f].len == 0 && !strbuf_failed(&rec->pending[f]))
+            continue;
+        char path[4096];
+        log_file_path(rec, (enum log_file)f, path, sizeof path);
+        append_log(rec, path, &rec->pending[f]);
+        strbuf_reset(&rec->pending[f]);
+    }
+}
+
 static void log_dir_path(const struct recorder *rec, const char *name, char *out, size_t size)
 {
     if (path_join(out, size, rec->paths.log_dir, name, NULL) != 0)
         out[0] = '\0';
+}
+
+static void log_file_path(const struct recorder *rec, enum log_file which, char *out, size_t size)
+{
+    if (which == LOG_MAIN)
+        snprintf(out, size, "%s", rec->paths.main_log);
+    else
+        log_dir_path(rec, which == LOG_READABLE ? LOG_FILE_READABLE : LOG_FILE_JSONL, out, size);
 }
 
 /* The database failed: say so everywhere once and stop using it. */
@@ -124,6 +163,8 @@ void recorder_close(struct recorder *rec)
         recorder_step_end(rec);
     db_close(rec->db);
     rec->db = NULL;
+    for (int f = LOG_MAIN; f <= LOG_JSONL; f++)
+        strbuf_release(&rec->pending[f]);
 }
 
 static void recorder_reacquire_db(struct recorder *rec)
@@ -191,14 +232,23 @@ void recorder_step_begin(struct recorder *rec)
     }
 }
 
+/* Commits, then appends the step's lines while this writer still has its
+ * turn: the files' order is the commits' order, and a line is never in a
+ * file before its rows are in the database (fencectl check reads the files
+ * and would report a line a writer has not committed yet). A step whose
+ * database failed still writes its lines: the logs are then the record. */
 void recorder_step_end(struct recorder *rec)
 {
     if (!rec->in_step)
         return;
     struct error err;
-    if (recorder_db_usable(rec) && db_commit(rec->db, &err) != 0)
+    bool usable = recorder_db_usable(rec);
+    if (usable && db_commit_keeping_turn(rec->db, &err) != 0)
         db_failed(rec, &err);
     rec->in_step = false;
+    append_held(rec);
+    if (usable && rec->db)
+        db_end_turn(rec->db);
 }
 
 /* Runs one statement of the current step; a failure ends database use. */
@@ -231,7 +281,7 @@ static void vlog(struct recorder *rec, enum log_level level, const char *fmt, va
     recorder_time(rec, &now);
     struct strbuf line = STRBUF_INIT;
     render_log_line(&line, now.local, level_names[level], strbuf_str(&msg));
-    append_log(rec, rec->paths.main_log, &line);
+    append_or_hold(rec, LOG_MAIN, &line);
     int64_t op = op_id_or_null(rec);
     REC_EXEC(rec, NULL, "INSERT INTO log_lines (operation_id, logged_at, local_time, level, message) "
              "VALUES (NULLIF(?, 0), ?, ?, ?, ?)", "itttt",
@@ -291,17 +341,14 @@ void rec_event(struct recorder *rec, const char *status, const char *details_fmt
         .recorder_node = op->recorder_node, .pacemaker_action = op->action,
         .filesystems = fs, .request_id = op->request_id[0] ? op->request_id : NULL,
     };
-    char path[4096];
     struct strbuf line = STRBUF_INIT;
     render_readable(&line, &ev);
-    log_dir_path(rec, LOG_FILE_READABLE, path, sizeof path);
-    append_log(rec, path, &line);
+    append_or_hold(rec, LOG_READABLE, &line);
     if (rec->to_syslog)
         event_to_syslog(status, &line);
     strbuf_reset(&line);
     render_jsonl(&line, &ev);
-    log_dir_path(rec, LOG_FILE_JSONL, path, sizeof path);
-    append_log(rec, path, &line);
+    append_or_hold(rec, LOG_JSONL, &line);
     char hash[17];
     line_hash(line.data ? line.data : "", line.len, hash);
     REC_EXEC(rec, NULL, "INSERT INTO events (operation_id, logged_at, local_time, utc_time, "

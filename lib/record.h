@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "strbuf.h"
 #include "error.h"
 #include "protocol.h"
 
@@ -50,6 +51,9 @@ struct recorder {
     int64_t patience_ms;      /* how long a step waits out a locked database */
     const struct stamp *at;   /* when the recorded things happened; NULL: now */
     bool to_syslog;
+    /* A step's lines for the three log files, appended once it committed
+     * (see recorder_step_end): a line in a file is in the database. */
+    struct strbuf pending[3];
 };
 
 /* Prepares the record; the database is opened read-write (created if

@@ -245,7 +245,9 @@ WANT
 # database was unavailable): one line, until fencectl import adds it.
 test_audit_reports_events_in_the_logs_only() {
     fenced_node2
-    tail -n 1 "$LOG_DIR/fence-events-detailed.jsonl" | sed 's/"node2"/"node9"/g' > extra.jsonl
+    # Another fence (its own node and request id), in the logs only.
+    tail -n 1 "$LOG_DIR/fence-events-detailed.jsonl" | sed -e 's/"node2"/"node9"/g' \
+        -e 's/"request_id": "[0-9a-f-]*"/"request_id": "9d0c5a8e-1b2f-4c3d-8e4f-5a6b7c8d9e0f"/' > extra.jsonl
     cat extra.jsonl >> "$LOG_DIR/fence-events-detailed.jsonl"
     ctl --format json audit --no-cluster > out.json
     jq -e 'any(.[]; .kind == "logs-only" and .node == "node9" and (.detail | test("fencectl import")))' \

@@ -587,6 +587,10 @@ test_check_fails_on_a_fence_recorded_to_logs_only() {
     "$FENCECTL" import "$LOG_DIR/fence-events-detailed.jsonl" > /dev/null || fail "import"
     expect_exit 0 "$FENCECTL" check
     # A deliberate age-based prune is not a gap: its lines are not asked back.
+    # (An operation stays while its response file fences the node: unfenced
+    # first, as the nodes would be once back.)
+    "$FENCECTL" unfence --yes node1 > /dev/null 2>&1 || fail "unfence node1"
+    "$FENCECTL" unfence --yes node2 > /dev/null 2>&1 || fail "unfence node2"
     sleep 1
     "$FENCECTL" prune --events-older-than 0s > /dev/null || fail "prune"
     expect_sql 0 "select count(*) from events"
@@ -966,4 +970,37 @@ test_failed_companion_fork_neither_blocks_nor_fails_the_fence() {
     grep -q "off of nofork" check.out || fail "check does not name it: $(cat check.out)"
     "$FENCECTL" import --from-files --older-than 0s > imp.out 2>&1 || fail "import: $(cat imp.out)"
     expect_sql "completed|1" "select status, response_success from operations where target_node = 'nofork'"
+}
+
+# check reads the logs while companions write: a line must never be in a
+# file before its rows are committed, or check reports it as logs-only
+# (and pages someone) for the moment in between. The companion's commit is
+# held 3 s here (strace delays its fdatasync) while check runs: check
+# passes, and once the companion is done the line and its rows are there.
+test_check_does_not_report_lines_a_companion_is_committing() {
+    command -v strace >/dev/null || fail "strace missing (make check-deps)"
+    no_cib
+    start_responder
+    expect_exit 0 agent -q -o off -n node1
+    before=$(companions_so_far)
+    # strace waits for the companion too: in the background, and the
+    # agent's own end awaited by its response (it exits on reading it).
+    strace -f -qq -o /dev/null -e trace=fdatasync -e inject=fdatasync:delay_enter=3000000 \
+        "$AGENT" -q -o off -n slowcommit &
+    tracer=$!
+    i=0
+    until ls "$NNF_FENCE_RESPONSE_DIR"/slowcommit-*.json > /dev/null 2>&1; do
+        i=$((i + 1)); [ "$i" -gt 500 ] && fail "no answer"; sleep 0.01
+    done
+    sleep 1.5
+    [ "$(sql "select count(*) from operations where target_node = 'slowcommit' and status = 'completed'")" = 0 ] \
+        || fail "the commit was not held: the test shows nothing"
+    "$FENCECTL" check > check.out 2>&1 || fail "check flapped while a companion committed: $(cat check.out)"
+    wait "$tracer" || fail "the fence failed"
+    wait_recorded "$before"
+    stop_responder
+    expect_sql completed "select status from operations where target_node = 'slowcommit'"
+    grep -q '"target_node": "slowcommit", "status": "completed"' "$LOG_DIR/fence-events-detailed.jsonl" \
+        || fail "the line never came: $(tail -3 "$LOG_DIR/fence-events-detailed.jsonl")"
+    "$FENCECTL" check > check.out 2>&1 || fail "check after the commit: $(cat check.out)"
 }
