@@ -444,12 +444,10 @@ static int create_db_file(const char *path, int busy_timeout_ms, struct error *e
     int rc = 0;
     if (lstat(path, &st) != 0) {
         rc = build_database(builder, fd, busy_timeout_ms, err);
-        if (rc == 0 && link(builder, path) != 0) {
-            if (errno == ELOOP || errno == EEXIST)
-                rc = errorf(err, "%s appeared while it was created; run again", path);
-            else
-                rc = errorf_errno(err, "cannot create database %s", path);
-        }
+        /* A file someone else put there meanwhile (an empty one made by
+         * a sqlite3 shell, say) is judged as any file found there is. */
+        if (rc == 0 && link(builder, path) != 0 && errno != EEXIST)
+            rc = errorf_errno(err, "cannot create database %s", path);
         if (rc == 0)
             rc = fsync_dir(dir_copy, err);
     }
