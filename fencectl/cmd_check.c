@@ -291,6 +291,11 @@ static void check_record(struct checker *c)
     } else {
         for (size_t i = 0; i < n; i++)
             running[i].log = logs[i];
+        if (lc.fragments)
+            printf("INFO: %ld line(s) of %s were cut short by a write that failed (a full disk?), "
+                   "the first at line %ld (byte %lld): not events, left as they are; the "
+                   "next line starts on a line of its own\n", lc.fragments, jsonl,
+                   lc.first_fragment_line, lc.first_fragment_offset);
         if (lc.missing > 0) {
             problem(c, "%ld line(s) of %s are not in the database (recorded to the logs only, "
                     "while the database was unavailable): restore them with 'fencectl import %s'",

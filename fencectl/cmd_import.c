@@ -45,6 +45,7 @@ struct import_run {
     sqlite3 *db;
     struct db_stmt_cache stmts;   /* eight statements per line, prepared once */
     const char *file;
+    long long line_offset;        /* where the current line starts in the file */
     long imported, skipped, rejected, operations;
 };
 
@@ -204,7 +205,8 @@ static int store_event(struct import_run *r, const struct import_event *ie, int6
 static void reject(struct import_run *r, long lineno, const char *why)
 {
     if (++r->rejected <= REJECTS_LISTED)
-        fprintf(stderr, "fencectl import: %s:%ld: rejected: %s\n", r->file, lineno, why);
+        fprintf(stderr, "fencectl import: %s:%ld: rejected: %s (the line starts at byte %lld)\n",
+                r->file, lineno, why, r->line_offset);
 }
 
 /* 0 imported or skipped, 1 rejected, -1 database error (abort). */
@@ -261,7 +263,7 @@ static int import_stream(struct import_run *r, FILE *in, struct error *err)
     long lineno = 0;
     int rc = 0;
     enum read_result got;
-    while (rc >= 0 && (got = read_line(in, &line)) != READ_END) {
+    while (rc >= 0 && (r->line_offset = ftello(in), got = read_line(in, &line)) != READ_END) {
         lineno++;
         if (got == READ_FAILED) {
             rc = errorf_errno(err, "%s:%ld: cannot read", r->file, lineno);

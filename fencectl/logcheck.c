@@ -128,8 +128,15 @@ static size_t strip_newline(char *line, size_t len)
 }
 
 /* Pass 1: the hash of every line after the cut-off. */
+/* What a write cut short leaves: not a whole JSON object on its line
+ * (the next writer starts its line after it, see file_append). */
+static bool fragment(const char *line, size_t len)
+{
+    return len < 2 || line[0] != '{' || line[len - 1] != '}';
+}
+
 static int file_keys(FILE *f, off_t limit, const char *cutoff, struct line_key **keys, size_t *n,
-                     struct error *err, const char *path)
+                     struct logcheck *out, struct error *err, const char *path)
 {
     size_t cap = 0;
     char *line = NULL;
@@ -144,7 +151,16 @@ static int file_keys(FILE *f, off_t limit, const char *cutoff, struct line_key *
     while ((got = getline(&line, &linecap, f)) >= 0 && (read += got) <= limit) {
         lineno++;
         size_t len = strip_newline(line, (size_t)got);
-        if (len == 0 || before_cutoff(line, len, cutoff))
+        if (len == 0)
+            continue;
+        if (fragment(line, len)) {
+            if (out->fragments++ == 0) {
+                out->first_fragment_line = lineno;
+                out->first_fragment_offset = (long long)(read - got);
+            }
+            continue;
+        }
+        if (before_cutoff(line, len, cutoff))
             continue;
         if (*n == cap) {
             cap = cap ? cap * 2 : 1024;
@@ -258,7 +274,7 @@ int logcheck_jsonl(sqlite3 *db, const char *path, struct logcheck_running *runni
     long *missing = NULL;
     int rc = -1;
     skip_cutoff(db, out->cutoff, sizeof out->cutoff);
-    if (db_hashes(db, &hashes, err) != 0 || file_keys(f, st.st_size, out->cutoff, &keys, &nkeys, err, path) != 0)
+    if (db_hashes(db, &hashes, err) != 0 || file_keys(f, st.st_size, out->cutoff, &keys, &nkeys, out, err, path) != 0)
         goto done;
     out->lines = (long)nkeys;
     if (!(missing = missing_lines(keys, nkeys, &hashes, &out->missing))) {

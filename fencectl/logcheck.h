@@ -26,6 +26,11 @@ struct logcheck {
     char cutoff[32];                /* lines stamped at or before it were skipped */
     int shown;
     char first[LOGCHECK_SHOWN][256];    /* "line N: <time> <node> <status> ..." */
+    /* Lines cut short by a write that failed (a full disk): no event, not
+     * compared; the first one's place, for the administrator. */
+    long fragments;
+    long first_fragment_line;
+    long long first_fragment_offset;
 };
 
 /* Compares path with db's events. running (sorted by op_uuid, n of

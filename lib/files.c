@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 int path_join(char *out, size_t size, const char *dir, const char *name,
@@ -410,7 +411,7 @@ int file_append(const char *path, const char *line, size_t len, mode_t mode,
     int dfd = open_parent_dir(path, &base, err);
     if (dfd == -2)
         return -1;
-    int fd = openat(dfd, base, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+    int fd = openat(dfd, base, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
                     mode);
     if (dfd >= 0) {
         int saved = errno;
@@ -434,11 +435,20 @@ int file_append(const char *path, const char *line, size_t len, mode_t mode,
         return errorf(err, "%s has %ju hard links; refusing to append to a file that is also "
                       "elsewhere (remove the extra link)", path, (uintmax_t)st.st_nlink);
     }
+    /* A line cut short by an earlier write (a full disk) has no newline:
+     * this line starts on a line of its own, never glued to the fragment,
+     * in the same write. Appenders take turns (the writers' queue), so the
+     * last byte does not change under us. */
+    char last = '\n';
+    bool after_fragment = st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n';
+    struct iovec iov[2] = { { .iov_base = (void *)"\n", .iov_len = 1 },
+                            { .iov_base = (void *)line, .iov_len = len } };
+    size_t total = len + (after_fragment ? 1 : 0);
     ssize_t n;
     do {
-        n = write(fd, line, len);
+        n = writev(fd, after_fragment ? iov : iov + 1, after_fragment ? 2 : 1);
     } while (n < 0 && errno == EINTR);
-    if (n < 0 || (size_t)n != len) {
+    if (n < 0 || (size_t)n != total) {
         if (n >= 0)
             errno = ENOSPC; /* a short write to a regular file: the disk is full */
         errorf_errno(err, "cannot append to %s", path);

@@ -1004,3 +1004,35 @@ test_check_does_not_report_lines_a_companion_is_committing() {
         || fail "the line never came: $(tail -3 "$LOG_DIR/fence-events-detailed.jsonl")"
     "$FENCECTL" check > check.out 2>&1 || fail "check after the commit: $(cat check.out)"
 }
+
+# A write cut short (a full disk) leaves part of a line with no newline.
+# The next fence's lines start on lines of their own, never glued to it;
+# check says where the fragment is without failing over it for ever; and
+# import reads every whole line after it, rejecting the fragment alone,
+# with its line and byte offset.
+test_a_line_cut_short_never_glues_the_next_fence_to_it() {
+    no_cib
+    start_responder
+    expect_exit 0 agent -q -o off -n node1
+    jsonl=$LOG_DIR/fence-events-detailed.jsonl
+    frag_at=$(stat -c %s "$jsonl")
+    for f in fence-events-detailed.jsonl fence-events-readable.log fence-events.log; do
+        printf '{"timestamp": "2026-11-25T0' >> "$LOG_DIR/$f"
+    done
+    expect_exit 0 agent -q -o off -n node2
+    stop_responder
+    grep -qx '{"timestamp": "2026-11-25T0' "$jsonl" || fail "the fragment is not alone on its line: $(cat "$jsonl")"
+    [ "$(grep -c '^{"timestamp": "[^"]*", "action": "off", "target_node": "node2"' "$jsonl")" -eq 2 ] \
+        || fail "node2's lines are not whole: $(cat "$jsonl")"
+    grep -q '^\[[^]]*\] ACTION=off TARGET=node2 .*STATUS=completed' "$LOG_DIR/fence-events-readable.log" \
+        || fail "readable log: $(cat "$LOG_DIR/fence-events-readable.log")"
+    grep -q '^\[[^]]*\] \[INFO\] Fence action off for node2 succeeded' "$LOG_DIR/fence-events.log" \
+        || fail "main log: $(cat "$LOG_DIR/fence-events.log")"
+    "$FENCECTL" check > check.out 2>&1 || fail "check fails over a fragment: $(cat check.out)"
+    grep -q "^INFO: 1 line(s) of $jsonl were cut short .*the first at line 3 (byte $frag_at)" check.out \
+        || fail "check does not place the fragment: $(cat check.out)"
+    "$FENCECTL" --db "$S/fresh.db" import "$jsonl" > imp.out 2> imp.err
+    [ $? -eq 1 ] || fail "import: $(cat imp.out imp.err)"
+    grep -q "imported 4 event(s), 0 already present, 1 rejected" imp.out || fail "import: $(cat imp.out imp.err)"
+    grep -q ":3: rejected: not a JSON object (the line starts at byte $frag_at)" imp.err || fail "import: $(cat imp.err)"
+}
