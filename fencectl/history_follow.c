@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -43,8 +44,11 @@ struct follower {
     const struct cli *cli;
     const struct follow_filters *f;
     sqlite3 *db;
+    dev_t dev;                  /* the file open now: a new one at the path is followed */
+    ino_t ino;
     sqlite3_stmt *newer, *one;
     sqlite3_int64 last_id;
+    char newest_seen[40];       /* started_at of the newest row read so far */
     sqlite3_int64 *running;     /* printed as running, outcome not yet */
     size_t nrunning;
     bool failed;
@@ -145,6 +149,8 @@ static int catch_up(struct follower *fw)
     int rc;
     while ((rc = sqlite3_step(fw->newer)) == SQLITE_ROW) {
         fw->last_id = sqlite3_column_int64(fw->newer, C_ID);
+        if (strcmp(text(fw->newer, C_STARTED), fw->newest_seen) > 0)
+            snprintf(fw->newest_seen, sizeof fw->newest_seen, "%s", text(fw->newer, C_STARTED));
         if (!wanted(fw, fw->newer))
             continue;
         print_row(fw, fw->newer);
@@ -178,6 +184,13 @@ static int first_rows(struct follower *fw)
     sqlite3_stmt *st;
     struct error err;
     int64_t last = 0;
+    sqlite3_stmt *newest;
+    if (sqlite3_prepare_v2(fw->db, "SELECT coalesce(max(started_at), '') FROM operations", -1,
+                           &newest, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(newest) == SQLITE_ROW)
+        snprintf(fw->newest_seen, sizeof fw->newest_seen, "%s", sqlite3_column_text(newest, 0));
+    sqlite3_finalize(newest);
     if (db_query_int(fw->db, "SELECT coalesce(max(id), 0) FROM operations", &last, &err) != 0 ||
         sqlite3_prepare_v2(fw->db, "SELECT " ROW_COLUMNS "WHERE (?1 IS NULL OR target_node = ?1 "
             "COLLATE NOCASE) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR started_at >= ?3) "
@@ -247,6 +260,69 @@ static bool relevant_events(int fd, const char *base)
     return hit;
 }
 
+static bool prepare_statements(struct follower *fw)
+{
+    return sqlite3_prepare_v2(fw->db, "SELECT " ROW_COLUMNS "WHERE id > ?1 ORDER BY id", -1,
+                              &fw->newer, NULL) == SQLITE_OK &&
+           sqlite3_prepare_v2(fw->db, "SELECT " ROW_COLUMNS "WHERE id = ?1", -1, &fw->one,
+                              NULL) == SQLITE_OK;
+}
+
+static void close_database(struct follower *fw)
+{
+    sqlite3_finalize(fw->newer);
+    sqlite3_finalize(fw->one);
+    fw->newer = fw->one = NULL;
+    sqlite3_close(fw->db);
+    fw->db = NULL;
+}
+
+static int open_when_there(const struct cli *cli, sqlite3 **db);
+
+/* Which file the follower reads, to notice another one at its path. */
+static void note_file(struct follower *fw)
+{
+    struct stat st;
+    if (stat(fw->cli->paths.db_path, &st) == 0) {
+        fw->dev = st.st_dev;
+        fw->ino = st.st_ino;
+    }
+}
+
+/* Like tail -F: the database deleted, replaced (moved aside and restored
+ * by import, the documented repair) or recreated is said on stderr and the
+ * file now at the path is followed: its rows that started after the newest
+ * one read before (what import restored is older and was shown). Returns
+ * -1 if it cannot be read. */
+static int follow_the_path(struct follower *fw)
+{
+    struct stat st;
+    bool there = stat(fw->cli->paths.db_path, &st) == 0;
+    if (there && st.st_dev == fw->dev && st.st_ino == fw->ino)
+        return 0;
+    fprintf(stderr, "fencectl history: %s was %s; following the file at that path\n",
+            fw->cli->paths.db_path, there ? "replaced" : "removed");
+    close_database(fw);
+    int64_t last = 0;
+    if (open_when_there(fw->cli, &fw->db) != EXIT_OK || !fw->db)
+        return fw->db || stop_requested ? 0 : -1;
+    note_file(fw);
+    sqlite3_stmt *older;
+    if (!prepare_statements(fw) ||
+        sqlite3_prepare_v2(fw->db, "SELECT coalesce(max(id), 0) FROM operations "
+                           "WHERE started_at <= ?", -1, &older, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(older, 1, fw->newest_seen, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(older);
+    last = rc == SQLITE_ROW ? sqlite3_column_int64(older, 0) : 0;
+    sqlite3_finalize(older);
+    if (rc != SQLITE_ROW)
+        return -1;
+    fw->last_id = last;
+    fw->nrunning = 0;   /* their ids mean nothing in another file */
+    return 0;
+}
+
 static int loop(struct follower *fw, int ifd, const char *base)
 {
     sigset_t block, none;
@@ -276,7 +352,7 @@ static int loop(struct follower *fw, int ifd, const char *base)
                            : now - last_read >= fw->f->fallback_poll_ms;
         if (stop_requested || !due)
             continue;
-        if (catch_up(fw) != 0)
+        if (follow_the_path(fw) != 0 || (fw->db && catch_up(fw) != 0))
             return -1;
         last_read = monotonic_ms();
         pending = false;
@@ -346,11 +422,8 @@ int history_follow(struct cli *cli, const struct follow_filters *f)
     int ifd = watch_directory(cli->paths.db_path);
     fw.running = calloc(FOLLOW_TRACKED_MAX, sizeof *fw.running);
     rc = EXIT_OK;
-    if (!fw.running ||
-        sqlite3_prepare_v2(fw.db, "SELECT " ROW_COLUMNS "WHERE id > ?1 ORDER BY id", -1,
-                           &fw.newer, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(fw.db, "SELECT " ROW_COLUMNS "WHERE id = ?1", -1, &fw.one,
-                           NULL) != SQLITE_OK) {
+    note_file(&fw);
+    if (!fw.running || !prepare_statements(&fw)) {
         rc = EXIT_FAILURE_RT;
     } else {
         print_header(&fw);
@@ -359,16 +432,14 @@ int history_follow(struct cli *cli, const struct follow_filters *f)
     }
     if (rc != EXIT_OK)
         fprintf(stderr, "fencectl history: following %s: %s\n", cli->paths.db_path,
-                fw.running ? sqlite3_errmsg(fw.db) : "out of memory");
+                !fw.running ? "out of memory" : fw.db ? sqlite3_errmsg(fw.db) : "cannot open it");
     if (fw.failed) {
         fprintf(stderr, "fencectl history: cannot write the output\n");
         rc = EXIT_FAILURE_RT;
     }
     if (ifd >= 0)
         close(ifd);
-    sqlite3_finalize(fw.newer);
-    sqlite3_finalize(fw.one);
+    close_database(&fw);
     free(fw.running);
-    sqlite3_close(fw.db);
     return rc;
 }

@@ -128,3 +128,31 @@ test_follow_usage_errors() {
     "$FENCECTL" --db a.db --db b.db history --follow 2>/dev/null
     [ $? -eq 2 ] || fail "--follow with several --db should exit 2"
 }
+
+# The documented repair (move the database aside, import the logs) replaces
+# the file under a follower: like tail -F it says so on stderr and follows
+# the file now at the path; the same when it is removed and made again by
+# the next fence.
+test_follow_keeps_following_a_replaced_or_recreated_database() {
+    start_responder
+    agent -o off -n node1 || fail "fence node1"
+    follow_bg
+    wait_line ' node1 .* completed '
+    # Replaced: moved aside, restored by import into a new file.
+    mv "$DB" "$S/aside.db"
+    rm -f "$DB-wal" "$DB-shm"
+    "$FENCECTL" import "$LOG_DIR/fence-events-detailed.jsonl" > /dev/null || fail "import"
+    agent -o off -n node2 || fail "fence node2"
+    wait_line ' node2 .* completed '
+    grep -q "$DB was replaced; following the file at that path" follow.err || fail "not said: $(cat follow.err)"
+    # Removed, then made again by the next fence.
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    sleep 1.5
+    agent -o off -n node3 || fail "fence node3"
+    wait_line ' node3 .* completed ' 15
+    # "removed" when it looked in between, else "replaced": said either way.
+    [ "$(grep -c "$DB was re[a-z]*d; following the file at that path" follow.err)" -ge 2 ] \
+        || fail "not said: $(cat follow.err)"
+    stop_responder
+    stop_follow TERM
+}
