@@ -337,7 +337,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
             db_close(r.db);
         }
         fclose(in);
-        return st == DB_OPEN_OK || st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
+        return st == DB_OPEN_OK || st == DB_OPEN_FAILED || st == DB_OPEN_BUSY ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
     }
     db_stmt_cache_init(&r.stmts, r.db);
     int rc = import_stream(&r, in, &err);

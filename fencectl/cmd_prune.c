@@ -270,7 +270,7 @@ int cmd_prune(struct cli *cli, int argc, char **argv)
                                      cli->db_timeout_ms, &r.db, &err);
     if (st != DB_OPEN_OK) {
         fprintf(stderr, "fencectl prune: %s; nothing removed\n", err.msg);
-        return st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
+        return st == DB_OPEN_FAILED || st == DB_OPEN_BUSY ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
     }
     int rc = EXIT_OK;
     if (dir_scan(cli->paths.request_dir, true, prune_one, &r, &err) != 0) {

@@ -389,7 +389,7 @@ static int open_when_there(const struct cli *cli, sqlite3 **db)
         }
         if (st != DB_OPEN_MISSING) {
             fprintf(stderr, "fencectl history: %s\n", err.msg);
-            return st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
+            return st == DB_OPEN_FAILED || st == DB_OPEN_BUSY ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
         }
         if (!said)
             fprintf(stderr, "fencectl history: %s; waiting for the first fence\n", err.msg);

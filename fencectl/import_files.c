@@ -83,7 +83,7 @@ int import_from_files(struct cli *cli, time_t older_than)
     enum db_open_status st = db_open(cli->paths.db_path, DB_READ_WRITE, cli->db_timeout_ms, &db, &err);
     if (st != DB_OPEN_OK) {
         fprintf(stderr, "fencectl import: %s\n", err.msg);
-        return st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
+        return st == DB_OPEN_FAILED || st == DB_OPEN_BUSY ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
     }
     struct unrecorded u = { 0 };
     long rebuilt = 0;

@@ -69,7 +69,7 @@ int cli_open_one_read_only(const struct cli *cli, int index, sqlite3 **db)
     fprintf(stderr, "fencectl: %s\n", err.msg);
     if (st == DB_OPEN_MISSING)
         fprintf(stderr, "fencectl: no fence has been recorded there yet, or --db names the wrong file\n");
-    return st == DB_OPEN_FAILED ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
+    return st == DB_OPEN_FAILED || st == DB_OPEN_BUSY ? EXIT_FAILURE_RT : EXIT_NO_DATABASE;
 }
 
 /* Which of the --db files can be read: a missing one (a node that never
@@ -90,7 +90,7 @@ static int usable_databases(const struct cli *cli, int usable[MAX_DATABASES])
             missing_rc = EXIT_NO_DATABASE;
         } else {
             fprintf(stderr, "fencectl: %s\n", err.msg);
-            return st == DB_OPEN_FAILED ? -EXIT_FAILURE_RT : -EXIT_NO_DATABASE;
+            return st == DB_OPEN_FAILED || st == DB_OPEN_BUSY ? -EXIT_FAILURE_RT : -EXIT_NO_DATABASE;
         }
     }
     if (n == 0)

@@ -174,8 +174,9 @@ int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
 static enum db_open_status migrate(sqlite3 *db, const char *path, int timeout_ms,
                                    struct error *err)
 {
-    if (db_begin_write(db, timeout_ms, err) != 0)
-        return DB_OPEN_FAILED;
+    int begun = db_begin_write(db, timeout_ms, err);
+    if (begun != 0)
+        return begun == DB_BUSY ? DB_OPEN_BUSY : DB_OPEN_FAILED;
     enum db_open_status status = DB_OPEN_FAILED;
     int64_t app_id = 0, version = 0, entries = 0;
     if (db_query_int(db, "PRAGMA application_id", &app_id, err) != 0 ||
@@ -223,7 +224,14 @@ static enum db_open_status check_identity(sqlite3 *db, const char *path, enum db
                                           struct error *err)
 {
     struct db_identity id;
-    if (db_file_identity(db, &id, err) != 0) {
+    int rc = db_file_identity(db, &id, err);
+    if (rc == -2) {
+        char inner[sizeof err->msg];
+        snprintf(inner, sizeof inner, "%s", err->msg);
+        errorf(err, "%s: %s (another process holds it)", path, inner);
+        return DB_OPEN_BUSY;
+    }
+    if (rc != 0) {
         char inner[sizeof err->msg];
         snprintf(inner, sizeof inner, "%s", err->msg);
         errorf(err, "%s: %s (is it a database?)", path, inner);
@@ -507,6 +515,11 @@ enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeou
             status = migrate(db, path, busy_timeout_ms, err);
     }
     if (status != DB_OPEN_OK) {
+        /* Another process holding the file (a writer stopped in its
+         * checkpoint, an exclusive lock) is worth waiting for again. */
+        int code = sqlite3_extended_errcode(db) & 0xff;
+        if (status == DB_OPEN_FAILED && (code == SQLITE_BUSY || code == SQLITE_LOCKED))
+            status = DB_OPEN_BUSY;
         /* Refused or failed: leave a WAL that is not ours as it is. */
         db_defer_checkpoint(db);
         db_close(db);

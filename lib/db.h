@@ -24,6 +24,7 @@ enum db_open_status {
     DB_OPEN_MISSING,       /* read-only open of a database that does not exist */
     DB_OPEN_INCOMPATIBLE,  /* not ours, or a newer schema than we know */
     DB_OPEN_FAILED,        /* any other failure */
+    DB_OPEN_BUSY,          /* another process held it past the busy timeout: try again */
 };
 
 enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeout_ms,

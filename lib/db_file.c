@@ -76,6 +76,10 @@ int db_file_identity(sqlite3 *db, struct db_identity *id, struct error *err)
              db_query_int(db, "PRAGMA user_version", &id->version, err) == 0 &&
              db_query_int(db, "SELECT count(*) FROM sqlite_master", &id->schema_entries, err) == 0
              ? 0 : -1;
+    /* Held by another process: said apart (before COMMIT resets the code). */
+    int code = sqlite3_extended_errcode(db) & 0xff;
+    if (rc != 0 && (code == SQLITE_BUSY || code == SQLITE_LOCKED))
+        rc = -2;
     if (!sqlite3_get_autocommit(db))
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     return rc;

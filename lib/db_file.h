@@ -25,7 +25,8 @@ enum db_file_kind {
 int db_file_classify(const char *path, enum db_file_kind *kind, struct error *err);
 
 /* SQLite's facts in one read snapshot: application_id, user_version and
- * the number of entries in sqlite_schema. */
+ * the number of entries in sqlite_schema. -1 with err on failure, -2 when
+ * another process holds the file (worth trying again). */
 struct db_identity {
     int64_t app_id, version, schema_entries;
 };

@@ -167,14 +167,28 @@ void recorder_close(struct recorder *rec)
         strbuf_release(&rec->pending[f]);
 }
 
+static void waiting_notice(struct recorder *rec, int64_t waited_ms, const struct error *err);
+
+/* Opening (and migrating) waits as patiently as a step's BEGIN: another
+ * process that holds the file only delays the record. */
 static void recorder_reacquire_db(struct recorder *rec)
 {
     if (rec->db_failed || rec->db)
         return;
     struct error err;
-    if (db_open(rec->paths.db_path, DB_READ_WRITE, rec->busy_timeout_ms, &rec->db, &err) != DB_OPEN_OK) {
+    int64_t started = monotonic_ms();
+    for (;;) {
+        enum db_open_status st = db_open(rec->paths.db_path, DB_READ_WRITE, rec->busy_timeout_ms,
+                                         &rec->db, &err);
+        if (st == DB_OPEN_OK)
+            return;
         rec->db = NULL;
-        db_failed(rec, &err);
+        int64_t waited = monotonic_ms() - started;
+        if (st != DB_OPEN_BUSY || waited >= rec->patience_ms) {
+            db_failed(rec, &err);
+            return;
+        }
+        waiting_notice(rec, waited, &err);
     }
 }
 

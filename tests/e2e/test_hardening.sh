@@ -1036,3 +1036,33 @@ test_a_line_cut_short_never_glues_the_next_fence_to_it() {
     grep -q "imported 4 event(s), 0 already present, 1 rejected" imp.out || fail "import: $(cat imp.out imp.err)"
     grep -q ":3: rejected: not a JSON object (the line starts at byte $frag_at)" imp.err || fail "import: $(cat imp.err)"
 }
+
+# Another process holds the database so that it cannot even be opened (a
+# companion stopped in its checkpoint, an exclusive lock): the companion
+# waits for it as patiently as for a write lock, and records the fence in
+# the database once it is free, not to the logs only.
+test_database_that_cannot_be_opened_for_a_while_is_waited_for() {
+    start_responder
+    expect_exit 0 agent -q -o off -n node1
+    mkfifo "$S/x.in"
+    sqlite3 "$DB" < "$S/x.in" > "$S/x.out" 2>&1 &
+    holder=$!
+    exec 4>"$S/x.in"
+    printf '.timeout 10000\nPRAGMA locking_mode = EXCLUSIVE;\nBEGIN EXCLUSIVE;\nSELECT count(*) FROM operations;\n' >&4
+    i=0
+    until grep -q '^1$' "$S/x.out"; do
+        i=$((i + 1)); [ "$i" -gt 500 ] && fail "could not take the exclusive lock: $(cat "$S/x.out")"; sleep 0.02
+    done
+    before=$(companions_so_far)
+    FENCE_RECORDER_RECORD_PATIENCE=60 "$AGENT" -q -o off -n blocked --db-timeout 1 || fail "the fence failed"
+    sleep 3
+    printf 'COMMIT;\n' >&4
+    exec 4>&-
+    wait "$holder"
+    wait_recorded "$before"
+    stop_responder
+    expect_sql completed "select status from operations where target_node = 'blocked'"
+    "$FENCECTL" check > check.out 2>&1 || fail "check: $(cat check.out)"
+    grep -q "database unavailable" "$LOG_DIR/fence-events.log" && fail "recorded to the logs only: $(cat "$LOG_DIR/fence-events.log")"
+    return 0
+}
