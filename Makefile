@@ -6,6 +6,7 @@
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make valgrind   the test suite with every binary under valgrind
 #   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS each (default 60)
+#   make chaos      the randomized fault run, CHAOS_ROUNDS from CHAOS_SEED
 #   make bench      benchmarks (figures with the machine noted, never assertions)
 #   make install    install (PREFIX, DESTDIR, SBINDIR)
 
@@ -54,7 +55,7 @@ RESPONDER := fence-recorder-responder
 STATE_HELPER := fence-recorder-cluster-state
 BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/$(RESPONDER) $(BUILD)/$(STATE_HELPER)
 
-.PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz bench man clean install uninstall deb pkgcheck
+.PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz chaos bench man clean install uninstall deb pkgcheck
 
 # Before anything compiles: every library's -dev package must be there
 # (pkg-config finds its .pc file), else stop naming the Debian packages
@@ -180,6 +181,14 @@ asan: check-deps
 valgrind: check-deps
 	$(MAKE) all unit
 	FR_WRAP="$(VALGRIND)" sh tests/run.sh $(BUILD)
+
+# The randomized fault run (tests/chaos/chaos.sh), longer than the one in
+# make check: CHAOS_ROUNDS rounds of 8 fences from CHAOS_SEED.
+CHAOS_ROUNDS ?= 60
+CHAOS_SEED ?= 1
+chaos: check-deps
+	$(MAKE) all unit
+	sh tests/chaos/chaos.sh $(BUILD) $(CHAOS_ROUNDS) $(CHAOS_SEED) 8
 
 # libFuzzer on the response parser, the stdin options, the time parser,
 # discovery's XML scanner and the cluster-state helper's parser;
