@@ -47,6 +47,7 @@ for script in "$TOP"/tests/e2e/test_*.sh; do
     # A suite marked "#machine: HOSTNAME" (a real cluster, dpkg) runs in a
     # private machine of its own (tests/e2e/machine.sh): it never touches
     # the host's cluster files, and no cluster on the host disturbs it.
+    suite_started=$(date +%s)
     host=$(sed -n 's/^#machine: *//p' "$script" | head -n 1)
     if [ -n "$host" ]; then
         machine_dir=$(mktemp -d /tmp/fr-machine.XXXXXX)
@@ -57,6 +58,7 @@ for script in "$TOP"/tests/e2e/test_*.sh; do
         sh "$TOP/tests/e2e/runner.sh" "$script" "$PATTERN" >"$e2e_out" 2>&1
     fi
     cat "$e2e_out"
+    echo "time $(basename "$script"): $(( $(date +%s) - suite_started )) s"
     ok=$(grep -c '^PASS ' "$e2e_out")
     bad=$(grep -c '^FAIL ' "$e2e_out")
     skipped=$((skipped + $(grep -c '^SKIP ' "$e2e_out")))
