@@ -17,7 +17,7 @@
 #
 # A node's disk (the overlays' writes, its record) lives in $MN/nodes/N
 # and survives a power-off, as a real node's does. Every long-lived process
-# is started by PID, killed by PID.
+# is started by PID, killed by PID. Needs tests/e2e/lib.sh (wait_until).
 
 CL_NODES="n1 n2 n3"
 CL_SUBNET=10.77.0
@@ -36,23 +36,12 @@ cl_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # (never an assertion: the machine is shared).
 figure() { echo "FIGURE $*"; }
 
-cl_wait() {   # cl_wait SECONDS CMD...: polls CMD every 0.2 s
-    local limit=$1 tries=0
-    shift
-    while ! "$@" >/dev/null 2>&1; do
-        tries=$((tries + 1))
-        [ "$tries" -gt $((limit * 5)) ] && return 1
-        sleep 0.2
-    done
-    return 0
-}
-
 # ------------------------------------------------------------ the switch
 cl_switch_pid() { cat "$MN/run/switch.pid" 2>/dev/null; }
 cl_switch_up() {
     unshare --net sleep infinity </dev/null >/dev/null 2>&1 &
     echo $! > "$MN/run/switch.pid"
-    cl_wait 5 nsenter -t "$(cl_switch_pid)" -n true || return 1
+    wait_until 5 nsenter -t "$(cl_switch_pid)" -n true || return 1
     nsenter -t "$(cl_switch_pid)" -n sh -c \
         'ip link set lo up && ip link add mnbr0 type bridge && ip link set mnbr0 up'
 }
@@ -110,7 +99,7 @@ cl_boot() {
         sh "$TOP/tests/e2e/machine.sh" "$MN/nodes/$n/disk" "$n" \
         sh "$TOP/tests/e2e/cluster_node.sh" "$n" </dev/null >>"$MN/nodes/$n/boot.log" 2>&1 &
     echo $! > "$MN/run/$n.unshare"
-    cl_wait 10 cl_init_pid "$n" || { echo "$n: no PID 1"; cat "$MN/nodes/$n/boot.log"; return 1; }
+    wait_until 10 cl_init_pid "$n" || { echo "$n: no PID 1"; cat "$MN/nodes/$n/boot.log"; return 1; }
     date +%s.%N > "$MN/run/$n.powered-on"
     sw=$(cl_switch_pid)
     nsenter -t "$sw" -n ip link del "sw-$n" 2>/dev/null
@@ -123,7 +112,7 @@ cl_kill() {
     local p
     p=$(cl_init_pid "$1") || return 0
     kill -KILL "$p"
-    cl_wait 10 sh -c "! kill -0 $p" || return 1
+    wait_until 10 sh -c "! kill -0 $p" || return 1
     wait "$(cat "$MN/run/$1.unshare")" 2>/dev/null
     rm -f "$MN/run/$1.unshare"
 }
@@ -150,13 +139,13 @@ cl_responder() {
     if [ -s "$MN/run/responder.pid" ]; then
         rp=$(cat "$MN/run/responder.pid")
         kill "$rp" 2>/dev/null
-        cl_wait 5 sh -c "! kill -0 $rp"
+        wait_until 5 sh -c "! kill -0 $rp"
         rm -f "$MN/run/responder.pid"
     fi
     [ "${1:-}" = off ] && return 0
     "$RESPONDER" --serve --request-dir "$MN/shared/req" --response-dir "$MN/shared/resp" \
         --poll-ms 100 --pid-file "$MN/run/responder.pid" -q "$@" >>"$MN/responder.log" 2>&1 &
-    cl_wait 5 test -s "$MN/run/responder.pid"
+    wait_until 5 test -s "$MN/run/responder.pid"
 }
 
 # The device every node uses: its paths are the same on every node, and the
@@ -207,15 +196,15 @@ cl_up() {
     cl_switch_up || { echo "cannot make the switch"; return 1; }
     t0=$(cl_now)
     for n in $CL_NODES; do cl_boot "$n" || return 1; done
-    cl_wait 180 cl_online n1 $CL_NODES || { cl_in n1 crm_mon -1; echo "3 nodes not online"; return 1; }
+    wait_until 180 cl_online n1 $CL_NODES || { cl_in n1 crm_mon -1; echo "3 nodes not online"; return 1; }
     echo "3 nodes online $(cl_secs "$t0" "$(cl_now)") s after power-on"
     cl_responder || { echo "responder did not start"; return 1; }
     cl_in n1 cibadmin --create -o resources --xml-text "$(cl_device_xml)" || return 1
     cl_in n1 crm_attribute --type crm_config --name stonith-enabled --update true || return 1
-    cl_wait 60 cl_device_started n1 ||
+    wait_until 60 cl_device_started n1 ||
         { cl_in n1 crm_mon -1; echo "device not started"; return 1; }
     # Startup unfencing of every node ran before the device started.
-    cl_wait 30 cl_all_unfenced || { ls -la "$MN/shared/resp"; echo "nodes not unfenced at start"; return 1; }
+    wait_until 30 cl_all_unfenced || { ls -la "$MN/shared/resp"; echo "nodes not unfenced at start"; return 1; }
 }
 
 cl_device_started() { cl_in "$1" crm_mon -1 | grep -q 'storage-fence.*Started'; }
@@ -273,7 +262,7 @@ cl_sql() {
 }
 
 # cl_sql_is N OP VALUE QUERY: node N's QUERY gives a number OP (-ge, -eq)
-# VALUE; for cl_wait.
+# VALUE; for wait_until.
 cl_sql_is() {
     local got
     got=$(cl_sql "$1" "$4" 2>/dev/null) && [ -n "$got" ] && [ "$got" "$2" "$3" ]

@@ -40,6 +40,20 @@ cleanup_env() {
     return 0
 }
 
+# wait_until SECONDS COMMAND...: polls COMMAND (a function too) every 0.2 s
+# until it succeeds; 1 if it never did. Its counters are local: the caller's
+# variables (a loop's n) stay as they were.
+wait_until() {
+    local limit=$1 tries=0
+    shift
+    while ! "$@" >/dev/null 2>&1; do
+        tries=$((tries + 1))
+        [ "$tries" -gt $((limit * 5)) ] && return 1
+        sleep 0.2
+    done
+    return 0
+}
+
 # skip_test REASON: this machine cannot run the test; reported SKIP.
 skip_test() {
     echo "SKIP: $*"

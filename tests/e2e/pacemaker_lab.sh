@@ -26,18 +26,6 @@ AGENT_PATH=/usr/sbin/fence_recorder
 STATE_HELPER_PATH=/usr/lib/fence-recorder/fence-recorder-cluster-state
 CIB_DIR=/var/lib/pacemaker/cib
 
-# wait_until SECONDS COMMAND...: polls COMMAND every 0.2 s.
-wait_until() {
-    limit=$1; shift
-    n=0
-    while ! "$@" >/dev/null 2>&1; do
-        n=$((n + 1))
-        [ "$n" -gt $((limit * 5)) ] && return 1
-        sleep 0.2
-    done
-    return 0
-}
-
 # stop_pid PIDFILE SECONDS: TERM, wait, then KILL.
 stop_pid() {
     [ -s "$1" ] || return 0

@@ -40,9 +40,9 @@ back_to_normal() {
         cl_alive "$n" || cl_boot "$n" || fail "cannot power $n on"
         cl_heal "$n"
     done
-    cl_wait 180 cl_online n1 $CL_NODES || fail "the cluster did not come back: $(cl_in n1 crm_mon -1)"
+    wait_until 180 cl_online n1 $CL_NODES || fail "the cluster did not come back: $(cl_in n1 crm_mon -1)"
     for n in $CL_NODES; do
-        cl_wait 60 unfenced "$n" || fail "$n still fenced after it came back: $(ls "$MN/shared/resp")"
+        wait_until 60 unfenced "$n" || fail "$n still fenced after it came back: $(ls "$MN/shared/resp")"
     done
 }
 
@@ -53,9 +53,9 @@ rejoin() {
     t_on=$(cat "$MN/run/$1.powered-on")
     # Its own view: a node restarted faster than corosync's token timeout
     # is never seen offline by the others.
-    cl_wait 180 cl_online "$1" $CL_NODES && t_online=$(cl_now) || fail "$1 not online again"
-    cl_wait 60 cl_online n1 $CL_NODES || fail "$1 not online in n1's view"
-    cl_wait 60 unfenced "$1" && t_unfenced=$(cl_now) || fail "$1 not unfenced after its restart"
+    wait_until 180 cl_online "$1" $CL_NODES && t_online=$(cl_now) || fail "$1 not online again"
+    wait_until 60 cl_online n1 $CL_NODES || fail "$1 not online in n1's view"
+    wait_until 60 unfenced "$1" && t_unfenced=$(cl_now) || fail "$1 not unfenced after its restart"
     figure "$1 power-on -> online $(cl_secs "$t_on" "$t_online") s, -> unfenced $(cl_secs "$t_on" "$t_unfenced") s"
 }
 
@@ -78,14 +78,14 @@ fence_times() {
 # lines, and fencectl check passing there.
 check_complete_record() {
     ex=$1; tg=$2
-    cl_wait 30 cl_sql_is "$ex" -ge 1 "select count(*) from operations where target_node = '$tg'
+    wait_until 30 cl_sql_is "$ex" -ge 1 "select count(*) from operations where target_node = '$tg'
         and id > $3 and status != 'running'" || fail "no finished record of $tg on $ex"
     got=$(cl_sql "$ex" "select o.action, o.status, o.exit_code, o.requested_by, o.response_success,
         (select count(*) from requests where operation_id = o.id),
         (select count(*) from responses where operation_id = o.id and success = 1)
         from operations o where o.target_node = '$tg' and o.id > $3 order by o.id desc limit 1")
     [ "$got" = "off|completed|0|pacemaker-fenced|1|1|1" ] || fail "record of $tg on $ex: [$got]"
-    cl_wait 30 cl_sql_is "$ex" -ge 1 "select count(*) from cluster_states c join operations o
+    wait_until 30 cl_sql_is "$ex" -ge 1 "select count(*) from cluster_states c join operations o
         on o.id = c.operation_id where o.target_node = '$tg' and o.id > $3" \
         || fail "no cluster state recorded for the fence of $tg"
     state=$(cl_sql "$ex" "select c.membership, c.unclean, c.quorum, c.read_when, c.parent_process
@@ -114,7 +114,7 @@ lose_and_fence() {
     for n in $CL_NODES; do eval "since_$n=$(last_id "$n")"; done
     t0=$(cl_now)
     if [ "$3" = isolate ]; then cl_isolate "$tg"; else cl_kill "$tg"; fi
-    cl_wait 120 fenced_more "$obs" "$tg" "$before" || fail "Pacemaker did not fence $tg: $(cl_history "$obs" "$tg")"
+    wait_until 120 fenced_more "$obs" "$tg" "$before" || fail "Pacemaker did not fence $tg: $(cl_history "$obs" "$tg")"
     t_pcmk=$(cl_now)
     EXECUTOR=$(cl_executor "$obs" "$tg")
     [ -n "$EXECUTOR" ] && [ "$EXECUTOR" != "$tg" ] || fail "no executor in $(cl_history "$obs" "$tg")"
@@ -137,7 +137,7 @@ test_mn_member_lost_fenced_and_unfenced_on_rejoin() {
     rejoin n3
     ran=$(cl_history n1 n3 | awk '$1 == "on" && $2 == "success" { print $3; exit }')
     [ -n "$ran" ] || fail "no unfencing of n3 in Pacemaker's history: $(cl_history n1 n3)"
-    cl_wait 30 more_on_runs n3 "$ons" || fail "the unfencing of n3 (by $ran, says Pacemaker) is not recorded"
+    wait_until 30 more_on_runs n3 "$ons" || fail "the unfencing of n3 (by $ran, says Pacemaker) is not recorded"
     figure "n3 unfenced by $ran"
     back_to_normal
 }
@@ -184,11 +184,11 @@ test_mn_partition_fenced_healed_without_restart() {
     cl_alive n3 || fail "n3's power went with its link"
     t_heal=$(cl_now)
     cl_heal n3
-    cl_wait 120 cl_online n1 $CL_NODES || fail "n3 did not rejoin after the heal: $(cl_in n1 crm_mon -1)"
+    wait_until 120 cl_online n1 $CL_NODES || fail "n3 did not rejoin after the heal: $(cl_in n1 crm_mon -1)"
     t_online=$(cl_now)
-    if cl_wait 10 unfenced n3; then
+    if wait_until 10 unfenced n3; then
         figure "healed partition: Pacemaker unfenced n3 $(cl_secs "$t_heal" "$(cl_now)") s after the heal (rejoined after $(cl_secs "$t_heal" "$t_online") s)"
-        cl_wait 30 more_on_runs n3 "$ons" || fail "n3's unfencing is not recorded"
+        wait_until 30 more_on_runs n3 "$ons" || fail "n3's unfencing is not recorded"
         cl_in n1 "$FENCECTL" check > check.out 2>&1 || fail "check after n3's unfencing: $(cat check.out)"
     else
         figure "healed partition: n3 online and still fenced $(cl_secs "$t_heal" "$(cl_now)") s after the heal"
@@ -250,7 +250,7 @@ test_mn_failure_and_silence_agree_with_pacemaker() {
         failed_before=$(failed_events n1 "$tg")
         t0=$(cl_now)
         cl_kill "$tg"
-        cl_wait 150 attempts_settled n1 "$tg" $((failed_before + 2)) \
+        wait_until 150 attempts_settled n1 "$tg" $((failed_before + 2)) \
             || fail "Pacemaker did not fail twice on $tg: $(cl_history n1 "$tg")"
         t_done=$(cl_now)
         sleep 8    # a third attempt, if Pacemaker made one, would be recorded by now
@@ -258,7 +258,7 @@ test_mn_failure_and_silence_agree_with_pacemaker() {
         [ "$pcmk" -eq 2 ] || fail "stonith-max-attempts=2 but Pacemaker failed $pcmk times on $tg"
         for n in $survivors; do
             eval "s=\$since_$n"
-            cl_wait 30 cl_sql_is "$n" -eq 0 "select count(*) from operations where target_node = '$tg'
+            wait_until 30 cl_sql_is "$n" -eq 0 "select count(*) from operations where target_node = '$tg'
                 and id > $s and status = 'running'" || fail "a run of $tg on $n is still 'running' in its record"
             rec=$(runs_on "$n" "$tg" "$s" "$want")
             done_ok=$(runs_on "$n" "$tg" "$s" completed)
