@@ -90,7 +90,7 @@ $(BUILD)/fence_recorder: $(AGENT_OBJ) $(BUILD)/libfr.a
 XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 $(CTL_OBJ): ALL_CFLAGS += $(XML_CFLAGS)
-$(BUILD)/fencectl: $(CTL_OBJ) $(OBJ)/agent/command.o $(OBJ)/agent/cluster_xml.o $(BUILD)/libfr.a
+$(BUILD)/fencectl: $(CTL_OBJ) $(OBJ)/agent/cluster_xml.o $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
 $(BUILD)/$(RESPONDER): $(RESP_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -1,11 +1,11 @@
 /* The cluster's two views for the audit, each one bounded command: the
  * membership from crm_mon and the fence history from stonith_admin. The
- * same runner as the agent's discovery (agent/command.c): no shell, own
+ * same runner as the agent's discovery (lib/command.c): no shell, own
  * process group, killed at the deadline, output size bounded. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../agent/command.h"
+#include "command.h"
 #include "audit.h"
 
 #define CLUSTER_XML_MAX (8u << 20)

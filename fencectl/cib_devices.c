@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../agent/cluster_xml.h"
-#include "../agent/command.h"
+#include "command.h"
 #include "pcmk_interval.h"
 
 #define CIB_XML_MAX (16 * 1024 * 1024)

@@ -1,6 +1,7 @@
 /* Running an external program (no shell) with a deadline, capturing its
- * output: the discovery methods' crm_mon and cibadmin, and the
- * cluster-state helper fed crm_mon's output. */
+ * output: the discovery methods' crm_mon and cibadmin, the cluster-state
+ * helper fed crm_mon's output, and fencectl's reads of the cluster (audit,
+ * the CIB's devices). */
 #ifndef FR_COMMAND_H
 #define FR_COMMAND_H
 
