@@ -40,7 +40,14 @@ back_to_normal() {
         cl_alive "$n" || cl_boot "$n" || fail "cannot power $n on"
         cl_heal "$n"
     done
-    wait_until 180 cl_online n1 $CL_NODES || fail "the cluster did not come back: $(cl_in n1 crm_mon -1)"
+    if ! wait_until 90 cl_online n1 $CL_NODES; then
+        # A node up whose cluster stack is not (it was told it was fenced
+        # and stopped): power-cycled, as an administrator would.
+        for n in $CL_NODES; do
+            node_state_is n1 "$n" online || { cl_kill "$n"; cl_boot "$n"; }
+        done
+        wait_until 180 cl_online n1 $CL_NODES || fail "the cluster did not come back: $(cl_in n1 crm_mon -1)"
+    fi
     for n in $CL_NODES; do
         wait_until 60 unfenced "$n" || fail "$n still fenced after it came back: $(ls "$MN/shared/resp")"
     done
@@ -220,6 +227,8 @@ runs_on() {
         and id > $3 and status = '$4'" || echo 0
 }
 
+node_state_is() { [ "$(cl_node_state "$1" "$2")" = "$3" ]; }
+
 # agent_runs_logged N TARGET FROM_LINE: the agent runs against TARGET that
 # node N's fencer logged after line FROM_LINE of its log (Pacemaker copies
 # each run's stderr there, one "fence_recorder[PID] stderr" per run).
@@ -285,6 +294,11 @@ test_mn_failure_and_silence_agree_with_pacemaker() {
         [ "$all" -ge "$pcmk" ] || fail "Pacemaker failed $pcmk fences of $tg, the records hold $all runs"
         [ "$(cl_node_state n1 "$tg")" = unclean ] || fail "$tg after the failed fences: $(cl_node_state n1 "$tg")"
         unfenced "$tg" || fail "a response fences $tg although the storage system never confirmed"
+        # What an administrator does once the node is known to be down: tell
+        # the cluster (no agent runs), so no fence of it is left pending for
+        # when it comes back.
+        cl_in n1 stonith_admin --confirm "$tg" > /dev/null 2>&1 || fail "stonith_admin --confirm $tg"
+        wait_until 30 node_state_is n1 "$tg" offline || fail "$tg after --confirm: $(cl_node_state n1 "$tg")"
         cl_responder
         rejoin "$tg"
     done
