@@ -203,16 +203,9 @@ cl_up() {
     cl_in n1 crm_attribute --type crm_config --name stonith-enabled --update true || return 1
     wait_until 60 cl_device_started n1 ||
         { cl_in n1 crm_mon -1; echo "device not started"; return 1; }
-    # Startup unfencing of every node ran before the device started.
-    wait_until 30 cl_all_unfenced || { ls -la "$MN/shared/resp"; echo "nodes not unfenced at start"; return 1; }
 }
 
 cl_device_started() { cl_in "$1" crm_mon -1 | grep -q 'storage-fence.*Started'; }
-
-# No response file fences any node (unfencing removes them).
-cl_all_unfenced() {
-    ! ls "$MN/shared/resp" | grep -q '\.json$'
-}
 
 cl_down() {
     local n
