@@ -168,7 +168,7 @@ static void check_stale_requests(struct checker *c)
 struct running_op {
     struct logcheck_running log;   /* first: sorted and searched by op_uuid */
     char action[16], target[NODE_NAME_MAX + 1], host[256];
-    bool imported;                 /* rebuilt by fencectl import from log lines */
+    bool imported;                 /* rebuilt by fencectl import (log lines or files) */
     long long pid;
     time_t age;
 };
