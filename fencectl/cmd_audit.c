@@ -33,8 +33,10 @@ static const char usage_text[] =
 void audit_iso(time_t t, char out[32])
 {
     struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    if (gmtime_r(&t, &tm))
+        strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    else   /* a time gmtime cannot render: never an uninitialised tm */
+        snprintf(out, 32, "1970-01-01T00:00:00.000Z");
 }
 
 void findings_add(struct findings *f, enum audit_severity severity, const char *at,

@@ -11,19 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "db.h"
 #include "protocol.h"
 #include "unrecorded.h"
-
-static void iso_of(time_t t, char out[32])
-{
-    struct tm tm;
-    if (gmtime_r(&t, &tm))
-        strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-    else
-        snprintf(out, 32, "1970-01-01T00:00:00.000Z");
-}
 
 static int rebuild(sqlite3 *db, const struct unrecorded_fence *f, const char *recorder,
                    long *rebuilt, struct error *err)
@@ -37,8 +29,8 @@ static int rebuild(sqlite3 *db, const struct unrecorded_fence *f, const char *re
     if (f->timestamp[0])
         snprintf(started, sizeof started, "%s", f->timestamp);
     else
-        iso_of(rq->name[0] ? rq->mtime : rs->mtime, started);
-    iso_of(rs->mtime, finished);
+        audit_iso(rq->name[0] ? rq->mtime : rs->mtime, started);
+    audit_iso(rs->mtime, finished);
     snprintf(message, sizeof message, "rebuilt from the request and response files%s%.1000s",
              answered && parsed.message ? ": " : answered ? "" : "; no valid answer: outcome unknown",
              answered && parsed.message ? parsed.message : "");
