@@ -13,7 +13,8 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr
 SBINDIR   ?= $(PREFIX)/sbin
-# Programs that are not commands for people: the example responder.
+# Programs that are not commands for people: the recorder the agent starts
+# and the example responder.
 LIBEXECDIR ?= $(PREFIX)/lib/fence-recorder
 # Not from the environment (the tests export BUILD); `make BUILD=dir` works.
 BUILD     := build
@@ -30,9 +31,9 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 LIB_SRC    := $(wildcard lib/*.c)
 AGENT_SRC  := $(wildcard agent/*.c)
+REC_SRC    := $(wildcard recorder/*.c)
 CTL_SRC    := $(wildcard fencectl/*.c)
 RESP_SRC   := $(wildcard contrib/responder/*.c)
-STATE_SRC  := $(wildcard state/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 MIGRATIONS := $(sort $(wildcard schema/[0-9]*.sql))
@@ -40,20 +41,21 @@ MIGRATIONS := $(sort $(wildcard schema/[0-9]*.sql))
 OBJ        := $(BUILD)/obj
 LIB_OBJ    := $(LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/schema_sql.o
 AGENT_OBJ  := $(AGENT_SRC:%.c=$(OBJ)/%.o)
+REC_OBJ    := $(REC_SRC:%.c=$(OBJ)/%.o)
 CTL_OBJ    := $(CTL_SRC:%.c=$(OBJ)/%.o)
 RESP_OBJ   := $(RESP_SRC:%.c=$(OBJ)/%.o)
-STATE_OBJ  := $(STATE_SRC:%.c=$(OBJ)/%.o)
-STATE_LIBOBJ := $(filter-out $(OBJ)/state/main.o,$(STATE_OBJ))
-# Unit tests link the agent's objects too, all but its main().
+# Unit tests link the agent's and the recorder's objects too, all but
+# their main().
 AGENT_LIBOBJ := $(filter-out $(OBJ)/agent/main.o,$(AGENT_OBJ))
+REC_LIBOBJ   := $(filter-out $(OBJ)/recorder/main.o,$(REC_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-# The example responder is never named fence_*: cluster tools run every
-# fence_* they find as an agent, and this one answers fences.
+# The recorder the agent starts for every fence (lib/handoff.h): never
+# named fence_*, as cluster tools run every fence_* they find as an agent.
+RECORDER  := fr-recorder
+# The example responder is never named fence_* either: it answers fences.
 RESPONDER := fence-recorder-responder
-# The companion's reader of crm_mon's XML (libxml2), outside the agent.
-STATE_HELPER := fence-recorder-cluster-state
-BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/$(RESPONDER) $(BUILD)/$(STATE_HELPER)
+BINS := $(BUILD)/fence_recorder $(BUILD)/$(RECORDER) $(BUILD)/fencectl $(BUILD)/$(RESPONDER)
 
 .PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz chaos bench man clean install uninstall deb pkgcheck
 
@@ -71,39 +73,32 @@ all: $(BINS)
 $(BUILD)/libfr.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
-# The agent links SQLite and libuuid statically (both from their Debian -dev
-# packages): Pacemaker starts it for every monitor of every device, and
-# loading libsqlite3.so was most of its start-up (measured: -o validate-all
-# 1.5 ms dynamic, 1.1 ms static, /bin/true 0.6-0.7 ms). debian/control
-# names them in Built-Using. AGENT_STATIC= links everything dynamically.
-AGENT_STATIC ?= sqlite3 uuid
-STATIC_PART = -Wl,-Bstatic $(addprefix -l,$(AGENT_STATIC)) -Wl,-Bdynamic
-STATIC_DEPS = -Wl,--as-needed -lz -ldl -lpthread
-AGENT_LIBS = $(if $(AGENT_STATIC),$(STATIC_PART)) \
-             $(filter-out $(addprefix -l,$(AGENT_STATIC)),$(PKG_LIBS)) \
-             $(if $(AGENT_STATIC),$(STATIC_DEPS))
-$(BUILD)/fence_recorder: $(AGENT_OBJ) $(BUILD)/libfr.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
-# fencectl audit parses Pacemaker's XML with libxml2 (Pacemaker's own XML
-# library) and runs crm_mon/stonith_admin with the agent's bounded runner;
-# libxml2 is linked into fencectl only, never into the agent.
 XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
-$(CTL_OBJ): ALL_CFLAGS += $(XML_CFLAGS)
-$(BUILD)/fencectl: $(CTL_OBJ) $(OBJ)/agent/cluster_xml.o $(BUILD)/libfr.a
+ALL_CFLAGS += $(XML_CFLAGS)
+
+# The agent is what Pacemaker starts for every fence and every monitor of
+# every device: it links libc, cJSON and libuuid only. Its link line names
+# no SQLite and no libxml2, so an object of libfr.a that needs either,
+# pulled into the agent, fails the build. libuuid is linked statically
+# (from uuid-dev; debian/control names it in Built-Using): one shared
+# object fewer to load at every start. AGENT_STATIC= links it dynamically.
+AGENT_STATIC ?= uuid
+STATIC_PART = -Wl,-Bstatic $(addprefix -l,$(AGENT_STATIC)) -Wl,-Bdynamic
+AGENT_LIBS = $(if $(AGENT_STATIC),$(STATIC_PART)) \
+             $(filter-out $(addprefix -l,$(AGENT_STATIC)),$(shell pkg-config --libs libcjson uuid 2>/dev/null || echo -lcjson -luuid))
+$(BUILD)/fence_recorder: $(AGENT_OBJ) $(BUILD)/libfr.a
+	$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $^ $(AGENT_LIBS)
+# The recorder: discovery, the cluster's state (libxml2), the database and
+# the three logs. The agent finds it in LIBEXECDIR.
+$(BUILD)/$(RECORDER): $(REC_OBJ) $(BUILD)/libfr.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
+$(OBJ)/agent/recorder_spawn.o: ALL_CFLAGS += -DFR_LIBEXECDIR='"$(LIBEXECDIR)"'
+# fencectl reads Pacemaker's XML with the same reader (lib/).
+$(BUILD)/fencectl: $(CTL_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
 $(BUILD)/$(RESPONDER): $(RESP_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-# The target's state at fence time is read from crm_mon's XML with libxml2
-# in a helper the companion runs, so the agent never loads libxml2 (monitor
-# and off start as fast as before); the companion finds it in LIBEXECDIR.
-$(STATE_OBJ): ALL_CFLAGS += $(XML_CFLAGS)
-$(BUILD)/$(STATE_HELPER): $(STATE_OBJ) $(BUILD)/libfr.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
-$(OBJ)/agent/cluster_state_capture.o: ALL_CFLAGS += -DFR_LIBEXECDIR='"$(LIBEXECDIR)"'
-$(BUILD)/tests/test_cluster_state: $(STATE_LIBOBJ)
-$(BUILD)/tests/test_cluster_state: ALL_CFLAGS += -Istate $(XML_CFLAGS)
-$(BUILD)/tests/test_cluster_state: ALL_LDFLAGS += $(XML_LIBS)
 $(BUILD)/tests/test_cluster_state: ALL_CFLAGS += -DFIXTURE_DIR='"$(CURDIR)/tests/fixtures/cluster_state"'
 
 $(OBJ)/schema_sql.c: $(MIGRATIONS) tools/embed-sql.sh
@@ -116,18 +111,14 @@ $(OBJ)/%.o: %.c | pkgcheck
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(AGENT_LIBOBJ) $(BUILD)/libfr.a
+$(BUILD)/tests/%: tests/unit/%.c $(AGENT_LIBOBJ) $(REC_LIBOBJ) $(BUILD)/libfr.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iagent $(shell pkg-config --cflags cmocka 2>/dev/null) -o $@ $(filter %.c,$^) $(filter %.o,$^) $(filter %.a,$^) \
-	    $(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+	$(CC) $(ALL_CFLAGS) -Iagent -Irecorder $(shell pkg-config --cflags cmocka 2>/dev/null) -o $@ $(filter %.c,$^) $(filter %.o,$^) $(filter %.a,$^) \
+	    $(ALL_LDFLAGS) $(PKG_LIBS) $(XML_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 # The fuzz targets replay their corpus as part of the unit tests.
 $(BUILD)/tests/test_fuzz_corpus: $(FUZZ_SRC)
 $(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -DFUZZ_CORPUS_DIR='"$(CURDIR)/tests/fuzz/corpus"'
-# fuzz_cluster_state replays through the helper's libxml2 parser.
-$(BUILD)/tests/test_fuzz_corpus: $(STATE_LIBOBJ)
-$(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -Istate $(XML_CFLAGS)
-$(BUILD)/tests/test_fuzz_corpus: ALL_LDFLAGS += $(XML_LIBS)
 
 # Packages the build and the tests need, installed with apt-get when
 # missing (as root), so a fresh Debian machine and CI need nothing else.
@@ -239,7 +230,7 @@ $(BUILD)/man/fencectl.8: contrib/man/fencectl.8
 man: $(MANPAGES)
 
 INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(LIBEXECDIR)/$(RESPONDER) \
-    $(LIBEXECDIR)/$(STATE_HELPER) \
+    $(LIBEXECDIR)/$(RECORDER) \
     $(MANDIR)/man8/fence_recorder.8 $(MANDIR)/man8/fencectl.8 \
     $(UNITDIR)/fence-responder.service $(UNITDIR)/fencectl-prune.service \
     $(UNITDIR)/fencectl-prune.timer $(UNITDIR)/fencectl-metrics.service \
@@ -253,7 +244,7 @@ install: all man
 	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(SYSCONFDIR)/cron.d \
 	    $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)/examples
 	install -m 0755 $(BUILD)/fence_recorder $(BUILD)/fencectl $(DESTDIR)$(SBINDIR)/
-	install -m 0755 $(BUILD)/$(RESPONDER) $(BUILD)/$(STATE_HELPER) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0755 $(BUILD)/$(RESPONDER) $(BUILD)/$(RECORDER) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 contrib/systemd/fence-responder.service contrib/systemd/fencectl-prune.service \
 	    contrib/systemd/fencectl-prune.timer contrib/systemd/fencectl-metrics.service \

@@ -1,5 +1,5 @@
 /* off and reboot: request -> wait -> answer -> exit. The response alone
- * decides the outcome. The record is the companion's (companion.h): each
+ * decides the outcome. The record is the recorder's (recorder_spawn.h): each
  * step is handed over as it happens, by a memory copy and a one-byte
  * message, so no database, log disk or discovery stands between the
  * storage system's answer and the agent's exit. */
@@ -11,12 +11,13 @@
 #include "crash_point.h"
 #include "files.h"
 #include "names.h"
+#include "requester.h"
 #include "response_wait.h"
 #include "signals.h"
 
 /* The outcome, decided: what the record says and what Pacemaker is told
  * on stderr (it copies an agent's stderr into its log). */
-static enum agent_result conclude(struct companion *c, const char *status, bool ok,
+static enum agent_result conclude(struct recorder_link *c, const char *status, bool ok,
                                   int64_t duration_ms, const char *details_prefix,
                                   const char *message)
 {
@@ -47,12 +48,12 @@ static enum agent_result conclude(struct companion *c, const char *status, bool 
 
 /* A fence that ends before any request exists (bad directory, signal
  * during --delay). */
-static enum agent_result fail_early(struct companion *c, const char *status, const char *message)
+static enum agent_result fail_early(struct recorder_link *c, const char *status, const char *message)
 {
     char details[64];
     snprintf(details, sizeof details, "Fence action %s failed: ", c->cfg->action_name);
     enum agent_result r = conclude(c, status, false, -1, details, message);
-    companion_post(c, HANDOFF_FAILED);
+    recorder_post(c, HANDOFF_FAILED);
     return r;
 }
 
@@ -74,7 +75,7 @@ static int write_request(struct agent_context *ctx, struct handoff *h, int *held
         errorf(err, "out of memory rendering the request");
     } else {
         /* Handed over before it is written: if we are killed while
-         * writing, the companion still knows what went out. */
+         * writing, the recorder still knows what went out. */
         memcpy(h->request_body, body.data, body.len + 1);
         h->request_len = body.len;
         rc = file_write_atomic_held(cfg->paths.request_dir, h->file_name, body.data, body.len,
@@ -96,7 +97,7 @@ static void hand_over_response(struct handoff *h, const struct wait_result *w)
     h->outcome.response_success = w->outcome == WAIT_ANSWERED ? w->response.success : -1;
 }
 
-static enum agent_result decide(struct companion *c, const struct wait_result *w,
+static enum agent_result decide(struct recorder_link *c, const struct wait_result *w,
                                 int64_t waited_ms)
 {
     const struct agent_config *cfg = c->cfg;
@@ -136,7 +137,7 @@ static enum agent_result decide(struct companion *c, const struct wait_result *w
 static enum agent_result wait_for_answer(struct agent_context *ctx, struct response_watch *watch,
                                          int64_t started)
 {
-    struct companion *c = &ctx->companion;
+    struct recorder_link *c = &ctx->recorder;
     const struct agent_config *cfg = ctx->cfg;
     struct wait_params params = {
         .request_id = ctx->op.request_id, .target_node = cfg->target,
@@ -171,7 +172,7 @@ int fence_prepare(struct agent_context *ctx, struct error *err)
 enum agent_result action_fence(struct agent_context *ctx, const struct error *unprepared)
 {
     const struct agent_config *cfg = ctx->cfg;
-    struct companion *c = &ctx->companion;
+    struct recorder_link *c = &ctx->recorder;
     struct handoff scratch;   /* only if no shared memory could be had */
     struct handoff *h = c->h ? c->h : &scratch;
     struct error err;
@@ -188,7 +189,7 @@ enum agent_result action_fence(struct agent_context *ctx, const struct error *un
         }
     }
     /* Before the request goes out: the target as Pacemaker sees it now. */
-    companion_await_snapshot(c, ctx->signal_fd);
+    recorder_await_snapshot(c, ctx->signal_fd);
     crash_point("before-request");
     int64_t started = monotonic_ms();
     if (write_request(ctx, h, &ctx->request_fd, &err) != 0) {
@@ -196,12 +197,18 @@ enum agent_result action_fence(struct agent_context *ctx, const struct error *un
         return fail_early(c, "failed", err.msg);
     }
     crash_point("after-request");
-    companion_post(c, HANDOFF_REQUEST);
+    recorder_post(c, HANDOFF_REQUEST);
+    /* While the storage system works on it: what asked for the fence, for
+     * a parent gone before the recorder looks (a script run by hand). */
+    if (c->h && c->fd >= 0) {
+        requester_read(c->h->requester_pid, &c->h->requester);
+        recorder_post(c, HANDOFF_REQUESTER);
+    }
     if (ctx->watch.inotify_fd < 0 && ctx->watch.dnotify_fd < 0)
-        companion_note(c, LOG_WARNING, "neither inotify nor dnotify works on %s; re-checking "
+        recorder_note(c, LOG_WARNING, "neither inotify nor dnotify works on %s; re-checking "
                        "every %lld ms", cfg->paths.response_dir, (long long)cfg->poll_interval_ms);
     else if (ctx->watch.inotify_fd < 0)
-        companion_note(c, LOG_DEBUG, "no inotify instance left (fs.inotify.max_user_instances); "
+        recorder_note(c, LOG_DEBUG, "no inotify instance left (fs.inotify.max_user_instances); "
                        "watching %s with dnotify", cfg->paths.response_dir);
     return wait_for_answer(ctx, &ctx->watch, started);
 }

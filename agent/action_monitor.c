@@ -2,9 +2,10 @@
  * this every monitor interval for every device, so it proves what it can
  * with a few system calls and records nothing: the directories exist
  * (created as a fence would create them), are writable and not full, and
- * the database is ours and writable. Only a database that does not exist
- * yet is opened with SQLite (to create it). A locked database is no
- * failure: a fence does not wait for it, its companion does. */
+ * the database is ours and writable, judged from its header (the agent
+ * does not link SQLite). A database that does not exist yet needs a
+ * writable directory: the first fence's recorder creates it. A locked
+ * database is no failure: a fence does not wait for it, its recorder does. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,7 +13,7 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "db.h"
+#include "db_header.h"
 #include "files.h"
 
 /* Permission bits do not show a full or read-only file system (and root
@@ -44,24 +45,29 @@ static int check_dir(const char *what, const char *dir, int access_mode, struct 
     return (access_mode & W_OK) ? check_space(what, dir, err) : 0;
 }
 
+/* The directory of the database path ("." when it names none). */
+static void db_dir(const char *path, char *dir, size_t size)
+{
+    snprintf(dir, size, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, size, ".");
+    else
+        *(slash == dir ? slash + 1 : slash) = '\0';
+}
+
 static int check_db(const struct agent_config *cfg, struct error *err)
 {
+    char dir[4096];
+    db_dir(cfg->paths.db_path, dir, sizeof dir);
     switch (db_probe_writable(cfg->paths.db_path, err)) {
-    case DB_PROBE_OK: {
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s", cfg->paths.db_path);
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *(slash == dir ? slash + 1 : slash) = '\0';
-        return check_space("database directory", slash ? dir : ".", err);
-    }
-    case DB_PROBE_NEEDS_OPEN: {
-        sqlite3 *db;
-        if (db_open(cfg->paths.db_path, DB_READ_WRITE, cfg->db_timeout_ms, &db, err) != DB_OPEN_OK)
+    case DB_PROBE_OK:
+        return check_space("database directory", dir, err);
+    case DB_PROBE_NEEDS_OPEN:
+        /* Missing, empty or unclaimed: the recorder makes it ours. */
+        if (dir_ensure(dir, MODE_DB_DIR, err) != 0)
             return -1;
-        db_close(db);
-        return 0;
-    }
+        return check_dir("database directory", dir, W_OK | X_OK, err);
     default:
         return -1;
     }

@@ -5,8 +5,7 @@
 
 #include "options.h"
 #include "identity.h"
-#include "companion.h"
-#include "record.h"
+#include "recorder_spawn.h"
 #include "response_wait.h"
 
 enum agent_result {
@@ -21,18 +20,17 @@ struct agent_context {
     int signal_fd;
     struct identity identity;   /* op's host and requester live here */
     struct operation op;
-    struct companion companion; /* off, reboot: who records the fence */
+    struct recorder_link recorder;  /* off, reboot: who records the fence */
     int request_fd;             /* holds the live-request lock until we exit */
     char file_name[PROTOCOL_NAME_MAX + 1];
     struct response_watch watch;
-    struct recorder rec;        /* on: recorded in-process */
 };
 
 /* Fills op for a recorded operation (off, reboot, on). */
 void operation_init(struct agent_context *ctx);
 
 /* off, reboot: fence_prepare names the request and watches for its
- * response (before the companion is forked, see companion_start);
+ * response (before the recorder is spawned, see recorder_spawn);
  * action_fence then fences, or records why it could not. */
 int fence_prepare(struct agent_context *ctx, struct error *err);
 enum agent_result action_fence(struct agent_context *ctx, const struct error *unprepared);

@@ -14,7 +14,7 @@ void crash_point(const char *phase)
         raise(SIGKILL);
 }
 
-void test_note_companion(long pid)
+void test_note_recorder(long pid)
 {
     const char *path = getenv(COMPANIONS_ENV);
     if (!path)
@@ -25,7 +25,7 @@ void test_note_companion(long pid)
     char line[32];
     int n = snprintf(line, sizeof line, "%ld\n", pid);
     if (write(fd, line, (size_t)n) != n) {
-        /* a test would then not wait for this companion; nothing else */
+        /* a test would then not wait for this recorder; nothing else */
     }
     close(fd);
 }

@@ -7,15 +7,15 @@
 
 #define CRASH_ENV "FENCE_RECORDER_TEST_CRASH_AT"
 
-/* Phases, in order: "before-request" (companion started), "after-request"
+/* Phases, in order: "before-request" (recorder started), "after-request"
  * (written and renamed, not yet handed over), "waiting" (handed over),
  * "after-response" (read, outcome not yet handed over). */
 void crash_point(const char *phase);
 
-/* FENCE_RECORDER_TEST_COMPANIONS=<file>: each companion's pid is appended
- * there, so a test can wait until the record is written (the companion
+/* FENCE_RECORDER_TEST_COMPANIONS=<file>: each recorder's pid is appended
+ * there, so a test can wait until the record is written (the recorder
  * outlives the agent by design). Unset, one getenv per fence. */
 #define COMPANIONS_ENV "FENCE_RECORDER_TEST_COMPANIONS"
-void test_note_companion(long pid);
+void test_note_recorder(long pid);
 
 #endif

@@ -22,22 +22,20 @@ static int exit_code(enum agent_result r)
 }
 
 /* Notes from option parsing go where the user sees them: the record for
- * recorded actions, stderr for the rest. */
+ * fences (and stderr per verbosity), stderr for the rest. */
 static void emit_notes(const struct raw_options *raw, struct agent_context *ctx,
                        enum verbosity verbosity)
 {
     for (int i = 0; i < raw->note_count; i++) {
         enum log_level level = raw->notes[i].level;
-        if (ctx && ctx->companion.h)
-            companion_note(&ctx->companion, level, "%s", raw->notes[i].text);
-        else if (ctx)
-            rec_log(&ctx->rec, level, "%s", raw->notes[i].text);
+        if (ctx)
+            recorder_note(&ctx->recorder, level, "%s", raw->notes[i].text);
         else
             record_to_stderr(verbosity, level, raw->notes[i].text);
     }
 }
 
-/* off, reboot: the companion is started before anything else happens, so
+/* off, reboot: the recorder is started before anything else happens, so
  * every moment of the fence, a kill included, is recorded. */
 static enum agent_result run_fence(struct agent_context *ctx, const struct raw_options *raw)
 {
@@ -45,23 +43,18 @@ static enum agent_result run_fence(struct agent_context *ctx, const struct raw_o
     operation_init(ctx);
     strcpy(ctx->op.request_id, ctx->op.op_uuid);
     bool prepared = fence_prepare(ctx, &unprepared) == 0;
-    if (companion_start(&ctx->companion, ctx->cfg, &ctx->op, ctx->watch.inotify_fd, &err) != 0)
+    if (recorder_spawn(&ctx->recorder, ctx->cfg, &ctx->op, ctx->watch.inotify_fd, &err) != 0)
         record_to_stderr(ctx->cfg->verbosity, LOG_ERROR, err.msg);
     emit_notes(raw, ctx, ctx->cfg->verbosity);
     return action_fence(ctx, prepared ? NULL : &unprepared);
 }
 
-/* on: its record must be complete before it removes any response file. */
+/* on: the recorder records and unfences while the agent waits; the
+ * notes of option parsing go to stderr. */
 static enum agent_result run_unfence(struct agent_context *ctx, const struct raw_options *raw)
 {
-    const struct agent_config *cfg = ctx->cfg;
-    recorder_open(&ctx->rec, &cfg->paths, cfg->db_timeout_ms, cfg->verbosity);
-    if (cfg->syslog)
-        recorder_enable_syslog(&ctx->rec);
-    emit_notes(raw, ctx, cfg->verbosity);
-    enum agent_result r = action_unfence(ctx);
-    recorder_close(&ctx->rec);
-    return r;
+    emit_notes(raw, NULL, ctx->cfg->verbosity);
+    return action_unfence(ctx);
 }
 
 /* An off or reboot refused before it could start (a target name that is
@@ -72,10 +65,10 @@ static int record_refused(const struct agent_config *cfg, struct raw_options *ra
 {
     struct agent_context ctx = { .cfg = cfg, .signal_fd = -1, .request_fd = -1,
                                  .watch = { .inotify_fd = -1, .dnotify_fd = -1, .dir_fd = -1 },
-                                 .companion = { .fd = -1, .ready_fd = -1 } };
+                                 .recorder = { .fd = -1, .ready_fd = -1 } };
     struct error err;
     operation_init(&ctx);
-    if (companion_start(&ctx.companion, cfg, &ctx.op, -1, &err) != 0)
+    if (recorder_spawn(&ctx.recorder, cfg, &ctx.op, -1, &err) != 0)
         record_to_stderr(cfg->verbosity, LOG_ERROR, err.msg);
     char refused[sizeof why->msg + 16];
     snprintf(refused, sizeof refused, "refused: %s", why->msg);
@@ -83,7 +76,7 @@ static int record_refused(const struct agent_config *cfg, struct raw_options *ra
     errorf(&reason, "%s", refused);
     action_fence(&ctx, &reason);
     raw_options_free(raw);
-    companion_finish(&ctx.companion, 1);
+    recorder_finish(&ctx.recorder, 1);
     _exit(1);
 }
 
@@ -159,7 +152,7 @@ int main(int argc, char **argv)
         debug_file_attach(cfg.debug_file);   /* fencing.py's -D: a copy of stderr */
     struct agent_context ctx = { .cfg = &cfg, .signal_fd = -1, .request_fd = -1,
                                  .watch = { .inotify_fd = -1, .dnotify_fd = -1, .dir_fd = -1 },
-                                 .companion = { .fd = -1, .ready_fd = -1 } };
+                                 .recorder = { .fd = -1, .ready_fd = -1 } };
     enum agent_result r = run(&ctx, &raw);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "fence_recorder: ERROR: cannot write to standard output\n");
@@ -169,10 +162,10 @@ int main(int argc, char **argv)
     int code = exit_code(r);
     raw_options_free(&raw);
     fflush(stderr);   /* a debug_file copy is a stdio stream: _exit below drops nothing */
-    /* The last thing before the exit: the companion records the code as
+    /* The last thing before the exit: the recorder records the code as
      * announced. Then _exit at once: the recorder cannot see how the agent
      * really ends (Pacemaker reaps it), so the window in which a kill
      * would make the announcement untrue is kept to a system call. */
-    companion_finish(&ctx.companion, code);
+    recorder_finish(&ctx.recorder, code);
     _exit(code);
 }

@@ -9,8 +9,9 @@
 #include <stdio.h>
 
 #include "config.h"
-#include "discovery.h"
-#include "record.h"
+#include "discovery_config.h"
+#include "error.h"
+#include "record_types.h"
 
 enum opt_id {
     OPT_ACTION, OPT_PLUG, OPT_PORT, OPT_NODENAME, OPT_HOSTNAME,

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../agent/cluster_xml.h"
+#include "cluster_xml.h"
 #include "command.h"
 #include "pcmk_interval.h"
 

@@ -529,44 +529,6 @@ enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeou
     return DB_OPEN_OK;
 }
 
-static int open_for_writing(const char *path, bool must_exist, struct error *err)
-{
-    int fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd >= 0)
-        return close(fd), 0;
-    if (errno == ENOENT && !must_exist)
-        return 0;
-    if (errno == ELOOP)
-        return errorf(err, "%s is a symbolic link; refusing to use it", path);
-    return errorf_errno(err, "cannot open %s for writing", path);
-}
-
-static int side_file_writable(const char *db_path, const char *suffix, struct error *err)
-{
-    char path[PATH_MAX];
-    if ((size_t)snprintf(path, sizeof path, "%s%s", db_path, suffix) >= sizeof path)
-        return errorf(err, "database path too long");
-    return open_for_writing(path, false, err);
-}
-
-enum db_probe db_probe_writable(const char *path, struct error *err)
-{
-    enum db_file_kind kind;
-    struct stat st;
-    if (lstat(path, &st) != 0 && errno == ENOENT)
-        return DB_PROBE_NEEDS_OPEN;
-    if (db_file_classify(path, &kind, err) != 0)
-        return DB_PROBE_FAILED;
-    if (kind == DB_FILE_EMPTY || kind == DB_FILE_UNCLAIMED)
-        return DB_PROBE_NEEDS_OPEN;
-    if (kind != DB_FILE_OURS)
-        return DB_PROBE_FAILED;   /* err says whose it is */
-    if (open_for_writing(path, true, err) != 0 || side_file_writable(path, "-wal", err) != 0 ||
-        side_file_writable(path, "-shm", err) != 0)
-        return DB_PROBE_FAILED;
-    return DB_PROBE_OK;
-}
-
 void db_close(sqlite3 *db)
 {
     leave_queue(db);
@@ -576,7 +538,7 @@ void db_close(sqlite3 *db)
      * every process, monitor included, read and copied them all again
      * (measured: 26 pages and two fdatasyncs per monitor, up to the 4 MiB
      * limit). The price is one directory fsync at the next writer's first
-     * commit (db_vfs.c): in the companion, off the fence's path. */
+     * commit (db_vfs.c): in the recorder, off the fence's path. */
     sqlite3_close(db);
     db_file_release(db);   /* only the pointer's value: the lock it keyed */
 }

@@ -31,13 +31,6 @@ enum db_open_status db_open(const char *path, enum db_mode mode, int busy_timeou
                             sqlite3 **out, struct error *err);
 void db_close(sqlite3 *db);
 
-/* Without SQLite, for a check that runs every few seconds (the agent's
- * monitor): the file is ours and it, its -wal and its -shm can be opened
- * for writing. A missing, empty or unclaimed file needs db_open to become
- * ours; a file that is not ours fails with err saying whose it is. */
-enum db_probe { DB_PROBE_OK, DB_PROBE_NEEDS_OPEN, DB_PROBE_FAILED };
-enum db_probe db_probe_writable(const char *path, struct error *err);
-
 /* BEGIN IMMEDIATE: takes the write lock at once, so a transaction never
  * fails half-way on a lock upgrade. Writers first queue (write_queue.h)
  * until COMMIT or ROLLBACK; timeout_ms bounds the whole wait. */

@@ -8,21 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "db_header.h"
 #include "error.h"
-
-enum db_file_kind {
-    DB_FILE_EMPTY,       /* 0 bytes: ours to take */
-    DB_FILE_UNCLAIMED,   /* SQLite, application_id 0, user_version 0, no table in
-                          * the main file (its WAL may still add some) */
-    DB_FILE_OURS,        /* SQLite with our application_id */
-    DB_FILE_FOREIGN,     /* SQLite belonging to something else: never touch it */
-    DB_FILE_NOT_SQLITE,  /* not a database at all */
-};
-
-/* Reads the header and page 1 of path with plain read(2): nothing is
- * created, locked or changed. On DB_FILE_FOREIGN and DB_FILE_NOT_SQLITE,
- * err says why. Returns -1 (err set) if the file cannot be read. */
-int db_file_classify(const char *path, enum db_file_kind *kind, struct error *err);
 
 /* SQLite's facts in one read snapshot: application_id, user_version and
  * the number of entries in sqlite_schema. -1 with err on failure, -2 when

@@ -12,23 +12,11 @@
 #include "linehash.h"
 #include "strbuf.h"
 
-static const char *const level_names[] = { "DEBUG", "INFO", "WARNING", "ERROR" };
-
-/* As fencing.py does: warnings and errors by default, everything with -v.
- * Pacemaker copies each stderr line into its log as a warning. */
-void record_to_stderr(enum verbosity verbosity, enum log_level level, const char *msg)
-{
-    bool show = verbosity == VERBOSITY_DEBUG ||
-                (verbosity == VERBOSITY_NORMAL && level >= LOG_WARNING);
-    if (show)
-        fprintf(stderr, "fence_recorder: %s: %s\n", level_names[level], msg);
-}
-
 static void append_log(struct recorder *rec, const char *path, const struct strbuf *line);
 
 /* A line about the record itself (the database or a log file failing, a
  * wait for the lock): straight to fence-events.log, syslog and stderr,
- * outside any step. The companion's stderr goes nowhere, so syslog is its
+ * outside any step. The recorder's stderr goes nowhere, so syslog is its
  * loud channel. */
 static void say_out_of_band(struct recorder *rec, const char *level, const char *msg,
                             bool to_main_log)
@@ -48,7 +36,7 @@ static void say_out_of_band(struct recorder *rec, const char *level, const char 
 
 /* Called when a log file cannot be written: stderr always (even quiet),
  * because the fence outcome does not depend on logs but the admin must
- * know; and, for a companion whose stderr goes nowhere, fence-events.log
+ * know; and, for a recorder whose stderr goes nowhere, fence-events.log
  * (unless that is the file that failed) and syslog. */
 static void log_write_failed(struct recorder *rec, const char *path, const struct error *err)
 {
@@ -294,12 +282,12 @@ static void vlog(struct recorder *rec, enum log_level level, const char *fmt, va
     struct stamp now;
     recorder_time(rec, &now);
     struct strbuf line = STRBUF_INIT;
-    render_log_line(&line, now.local, level_names[level], strbuf_str(&msg));
+    render_log_line(&line, now.local, log_level_name(level), strbuf_str(&msg));
     append_or_hold(rec, LOG_MAIN, &line);
     int64_t op = op_id_or_null(rec);
     REC_EXEC(rec, NULL, "INSERT INTO log_lines (operation_id, logged_at, local_time, level, message) "
              "VALUES (NULLIF(?, 0), ?, ?, ?, ?)", "itttt",
-             op, now.iso_ms, now.local, level_names[level], strbuf_str(&msg));
+             op, now.iso_ms, now.local, log_level_name(level), strbuf_str(&msg));
     if (own_step)
         recorder_step_end(rec);
     strbuf_release(&line);

@@ -19,23 +19,7 @@
 #include "strbuf.h"
 #include "error.h"
 #include "protocol.h"
-
-enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR };
-
-/* What goes to stderr: nothing (quiet), warnings and up (normal), or
- * everything (verbose). Pacemaker copies the agent's stderr into its log. */
-enum verbosity { VERBOSITY_QUIET = -1, VERBOSITY_NORMAL = 0, VERBOSITY_DEBUG = 1 };
-
-struct operation {
-    char op_uuid[37];
-    const char *action;
-    const char *target_node;
-    const char *recorder_node;
-    const char *requested_by;
-    char request_id[37];      /* empty when the action writes no request */
-    long agent_pid;           /* the agent's process (0: this process) */
-    char filesystems[4096];   /* JSON array text */
-};
+#include "record_types.h"
 
 struct recorder {
     struct paths paths;
@@ -67,21 +51,17 @@ void recorder_close(struct recorder *rec);
 void recorder_enable_syslog(struct recorder *rec);
 bool recorder_db_usable(const struct recorder *rec);
 
-/* A recorder that writes after the fact (the companion) waits out a
+/* A recorder that writes after the fact (fr-recorder) waits out a
  * database held by another process for up to patience_ms, with a notice in
  * fence-events.log (and syslog) every busy timeout, instead of falling
  * back to the log files after one busy timeout. */
 void recorder_set_patience(struct recorder *rec, int64_t patience_ms);
 /* The time the following lines and rows say things happened (the agent's
- * own stamps, recorded later by its companion); NULL: the present. */
+ * own stamps, recorded later by its recorder); NULL: the present. */
 void recorder_at(struct recorder *rec, const struct stamp *at);
 
 void recorder_step_begin(struct recorder *rec);
 void recorder_step_end(struct recorder *rec);
-
-/* A log line on stderr as the agent shows it (Pacemaker copies the agent's
- * stderr into its log): warnings and errors, everything when verbose. */
-void record_to_stderr(enum verbosity verbosity, enum log_level level, const char *msg);
 
 /* A line of fence-events.log (and stderr per verbosity). Outside a step
  * it is a step of its own. */

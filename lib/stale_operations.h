@@ -1,6 +1,6 @@
 /* Operations nobody will finish. An operation stays `running` while its
- * agent or its recorder (the companion) may still write its outcome; once
- * both processes are gone without having done so (the companion itself was
+ * agent or its recorder (fr-recorder) may still write its outcome; once
+ * both processes are gone without having done so (the recorder itself was
  * killed), it is closed as `terminated`, with what is known, so no
  * operation is `running` for ever. */
 #ifndef FR_STALE_OPERATIONS_H

@@ -13,9 +13,9 @@ cc=$(command -v clang || command -v clang-14 || true)
 [ -n "$cc" ] || { echo "fuzz: clang not found (apt-get install clang)" >&2; exit 1; }
 mkdir -p "$out"
 sources="lib/*.c build/obj/schema_sql.c $(ls agent/*.c | grep -v '/main\.c$')
-         $(ls state/*.c | grep -v '/main\.c$')"
+         $(ls recorder/*.c | grep -v '/main\.c$')"
 flags="-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-       -D_GNU_SOURCE -DFR_VERSION=\"fuzz\" -DLIBFUZZER -Ilib -Iagent -Istate -Ibuild
+       -D_GNU_SOURCE -DFR_VERSION=\"fuzz\" -DLIBFUZZER -Ilib -Iagent -Irecorder -Ibuild
        $(pkg-config --cflags sqlite3 libcjson uuid libxml-2.0)"
 libs="$(pkg-config --libs sqlite3 libcjson uuid libxml-2.0) -lm"
 status=0

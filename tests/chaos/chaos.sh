@@ -1,7 +1,7 @@
 #!/bin/sh
 # A bounded randomized fault run against the record: fences in bursts while
-# agents, companions and whole process groups are killed at random moments,
-# the database's write lock is held, companions are stopped and resumed,
+# agents, recorders and whole process groups are killed at random moments,
+# the database's write lock is held, recorders are stopped and resumed,
 # and the log volume fills up. Then, once everything has settled, the
 # invariants an administrator relies on a year later:
 #   1. an agent that was not killed exited as the response said (0 success,
@@ -31,7 +31,7 @@ FENCECTL=$BUILD/fencectl
 RESPONDER=$BUILD/fence-recorder-responder
 
 # In namespaces of its own: the tmpfs is nobody else's, and ns-init reaps
-# the companions (orphans by design) so that a finished one is gone.
+# the recorders (orphans by design) so that a finished one is gone.
 if [ "${CHAOS_INSIDE:-}" != 1 ]; then
     [ "$(id -u)" -eq 0 ] || { echo "chaos: needs root (a tmpfs for the full log volume)" >&2; exit 2; }
     CHAOS_INSIDE=1 exec unshare --mount --pid --fork --propagation private --mount-proc \
@@ -42,7 +42,7 @@ W=$(mktemp -d /tmp/fr-chaos.XXXXXX)
 trap 'kill $(cat "$W"/*.pid 2>/dev/null) 2>/dev/null; umount "$W/log" 2>/dev/null; rm -rf "$W"' EXIT
 export NNF_FENCE_REQUEST_DIR=$W/requests NNF_FENCE_RESPONSE_DIR=$W/responses LOG_DIR=$W/log \
        FENCE_RECORDER_DB=$W/db/fence-recorder.db FILESYSTEM_DISCOVERY_ENABLED=false \
-       FENCE_RECORDER_TEST_COMPANIONS=$W/companions FENCE_RECORDER_RECORD_PATIENCE=20 \
+       FENCE_RECORDER_TEST_COMPANIONS=$W/recorders FENCE_RECORDER_RECORD_PATIENCE=20 \
        CIBADMIN_PATH=/nonexistent/cibadmin CRM_MON_PATH=/nonexistent/crm_mon
 unset PCMK_service
 mkdir -p "$W/requests" "$W/responses" "$W/log" "$W/db" "$W/out"
@@ -93,7 +93,7 @@ free_logs() {
 }
 
 CUT_SHORT=0
-fences=0; killed=0; group_killed=0; companions_killed=0; stopped=0; locked=0; full=0
+fences=0; killed=0; group_killed=0; recorders_killed=0; stopped=0; locked=0; full=0
 round=0
 responder success
 while [ "$round" -lt "$ROUNDS" ]; do
@@ -105,7 +105,7 @@ while [ "$round" -lt "$ROUNDS" ]; do
     rnd 4; if [ "$R" -eq 0 ]; then rnd 3; hold_lock $((R + 1)); locked=$((locked + 1)); fi
     rnd 8; if [ "$R" -eq 0 ]; then fill_logs && full=$((full + 1)); fi
     before=0
-    [ -f "$W/companions" ] && before=$(wc -l < "$W/companions")
+    [ -f "$W/recorders" ] && before=$(wc -l < "$W/recorders")
     i=0
     while [ "$i" -lt "$PER_ROUND" ]; do
         i=$((i + 1)); fences=$((fences + 1))
@@ -123,11 +123,11 @@ while [ "$round" -lt "$ROUNDS" ]; do
         pid=${victim%% *}
         rnd 5; which=$R
         rnd "$PER_ROUND"; nth=$R
-        c=$(tail -n +"$((before + 1))" "$W/companions" 2>/dev/null | awk -v n="$nth" 'NR == n + 1')
+        c=$(tail -n +"$((before + 1))" "$W/recorders" 2>/dev/null | awk -v n="$nth" 'NR == n + 1')
         case $which in
         0|1) kill -KILL "$pid" 2>/dev/null && { echo "$pid" >> "$W/killed"; killed=$((killed + 1)); } ;;
         2) kill -KILL "-$pid" 2>/dev/null && { echo "$pid" >> "$W/killed"; group_killed=$((group_killed + 1)); } ;;
-        3) [ -n "$c" ] && kill -KILL "$c" 2>/dev/null && companions_killed=$((companions_killed + 1)) ;;
+        3) [ -n "$c" ] && kill -KILL "$c" 2>/dev/null && recorders_killed=$((recorders_killed + 1)) ;;
         4) if [ -n "$c" ] && kill -STOP "$c" 2>/dev/null; then
                rnd 9; stopped=$((stopped + 1)); sleep "0.$R"; kill -CONT "$c" 2>/dev/null
            fi ;;
@@ -142,18 +142,18 @@ while [ "$round" -lt "$ROUNDS" ]; do
     free_logs
 done
 responder success
-# Settle: every companion done, then one more fence (its companion closes
-# what dead companions left running), then the repairs check asks for.
-companions_alive() {
-    for c in $(cat "$W/companions" 2>/dev/null); do
+# Settle: every recorder done, then one more fence (its recorder closes
+# what dead recorders left running), then the repairs check asks for.
+recorders_alive() {
+    for c in $(cat "$W/recorders" 2>/dev/null); do
         kill -0 "$c" 2>/dev/null && return 0
     done
     return 1
 }
 settle() {
     i=0
-    while companions_alive; do
-        i=$((i + 1)); [ "$i" -gt 900 ] && broken "companions still recording after 90 s"
+    while recorders_alive; do
+        i=$((i + 1)); [ "$i" -gt 900 ] && broken "recorders still recording after 90 s"
         sleep 0.1
     done
 }
@@ -202,5 +202,5 @@ if [ "$CUT_SHORT" = 0 ]; then
     cmp -s "$W/out/export.jsonl" "$JSONL" || broken "export differs from the jsonl: $(diff "$W/out/export.jsonl" "$JSONL" | head -5)"
 fi
 ops=$(sql "select count(*) from operations")
-echo "chaos: $ROUNDS rounds, seed $SEED: $fences fences ($ops operations), agents killed $killed, process groups killed $group_killed, companions killed $companions_killed, companions stopped $stopped, write lock held $locked times, log volume full $full times; rebuilt from files $rebuilt, restored from the logs $logs_only events"
+echo "chaos: $ROUNDS rounds, seed $SEED: $fences fences ($ops operations), agents killed $killed, process groups killed $group_killed, recorders killed $recorders_killed, recorders stopped $stopped, write lock held $locked times, log volume full $full times; rebuilt from files $rebuilt, restored from the logs $logs_only events"
 echo "chaos: $ROUNDS rounds, seed $SEED: ok"

@@ -27,10 +27,10 @@ cp "$MN/corosync.conf" /etc/corosync/corosync.conf
 if [ ! -e /var/lib/pacemaker/cib/cib.xml ]; then
     install -o hacluster -g haclient -m 0600 "$MN/cib.xml" /var/lib/pacemaker/cib/cib.xml
 fi
-# The build's agent where Pacemaker looks for agents, and its helper where
+# The build's agent where Pacemaker looks for agents, and its recorder where
 # the agent looks for it (make install's places), in this node's /usr only.
 install -m 0755 "$BUILD/fence_recorder" /usr/sbin/fence_recorder
-install -D -m 0755 "$BUILD/fence-recorder-cluster-state" /usr/lib/fence-recorder/fence-recorder-cluster-state
+install -D -m 0755 "$BUILD/fr-recorder" /usr/lib/fence-recorder/fr-recorder
 
 echo "$(date +%s.%N) boot $n"
 corosync -f &

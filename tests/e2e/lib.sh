@@ -15,10 +15,16 @@ setup_env() {
     export LOG_DIR="$S/log"
     export FENCE_RECORDER_DB="$S/db/fence-recorder.db"
     export FILESYSTEM_DISCOVERY_ENABLED=false
-    # The companion's crm_mon reader from this build, not an installed one.
-    export FENCE_RECORDER_STATE_HELPER="$BUILD/fence-recorder-cluster-state"
+    # The recorder of this build, not an installed one; under FR_WRAP
+    # (valgrind) the recorder runs under it too.
+    export FENCE_RECORDER_RECORDER="$BUILD/fr-recorder"
+    if [ -n "${FR_WRAP:-}" ]; then
+        printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$FR_WRAP" "$BUILD/fr-recorder" > "$S/.fr-recorder"
+        chmod 0755 "$S/.fr-recorder"
+        export FENCE_RECORDER_RECORDER="$S/.fr-recorder"
+    fi
     export POLL_INTERVAL=0.2
-    export FENCE_RECORDER_TEST_COMPANIONS="$S/.companions"
+    export FENCE_RECORDER_TEST_COMPANIONS="$S/.recorders"
     unset FENCE_TIMEOUT FENCE_LOG PCMK_service
     DB=$FENCE_RECORDER_DB
     # Under valgrind an agent is ~50x slower: 50 of them queue for the
@@ -29,6 +35,13 @@ setup_env() {
     [ -n "${FR_WRAP:-}" ] && export FENCE_RECORDER_DB_TIMEOUT=300
     [ -n "${FR_SANITIZED:-}" ] && export FENCE_RECORDER_DB_TIMEOUT=60
     mkdir -p "$S/requests" "$S/responses"
+}
+
+# create_db: the test's database, empty, created as fencectl creates one
+# (the agent's monitor reads an existing database and creates none).
+create_db() {
+    mkdir -m 700 -p "$(dirname "$DB")"
+    ${FR_WRAP:-} "$FENCECTL" import /dev/null > /dev/null || fail "cannot create the database $DB"
 }
 
 cleanup_env() {
@@ -65,9 +78,9 @@ fail() {
     exit 1
 }
 
-# wait_recorded [SKIP]: until the companions the agent started (after the
+# wait_recorded [SKIP]: until the recorders the agent started (after the
 # first SKIP of those listed in $FENCE_RECORDER_TEST_COMPANIONS) have
-# written their record and exited. The companion outlives the agent by
+# written their record and exited. The recorder outlives the agent by
 # design: the agent exits on the answer, the record follows.
 wait_recorded() {
     [ -s "$FENCE_RECORDER_TEST_COMPANIONS" ] || return 0
@@ -76,14 +89,14 @@ wait_recorded() {
         # A zombie has finished too (whoever reaps orphans may be slow).
         while kill -0 "$pid" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
             i=$((i + 1))
-            [ "$i" -gt 15000 ] && fail "companion $pid still recording after 300 s"
+            [ "$i" -gt 15000 ] && fail "recorder $pid still recording after 300 s"
             sleep 0.02
         done
     done
     return 0
 }
 
-companions_so_far() {
+recorders_so_far() {
     if [ -f "$FENCE_RECORDER_TEST_COMPANIONS" ]; then
         wc -l < "$FENCE_RECORDER_TEST_COMPANIONS"
     else
@@ -94,7 +107,7 @@ companions_so_far() {
 # agent ARGS...: runs the agent (under FR_WRAP when set); stdin passes
 # through. Returns the agent's exit code once its record is complete.
 agent() {
-    agent_before=$(companions_so_far)
+    agent_before=$(recorders_so_far)
     ${FR_WRAP:-} "$AGENT" "$@"
     agent_rc=$?
     wait_recorded "$agent_before"
@@ -104,13 +117,13 @@ agent() {
 # agent_bg ARGS...: the agent in the background; AGENT_PID is its own pid
 # (not a subshell's), so signals sent to it reach the agent.
 agent_bg() {
-    AGENT_BEFORE=$(companions_so_far)
+    AGENT_BEFORE=$(recorders_so_far)
     ${FR_WRAP:-} "$AGENT" "$@" &
     AGENT_PID=$!
 }
 
 # wait_agent: waits for the agent_bg agent; its exit code, once its
-# companion has written the record.
+# recorder has written the record.
 wait_agent() {
     wait "$AGENT_PID"
     agent_rc=$?
@@ -120,7 +133,7 @@ wait_agent() {
 
 # agent_stdin 'key=value lines': the agent as Pacemaker runs it.
 agent_stdin() {
-    agent_before=$(companions_so_far)
+    agent_before=$(recorders_so_far)
     printf '%s\n' "$1" | ${FR_WRAP:-} "$AGENT"
     agent_rc=$?
     wait_recorded "$agent_before"
@@ -158,7 +171,7 @@ stop_responder() {
     return 0
 }
 
-# Like every reader should, with a busy timeout: an agent's companion may
+# Like every reader should, with a busy timeout: an agent's recorder may
 # be checkpointing the WAL just after the agent exited.
 sql() {
     sqlite3 -batch -noheader -cmd ".timeout 10000" "$DB" "$@"
@@ -172,7 +185,7 @@ expect_sql() {
 
 # eventually_sql WANT QUERY: the query gives WANT within 30 s. For agents
 # this test did not start itself (Pacemaker's, an installed one): their
-# companion writes the record just after they exit.
+# recorder writes the record just after they exit.
 eventually_sql() {
     i=0
     until [ "$(sql "$2" 2>/dev/null)" = "$1" ]; do
@@ -187,7 +200,7 @@ expect_file_contains() {
 }
 
 # eventually_file_contains FILE PATTERN: as expect_file_contains, within
-# 30 s (the companion of an agent the test did not start writes it).
+# 30 s (the recorder of an agent the test did not start writes it).
 eventually_file_contains() {
     i=0
     until grep -q -- "$2" "$1" 2>/dev/null; do
@@ -229,7 +242,7 @@ wait_for_request() {
 # hold_write_lock / release_write_lock: another writer (the sqlite3 shell)
 # holds the database's write lock in between, as a stuck tool would.
 # It waits until the lock is really held: the sqlite3 shell has no busy
-# timeout of its own, and an agent's companion may still be closing (and
+# timeout of its own, and an agent's recorder may still be closing (and
 # checkpointing) the database, so a bare BEGIN could fail and hold nothing.
 hold_write_lock() {
     mkfifo "$S/lock.in"

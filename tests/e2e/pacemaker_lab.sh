@@ -22,8 +22,8 @@
 LAB=/var/tmp/fence-recorder-lab
 LAB_PACKAGES="corosync pacemaker pacemaker-cli-utils"
 AGENT_PATH=/usr/sbin/fence_recorder
-# Where the agent's companion finds its crm_mon reader (make install's LIBEXECDIR).
-STATE_HELPER_PATH=/usr/lib/fence-recorder/fence-recorder-cluster-state
+# Where the agent finds its recorder (make install's LIBEXECDIR).
+RECORDER_PATH=/usr/lib/fence-recorder/fr-recorder
 CIB_DIR=/var/lib/pacemaker/cib
 
 # stop_pid PIDFILE SECONDS: TERM, wait, then KILL.
@@ -110,7 +110,7 @@ lab_up() {
     rm -f /var/lib/pacemaker/cib/cib* /var/lib/pacemaker/pengine/* /var/lib/corosync/ringid_* 2>/dev/null
     write_initial_cib || { echo "cannot build the initial CIB"; return 1; }
     install -m 0755 "$BUILD/fence_recorder" "$AGENT_PATH" || return 1
-    install -D -m 0755 "$BUILD/fence-recorder-cluster-state" "$STATE_HELPER_PATH" || return 1
+    install -D -m 0755 "$BUILD/fr-recorder" "$RECORDER_PATH" || return 1
     started=$(date +%s)
     lab_start || return 1
     echo "cluster up in $(( $(date +%s) - started )) s"
@@ -193,7 +193,7 @@ lab_device_remove() {
 }
 
 # Pacemaker runs the agent, so a test cannot wait for that agent's
-# companion by pid; the record follows the agent's exit by milliseconds.
+# recorder by pid; the record follows the agent's exit by milliseconds.
 # In the Pacemaker suites an expected record or log line is therefore
 # awaited (up to 30 s) rather than read once.
 expect_sql() {

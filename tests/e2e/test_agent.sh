@@ -111,7 +111,7 @@ test_failure_response_fails_the_fence() {
 
 test_timeout_fails_and_keeps_the_request() {
     start_responder --mode silent
-    before=$(companions_so_far)
+    before=$(recorders_so_far)
     start=$(date +%s)
     ${FR_WRAP:-} "$AGENT" -o off -n node2 --fence-timeout 1 2>/dev/null
     rc=$?
@@ -223,7 +223,7 @@ plug=node2"
 }
 
 # Who asked: Pacemaker's fencer by its service name, a person by user name
-# and uid (looked up by the companion, off the fence's path); an unfence
+# and uid (looked up by the recorder, off the fence's path); an unfence
 # records it too.
 test_requester_is_recorded_for_fences_and_unfences() {
     start_responder
@@ -301,7 +301,13 @@ test_status_unknown_when_response_unreadable() {
 
 test_monitor_list_validate() {
     expect_exit 0 agent -o monitor
-    [ -e "$DB" ] || fail "monitor did not check the database"
+    # No database yet: monitor makes sure its directory is there and
+    # writable, and creates nothing else (the first fence's recorder does).
+    [ -d "$(dirname "$DB")" ] || fail "monitor did not check the database's directory"
+    [ ! -e "$DB" ] || fail "monitor created the database"
+    printf 'not a database, 100 bytes at least: %064d\n' 0 > "$DB"
+    agent -o monitor 2>&1 | grep -q "is not an SQLite database" || fail "monitor did not read the header"
+    rm "$DB"
     [ "$(agent -o list -n node2)" = "node2" ] || fail "list output"
     expect_exit 0 agent -o validate-all -n node2
     expect_exit 1 agent -o validate-all -n node2 --fence-timeout=-5
@@ -376,7 +382,7 @@ test_database_unavailable_fence_still_succeeds() {
     rc=$?
     stop_responder
     [ "$rc" -eq 0 ] || fail "fence failed because of the database (exit $rc)"
-    # The agent exits on the answer; its companion reports the database in
+    # The agent exits on the answer; its recorder reports the database in
     # fence-events.log (and syslog), and monitor fails on it.
     expect_file_contains "$LOG_DIR/fence-events.log" "\[ERROR\] database unavailable"
     expect_exit 1 agent -o monitor --db "$S/file/db" 2>/dev/null
@@ -484,7 +490,7 @@ test_out_of_descriptors_reading_the_response_is_not_a_timeout() {
     agent_bg -o off -n fdnode --fence-timeout 20 2>"$S/err"
     id=$(wait_for_request fdnode)
     # Into its wait: the request is synced and handed over once the
-    # companion records it.
+    # recorder records it.
     i=0
     until [ "$(sql "select count(*) from requests" 2>/dev/null)" = 1 ]; do
         i=$((i + 1)); [ "$i" -gt 500 ] && fail "request never recorded"
@@ -558,7 +564,7 @@ test_discovery_failures_never_delay_or_fail_the_fence() {
     # outlast that by far for the timing to tell waiting from not waiting.
     export CRM_MON_PATH="$S/no-such-crm_mon" CIBADMIN_PATH="$S/hang" DISCOVERY_TIMEOUT=5
     start_responder
-    before=$(companions_so_far)
+    before=$(recorders_so_far)
     start=$(date +%s%N)
     ${FR_WRAP:-} "$AGENT" -o off -n node2 || fail "fence failed with discovery failing"
     took=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -596,7 +602,7 @@ test_cluster_state_recorded_at_fence_time() {
     fake_crm_mon failed
     fake_fenced
     start_responder
-    before=$(companions_so_far)
+    before=$(recorders_so_far)
     PCMK_service=pacemaker-fenced "$S/pcmk-fenced" -o off -n node2 || fail "fence failed"
     stop_responder
     wait_recorded "$before"
@@ -632,7 +638,7 @@ test_cluster_state_recorded_at_fence_time() {
 test_requesting_process_name_is_not_cut_at_15_characters() {
     cp "$(command -v dash)" "$S/pacemaker-fenced" || fail "cannot copy dash"
     start_responder
-    before=$(companions_so_far)
+    before=$(recorders_so_far)
     "$S/pacemaker-fenced" -c '"$1" -o off -n node2' sh "$AGENT" || fail "fence failed"
     stop_responder
     wait_recorded "$before"
@@ -678,15 +684,18 @@ test_cluster_state_unknown_without_a_cluster() {
         || fail "show does not say the state is unknown: $("$FENCECTL" show "$id")"
 }
 
-test_cluster_state_unknown_without_the_helper() {
-    fake_crm_mon online
-    export FENCE_RECORDER_STATE_HELPER="$S/no-such-helper"
+# Without its recorder the fence still follows the storage system's answer,
+# and says loudly that it goes unrecorded; its files remain to rebuild it.
+test_fence_answered_without_a_recorder() {
+    export FENCE_RECORDER_RECORDER="$S/no-such-recorder"
     start_responder
-    expect_exit 0 agent -o off -n node2
+    agent -o off -n node2 2> err.txt || fail "the fence failed without a recorder: $(cat err.txt)"
     stop_responder
-    wait_discovered 1
-    expect_sql "0|cluster-state helper: $S/no-such-helper not found (make install puts it in /usr/lib/fence-recorder)" \
-        "select known, error from cluster_states"
+    grep -q "cannot start the recorder $S/no-such-recorder: No such file or directory (make install puts it in /usr/lib/fence-recorder); the fence goes on unrecorded" err.txt \
+        || fail "no clear error: $(cat err.txt)"
+    [ ! -e "$DB" ] || fail "something recorded without a recorder"
+    ls "$NNF_FENCE_RESPONSE_DIR"/node2-*.json > /dev/null || fail "no response file left to rebuild from"
+    expect_exit 1 agent -o on -n node2
 }
 
 test_cluster_state_not_asked_when_discovery_is_off() {
@@ -701,7 +710,7 @@ test_cluster_state_not_asked_when_discovery_is_off() {
 test_cluster_state_shares_the_crm_mon_run_of_a_burst() {
     fake_crm_mon online
     # The run is shared beside the database: its directory must exist
-    # before the first companion runs crm_mon (the first record creates it).
+    # before the first recorder runs crm_mon (the first record creates it).
     mkdir -m 700 -p "$(dirname "$DB")"
     start_responder
     expect_exit 0 agent -o off -n node2
@@ -713,7 +722,7 @@ test_cluster_state_shares_the_crm_mon_run_of_a_burst() {
     expect_sql "2" "select count(*) from cluster_states where membership = 'online'"
 }
 
-test_agent_killed_is_recorded_by_companion() {
+test_agent_killed_is_recorded_by_recorder() {
     agent_bg -o off -n node2 --fence-timeout 30
     wait_for_request node2 > /dev/null
     # Killed while waiting: once the operation is recorded as running.

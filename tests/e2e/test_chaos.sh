@@ -1,6 +1,6 @@
 # A short, fixed-seed run of the randomized fault harness (tests/chaos/
-# chaos.sh; `make chaos` runs a longer one): agents, companions and process
-# groups killed at random moments, write locks held, companions stopped,
+# chaos.sh; `make chaos` runs a longer one): agents, recorders and process
+# groups killed at random moments, write locks held, recorders stopped,
 # the log volume full; then the invariants it checks after settling.
 
 test_chaos_short_fixed_seed_keeps_every_invariant() {
@@ -10,5 +10,5 @@ test_chaos_short_fixed_seed_keeps_every_invariant() {
     counts=$(grep '^chaos: .* fences' chaos.out)
     echo "FIGURE $counts"
     echo "$counts" | grep -q 'agents killed [1-9]' || fail "no agent was killed: $counts"
-    echo "$counts" | grep -q 'companions killed [1-9]' || fail "no companion was killed: $counts"
+    echo "$counts" | grep -q 'recorders killed [1-9]' || fail "no recorder was killed: $counts"
 }

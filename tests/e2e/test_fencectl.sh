@@ -358,7 +358,7 @@ test_fencectl_export_is_byte_identical_and_import_idempotent() {
 }
 
 # export_matches FLAG FILE: the export equals the file byte for byte. The
-# companion records after the agent exits, so allow it a moment to finish.
+# recorder records after the agent exits, so allow it a moment to finish.
 export_matches() {
     i=0
     until ctl export "$1" > "$S/export.out" 2> "$S/export.err" && cmp -s "$S/export.out" "$2"; do
@@ -564,7 +564,7 @@ many_files() {
 
 test_fencectl_orphans_and_check_summarise_long_lists() {
     export CIBADMIN_PATH=/nonexistent/cibadmin   # no live cluster's devices judged
-    expect_exit 0 agent -o monitor
+    create_db
     many_files 25
     ctl orphans > o.txt || fail "orphans failed"
     [ "$(grep -c '^request-unanswered ' o.txt)" -eq 20 ] || fail "table: not 20 unanswered requests: $(cat o.txt)"

@@ -16,7 +16,7 @@ final_files_complete() {
 }
 
 # wait_settled NODE: waits until no operation for NODE is 'running' (the
-# companion records a killed agent a moment after its death).
+# recorder records a killed agent a moment after its death).
 wait_settled() {
     i=0
     while [ "$(sql "select count(*) from operations where target_node = '$1' and status = 'running'")" != 0 ]; do
@@ -181,7 +181,7 @@ test_prune_leaves_files_a_live_agent_holds() {
     free=free1-00000000-0000-4000-8000-000000000003.json
     freetmp=.free2-00000000-0000-4000-8000-000000000004.json.tmp
     for f in $held $heldtmp $free $freetmp; do old_file "$f"; done
-    expect_exit 0 agent -o monitor   # the database: a dry run creates none
+    create_db   # a dry run creates none
     # Stand-ins for live agents: a shared lock, as the agent holds on its
     # request from the dot-temp on. None of these is in the database.
     # -o: only flock(1) itself holds the lock, so killing it releases it.
@@ -230,7 +230,7 @@ fence_despite_database() {
     agent -o off -n node2 "$@" 2>"$S/err"
     rc=$?
     [ "$rc" -eq "$want" ] || fail "fence exited $rc with a broken database, expected $want"
-    # Reported by the companion (the agent exits on the answer).
+    # Reported by the recorder (the agent exits on the answer).
     expect_file_contains "$LOG_DIR/fence-events.log" "\[ERROR\] database"
 }
 
@@ -248,7 +248,7 @@ test_database_read_only_then_restored_by_import() {
     chown -R nobody "$S"
     chmod 0400 "$DB"
     # As root the mode would not stop a write: run the agent as its owner.
-    before=$(companions_so_far)
+    before=$(recorders_so_far)
     setpriv --reuid=nobody --regid=nogroup --clear-groups "$AGENT" -o off -n node2 2>"$S/err"
     rc=$?
     wait_recorded "$before"
@@ -264,13 +264,13 @@ test_database_read_only_then_restored_by_import() {
 
 # Another process holds the database's write lock (a long import, an
 # admin's sqlite3 shell) for 20 s: the agent exits on the answer while the
-# lock is still held, and its companion records the fence once the lock is
+# lock is still held, and its recorder records the fence once the lock is
 # free, saying in fence-events.log meanwhile that it waits.
 test_database_locked_exit_is_prompt_and_the_record_follows() {
     start_responder
     expect_exit 0 agent -q -o off -n node1
     hold_write_lock
-    before=$(companions_so_far)
+    before=$(recorders_so_far)
     start=$(date +%s%N)
     "$AGENT" -q -o off -n node2 --db-timeout 5
     rc=$?
@@ -293,7 +293,7 @@ test_database_locked_exit_is_prompt_and_the_record_follows() {
     integrity_ok
 }
 
-# Past its patience the companion records to the log files only, and
+# Past its patience the recorder records to the log files only, and
 # fencectl import restores the operation from them.
 test_database_locked_past_the_patience_then_restored() {
     start_responder
@@ -338,17 +338,29 @@ test_database_on_a_full_file_system() {
 
 test_file_size_limit_instead_of_a_full_disk() {
     start_responder
-    # RLIMIT_FSIZE of 2 KiB: the request (~300 bytes) and the first log
-    # lines fit, a database page (4 KiB) does not. SIGXFSZ must not kill.
-    before=$(companions_so_far)
-    prlimit --fsize=2048 "$AGENT" -o off -n node2 2>"$S/err"
+    # RLIMIT_FSIZE of 2 KiB on the recorder: the first log lines fit, a
+    # database page (4 KiB) does not. SIGXFSZ must not kill it.
+    printf '#!/bin/sh\nexec prlimit --fsize=2048 %s "$@"\n' "$FENCE_RECORDER_RECORDER" > "$S/limited"
+    chmod 0755 "$S/limited"
+    before=$(recorders_so_far)
+    FENCE_RECORDER_RECORDER="$S/limited" "$AGENT" -o off -n node2 2>"$S/err"
     rc=$?
     wait_recorded "$before"
+    [ "$rc" -eq 0 ] || fail "fence with the recorder under a file size limit exited $rc"
+    grep -q "database" "$LOG_DIR/fence-events.log" || fail "no database error in fence-events.log"
+    # The agent under the limit too: the request (~300 bytes) fits, the
+    # hand-off's memory file (a memfd counts against the limit) does not.
+    # The fence follows the answer and says it goes unrecorded.
+    prlimit --fsize=2048 "$AGENT" -o off -n node3 2>"$S/err"
+    rc=$?
     stop_responder
     [ "$rc" -eq 0 ] || fail "fence under a file size limit exited $rc"
-    grep -q "database" "$LOG_DIR/fence-events.log" || fail "no database error in fence-events.log"
+    grep -q "cannot .*hand-off.*File too large.*the fence goes on unrecorded" "$S/err" \
+        || fail "the agent did not say it goes unrecorded: $(cat "$S/err")"
     rm -rf "$(dirname "$DB")"
     restored_by_import "$DB"
+    "$FENCECTL" import --from-files --older-than 0s > imp.out 2>&1 || fail "import: $(cat imp.out)"
+    expect_sql "completed" "select status from operations where target_node = 'node3'"
 }
 
 test_request_dir_not_creatable_fails_clearly_and_is_recorded() {
@@ -483,14 +495,14 @@ test_out_of_range_environment_falls_back_loudly() {
 # never opens the database directory to fsync it.
 # The fence's own process syncs exactly its request and the request
 # directory, and touches neither the database nor the logs: the record is
-# its companion's. The WAL and -shm persist between processes (no
+# its recorder's. The WAL and -shm persist between processes (no
 # re-creation), emptied by the last writer so nobody re-reads them.
 test_the_fence_path_syncs_only_its_request() {
     command -v strace >/dev/null || skip_test "strace is not installed"
     [ -z "${FR_WRAP:-}" ] || skip_test "strace would count the wrapper's own calls"
     start_responder
     agent -q -o off -n node1 || fail "first fence"
-    before=$(companions_so_far)
+    before=$(recorders_so_far)
     # LeakSanitizer cannot run under ptrace; the rest of ASan can.
     ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
         strace -f -qq -o "$S/trace" -e trace=fsync,fdatasync,openat,unlink,unlinkat,execve \
@@ -503,7 +515,7 @@ test_the_fence_path_syncs_only_its_request() {
     [ "$syncs" -eq 2 ] || fail "the agent synced $syncs times, expected 2 (request, directory): $(grep -E 'sync' "$S/agent.trace")"
     grep -E "openat\(.*(\.db|fence-events)" "$S/agent.trace" \
         && fail "the agent itself opened the database or a log"
-    # Nor what the companion looks up for the record: the time zone (the
+    # Nor what the recorder looks up for the record: the time zone (the
     # logs' local time) and the user's name (NSS).
     grep -E 'openat\(.*"/etc/(localtime|passwd|nsswitch\.conf|group)"|/usr/share/zoneinfo' \
         "$S/agent.trace" && fail "the agent itself read a time zone or NSS file"
@@ -613,7 +625,7 @@ test_check_fails_on_a_running_operation_whose_outcome_is_only_in_the_logs() {
 
 test_check_fails_on_a_running_operation_whose_agent_is_gone() {
     no_cib
-    expect_exit 0 agent -o monitor
+    create_db
     sleep 0 & dead=$!
     wait "$dead"
     sql "insert into operations (op_uuid, action, target_node, recorder_node, requested_by, agent_pid, started_at)
@@ -637,6 +649,7 @@ test_check_and_monitor_fail_on_a_full_or_read_only_request_directory() {
     mount -t tmpfs -o size=64k tmpfs "$S/small" 2>/dev/null || skip_test "cannot mount a tmpfs here"
     trap 'umount "$S/small" 2>/dev/null' EXIT
     export NNF_FENCE_REQUEST_DIR="$S/small/requests"
+    create_db
     expect_exit 0 agent -o monitor
     expect_exit 0 "$FENCECTL" check
     dd if=/dev/zero of="$S/small/fill" bs=4k 2>/dev/null   # until ENOSPC
@@ -673,7 +686,7 @@ test_burst_of_200_with_discovery_records_everything_and_shares_the_cluster() {
     export FILESYSTEM_DISCOVERY_ENABLED=true
     unset CRM_MON_PATH CIBADMIN_PATH
     start_responder
-    before=$(companions_so_far)
+    before=$(recorders_so_far)
     t0=$(date +%s%N)
     pids=
     for i in $(seq 1 "$n"); do
@@ -700,7 +713,7 @@ test_burst_of_200_with_discovery_records_everything_and_shares_the_cluster() {
     most=$((n / 5)); [ -n "${FR_WRAP:-}" ] && most=$((n / 2))
     [ "$runs" -le "$most" ] || fail "$runs crm_mon/cibadmin runs for $n fences: the burst did not share"
     "$FENCECTL" export --jsonl | cmp -s - "$LOG_DIR/fence-events-detailed.jsonl" \
-        || fail "the database's jsonl differs from the log the companions wrote"
+        || fail "the database's jsonl differs from the log the recorders wrote"
     integrity_ok
 }
 
@@ -720,7 +733,7 @@ test_more_agents_than_inotify_instances_all_answered_at_once() {
         preload="$BUILD/tests/shims/no_inotify.so"
     fi
     export POLL_INTERVAL=60
-    before=$(companions_so_far)
+    before=$(recorders_so_far)
     pids=
     trap 'kill $pids 2>/dev/null' EXIT
     for i in $(seq 1 "$n"); do
@@ -786,20 +799,20 @@ test_refused_fence_is_recorded_with_the_name_escaped() {
     logs_untorn
 }
 
-# The companion killed with its record pending. Before it wrote anything:
+# The recorder killed with its record pending. Before it wrote anything:
 # nothing is in the database or the logs, and fencectl orphans lists the
 # response the storage system wrote. After it recorded the request: the
-# operation is running until the next companion finds both processes gone
+# operation is running until the next recorder finds both processes gone
 # and closes it.
-test_companion_killed_with_the_record_pending() {
+test_recorder_killed_with_the_record_pending() {
     start_responder
     expect_exit 0 agent -q -o off -n node1
     hold_write_lock
-    before=$(companions_so_far)
-    "$AGENT" -q -o off -n lost || fail "the fence failed with its companion about to die"
-    companion=$(tail -n 1 "$FENCE_RECORDER_TEST_COMPANIONS")
-    [ "$(companions_so_far)" -gt "$before" ] || fail "no companion noted"
-    kill -KILL "$companion"
+    before=$(recorders_so_far)
+    "$AGENT" -q -o off -n lost || fail "the fence failed with its recorder about to die"
+    recorder=$(tail -n 1 "$FENCE_RECORDER_TEST_COMPANIONS")
+    [ "$(recorders_so_far)" -gt "$before" ] || fail "no recorder noted"
+    kill -KILL "$recorder"
     release_write_lock
     expect_sql 0 "select count(*) from operations where target_node = 'lost'"
     grep -q "TARGET=lost " "$LOG_DIR/fence-events-readable.log" && fail "lines of an unrecorded fence"
@@ -807,7 +820,7 @@ test_companion_killed_with_the_record_pending() {
     grep -q "^response-without-request,lost-" "$S/orphans.csv" \
         || fail "orphans does not list the response: $(cat "$S/orphans.csv")"
     stop_responder
-    # Recorded as requested, then the companion dies while the storage
+    # Recorded as requested, then the recorder dies while the storage
     # system takes its time.
     start_responder --delay-ms 1500
     agent_bg -q -o off -n slow --fence-timeout 20
@@ -816,7 +829,7 @@ test_companion_killed_with_the_record_pending() {
         i=$((i + 1)); [ "$i" -gt 500 ] && fail "the request was never recorded"; sleep 0.02
     done
     kill -KILL "$(tail -n 1 "$FENCE_RECORDER_TEST_COMPANIONS")"
-    wait "$AGENT_PID" || fail "the fence failed with its companion killed"
+    wait "$AGENT_PID" || fail "the fence failed with its recorder killed"
     stop_responder
     expect_sql running "select status from operations where target_node = 'slow'"
     start_responder
@@ -870,7 +883,7 @@ test_database_created_complete_or_not_at_all() {
     flock -x -o "$DB-queue" sleep 30 & q1=$!
     flock -x -o "$DB.new-queue" sleep 30 & q2=$!
     sleep 0.3
-    FENCE_RECORDER_DB_TIMEOUT=20000 ${FR_WRAP:-} "$AGENT" -o monitor > /dev/null 2>&1 & creator=$!
+    FENCE_RECORDER_DB_TIMEOUT=20000 ${FR_WRAP:-} "$FENCECTL" import /dev/null > /dev/null 2>&1 & creator=$!
     sleep 2
     kill -KILL "$creator"
     wait "$creator" 2>/dev/null
@@ -879,13 +892,14 @@ test_database_created_complete_or_not_at_all() {
     if [ -e "$DB" ]; then
         sqlite3 "$DB" .tables | grep -qw operations || fail "a database without tables was left: $(ls -la "$(dirname "$DB")")"
     fi
-    expect_exit 0 agent -o monitor
+    create_db
+    expect_exit 0 agent -o monitor   # and the directories a fence needs
     expect_sql "$(ls "$TOP"/schema/[0-9]*.sql | wc -l)" "PRAGMA user_version"
     "$FENCECTL" check > check.out 2>&1 || fail "check after the creation: $(cat check.out)"
     [ ! -e "$DB.new" ] || fail "the builder's file stayed: $(ls -la "$(dirname "$DB")")"
 }
 
-# A fence whose record was lost (its companion killed while it waited for
+# A fence whose record was lost (its recorder killed while it waited for
 # the database) is in neither the database nor the logs, but its request
 # and response files are there: check names it, import --from-files
 # rebuilds it from those files (once, however often it runs), orphans no
@@ -895,7 +909,7 @@ test_a_lost_record_is_named_by_check_and_rebuilt_from_its_files() {
     start_responder
     expect_exit 0 agent -q -o off -n node1
     hold_write_lock
-    "$AGENT" -q -o off -n lost || fail "the fence failed with its companion about to die"
+    "$AGENT" -q -o off -n lost || fail "the fence failed with its recorder about to die"
     kill -KILL "$(tail -n 1 "$FENCE_RECORDER_TEST_COMPANIONS")"
     release_write_lock
     stop_responder
@@ -945,14 +959,14 @@ test_a_lost_record_is_named_by_check_and_rebuilt_from_its_files() {
         || fail "check: $(cat check.out)"
 }
 
-# No companion can be forked (a pids limit) while another process holds
+# No recorder can be forked (a pids limit) while another process holds
 # the database's write lock: the agent still exits on the answer at once,
 # says so once, and records nothing itself (a locked database, a hung log
 # disk would stand between the answer and the exit). check names the fence
 # and import --from-files rebuilds it from its files.
-test_failed_companion_fork_neither_blocks_nor_fails_the_fence() {
+test_failed_recorder_spawn_neither_blocks_nor_fails_the_fence() {
     start_responder
-    expect_exit 0 agent -q -o monitor
+    create_db
     hold_write_lock
     t0=$(date +%s%N)
     FENCE_RECORDER_RECORD_PATIENCE=20 \
@@ -962,9 +976,9 @@ test_failed_companion_fork_neither_blocks_nor_fails_the_fence() {
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     release_write_lock
     stop_responder
-    [ "$rc" -eq 0 ] || fail "the fence failed without a companion: $rc $(cat err.txt)"
+    [ "$rc" -eq 0 ] || fail "the fence failed without a recorder: $rc $(cat err.txt)"
     [ "$ms" -lt 5000 ] || fail "the agent took $ms ms with the database locked"
-    [ "$(grep -c 'cannot fork the companion' err.txt)" -eq 1 ] || fail "said not once: $(cat err.txt)"
+    [ "$(grep -c 'cannot start the recorder .*: Resource temporarily unavailable; the fence goes on unrecorded' err.txt)" -eq 1 ] || fail "said not once: $(cat err.txt)"
     expect_sql 0 "select count(*) from operations where target_node = 'nofork'"
     "$FENCECTL" check --fence-timeout 0s > check.out 2>&1 && fail "check passes: $(cat check.out)"
     grep -q "off of nofork" check.out || fail "check does not name it: $(cat check.out)"
@@ -972,18 +986,18 @@ test_failed_companion_fork_neither_blocks_nor_fails_the_fence() {
     expect_sql "completed|1" "select status, response_success from operations where target_node = 'nofork'"
 }
 
-# check reads the logs while companions write: a line must never be in a
+# check reads the logs while recorders write: a line must never be in a
 # file before its rows are committed, or check reports it as logs-only
-# (and pages someone) for the moment in between. The companion's commit is
+# (and pages someone) for the moment in between. The recorder's commit is
 # held 3 s here (strace delays its fdatasync) while check runs: check
-# passes, and once the companion is done the line and its rows are there.
-test_check_does_not_report_lines_a_companion_is_committing() {
+# passes, and once the recorder is done the line and its rows are there.
+test_check_does_not_report_lines_a_recorder_is_committing() {
     command -v strace >/dev/null || fail "strace missing (make check-deps)"
     no_cib
     start_responder
     expect_exit 0 agent -q -o off -n node1
-    before=$(companions_so_far)
-    # strace waits for the companion too: in the background, and the
+    before=$(recorders_so_far)
+    # strace waits for the recorder too: in the background, and the
     # agent's own end awaited by its response (it exits on reading it).
     strace -f -qq -o /dev/null -e trace=fdatasync -e inject=fdatasync:delay_enter=3000000 \
         "$AGENT" -q -o off -n slowcommit &
@@ -995,7 +1009,7 @@ test_check_does_not_report_lines_a_companion_is_committing() {
     sleep 1.5
     [ "$(sql "select count(*) from operations where target_node = 'slowcommit' and status = 'completed'")" = 0 ] \
         || fail "the commit was not held: the test shows nothing"
-    "$FENCECTL" check > check.out 2>&1 || fail "check flapped while a companion committed: $(cat check.out)"
+    "$FENCECTL" check > check.out 2>&1 || fail "check flapped while a recorder committed: $(cat check.out)"
     wait "$tracer" || fail "the fence failed"
     wait_recorded "$before"
     stop_responder
@@ -1038,7 +1052,7 @@ test_a_line_cut_short_never_glues_the_next_fence_to_it() {
 }
 
 # Another process holds the database so that it cannot even be opened (a
-# companion stopped in its checkpoint, an exclusive lock): the companion
+# recorder stopped in its checkpoint, an exclusive lock): the recorder
 # waits for it as patiently as for a write lock, and records the fence in
 # the database once it is free, not to the logs only.
 test_database_that_cannot_be_opened_for_a_while_is_waited_for() {
@@ -1053,7 +1067,7 @@ test_database_that_cannot_be_opened_for_a_while_is_waited_for() {
     until grep -q '^1$' "$S/x.out"; do
         i=$((i + 1)); [ "$i" -gt 500 ] && fail "could not take the exclusive lock: $(cat "$S/x.out")"; sleep 0.02
     done
-    before=$(companions_so_far)
+    before=$(recorders_so_far)
     FENCE_RECORDER_RECORD_PATIENCE=60 "$AGENT" -q -o off -n blocked --db-timeout 1 || fail "the fence failed"
     sleep 3
     printf 'COMMIT;\n' >&4

@@ -263,7 +263,7 @@ test_pcmk_discovery_reads_the_real_cib() {
 }
 
 # A fence through Pacemaker records the cluster as Pacemaker saw it at
-# that moment (the installed cluster-state helper reading the companion's
+# that moment (the installed recorder reading its own
 # crm_mon run): this partition's quorum and DC as crm_mon reports them now,
 # a target that is no cluster member, and pacemaker-fenced as requester.
 test_pcmk_fence_records_the_cluster_state() {

@@ -90,8 +90,8 @@ test_make_install_and_uninstall_with_destdir() {
     [ -x "$S/stage/usr/sbin/fence_recorder" ] || fail "agent not in /usr/sbin"
     [ -x "$S/stage/usr/lib/fence-recorder/fence-recorder-responder" ] \
         || fail "example responder not in /usr/lib/fence-recorder"
-    [ -x "$S/stage/usr/lib/fence-recorder/fence-recorder-cluster-state" ] \
-        || fail "cluster-state helper not in /usr/lib/fence-recorder"
+    [ -x "$S/stage/usr/lib/fence-recorder/fr-recorder" ] \
+        || fail "recorder not in /usr/lib/fence-recorder"
     agents=$(find "$S/stage" -name 'fence_*' -type f ! -path '*/man/*' | sed "s|^$S/stage||")
     [ "$agents" = /usr/sbin/fence_recorder ] || fail "files named like fence agents: $agents"
     n=$(find "$S/stage" -type f | wc -l)

@@ -1,4 +1,4 @@
-/* The cluster-state helper's parser (state/cluster_state.c, libxml2) on
+/* The recorder's cluster-state parser (recorder/cluster_state.c, libxml2) on
  * whatever crm_mon prints, and its rendering within the output bound. */
 #include <stdlib.h>
 

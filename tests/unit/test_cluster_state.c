@@ -1,4 +1,4 @@
-/* The cluster-state parser (state/cluster_state.c) on real crm_mon XML:
+/* The cluster-state parser (recorder/cluster_state.c) on real crm_mon XML:
  * Pacemaker 2.1.5's output for the CIBs of
  * tests/fixtures/cluster_state/make-fixtures.sh. */
 #include <setjmp.h>

@@ -1,5 +1,5 @@
-/* command_run_input: a program fed on stdin within the deadline (the
- * companion feeds crm_mon's output to the cluster-state helper). */
+/* command_run_input: a program fed on stdin within the deadline, its
+ * output bounded. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -64,7 +64,7 @@ static void empty_input_and_deadline(void **state)
 
 int main(void)
 {
-    /* As in the companion: a closed pipe is an error, not a signal. */
+    /* As in the recorder: a closed pipe is an error, not a signal. */
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(feeds_more_than_a_pipe_holds),

@@ -1,7 +1,7 @@
 /* One look at the cluster shared by the fences of one moment. When a rack
- * fails, Pacemaker fences dozens of nodes within a second; each companion
+ * fails, Pacemaker fences dozens of nodes within a second; each recorder
  * asking crm_mon and cibadmin itself meant hundreds of Pacemaker tool runs
- * on a management node that is busy enough already. The first companion
+ * on a management node that is busy enough already. The first recorder
  * runs the tool under a lock beside the database and keeps its output for
  * DISCOVERY_SHARE_MS; the others wait for that lock and read the output.
  * Failures and timeouts are shared too, so a hung cluster costs one

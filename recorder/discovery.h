@@ -11,7 +11,7 @@
  * result become a `discoveries` row. The first method that finds something
  * wins; if neither does, the result is ["none-detected"].
  *
- * The companion runs discovery (never the agent: it must not delay the
+ * The recorder runs discovery (never the agent: it must not delay the
  * fence) and records the report with the rest of the operation. */
 #ifndef FR_DISCOVERY_H
 #define FR_DISCOVERY_H
@@ -22,19 +22,11 @@
 #include "clock.h"
 #include "command.h"
 #include "discovery_cache.h"
+#include "discovery_config.h"
 #include "record.h"
 #include "strbuf.h"
 
-#define DISCOVERY_NONE     "none-detected"
-#define DISCOVERY_DISABLED "discovery-disabled"
 
-struct discovery_config {
-    bool enabled;
-    const char *crm_mon;      /* program for method 1, "crm_mon" by default */
-    const char *cibadmin;     /* program for method 2, "cibadmin" by default */
-    int64_t timeout_ms;       /* per method */
-    const char *share_dir;    /* where runs are shared (the database's directory) */
-};
 
 /* One method as it ran (or as another fence's run was reused). */
 struct discovery_run {

@@ -1,9 +1,9 @@
-/* The companion's side: one writer's loop for one operation. It reads what
- * the agent hands over (handoff.h), runs discovery and reads the cluster's
- * state before the request goes out (the agent waits for that, bounded),
- * and records whatever is complete in one step (one transaction and
- * its log lines), so a fence answered at once costs one transaction. When
- * the agent's pipe closes it records how the agent ended. */
+/* Recording one fence: one writer's loop. It reads what the agent hands
+ * over (handoff.h), runs discovery and reads the cluster's state before
+ * the request goes out (the agent waits for that, bounded), and records
+ * whatever is complete in one step (one transaction and its log lines), so
+ * a fence answered at once costs one transaction. When the agent's pipe
+ * closes it records how the agent ended. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "cluster_state_capture.h"
-#include "companion.h"
+#include "record_fence.h"
 #include "discovery.h"
 #include "files.h"
 #include "identity.h"
@@ -29,6 +29,7 @@ struct progress {
     bool failed_early, answered, outcome_recorded;
     bool exited, eof;
     bool discovered;
+    bool requester_posted;         /* the agent's own look at its parent */
     struct discovery_report report;
     struct requester who;          /* what asked for the fence */
     struct cluster_capture state;  /* the target as Pacemaker saw it */
@@ -39,6 +40,7 @@ static void take_message(struct progress *p, char m)
     switch (m) {
     case HANDOFF_NOTE: p->notes_posted++; break;
     case HANDOFF_REQUEST: p->requested = true; break;
+    case HANDOFF_REQUESTER: p->requester_posted = true; break;
     case HANDOFF_FAILED: p->failed_early = p->answered = true; break;
     case HANDOFF_ANSWER: p->answered = true; break;
     case HANDOFF_EXIT: p->exited = true; break;
@@ -71,7 +73,7 @@ static void read_messages(int fd, struct progress *p, int wait_ms)
     }
 }
 
-/* The fence comes first: a companion that wakes up must not take the CPU
+/* The fence comes first: a recorder that wakes up must not take the CPU
  * from its agent (or from the other agents of a burst), so it runs as a
  * batch job at a lower priority. It records patiently either way. */
 static void yield_to_agents(void)
@@ -102,7 +104,7 @@ static void record_notes(struct recorder *rec, struct handoff *h, struct progres
     recorder_at(rec, NULL);
 }
 
-static void record_request(struct recorder *rec, const struct agent_config *cfg,
+static void record_request(struct recorder *rec, const struct job *job,
                            struct handoff *h, struct progress *p)
 {
     localize(&h->written);
@@ -110,24 +112,24 @@ static void record_request(struct recorder *rec, const struct agent_config *cfg,
     rec_operation_start(rec, &h->written);
     rec_request(rec, h->file_name, h->request_body, &h->written);
     rec_log(rec, LOG_INFO, "Fence action requested: %s for target: %s (by %s)",
-            cfg->action_name, cfg->target, rec->op.requested_by);
+            job->action, job->target, rec->op.requested_by);
     rec_log(rec, LOG_INFO, "Wrote fence request %s/%s; waiting up to %lld s for the response",
-            cfg->paths.request_dir, h->file_name, (long long)(cfg->fence_timeout_ms / 1000));
-    rec_event(rec, "requested", "Fence action %s requested by %s", cfg->action_name,
+            job->paths.request_dir, h->file_name, (long long)(job->fence_timeout_ms / 1000));
+    rec_event(rec, "requested", "Fence action %s requested by %s", job->action,
               rec->op.requested_by);
     recorder_at(rec, NULL);
     p->request_recorded = true;
 }
 
-static void record_discovery(struct recorder *rec, const struct agent_config *cfg,
+static void record_discovery(struct recorder *rec, const struct job *job,
                              struct progress *p)
 {
-    if (!cfg->discovery.enabled)
+    if (!job->discovery.enabled)
         return;
     recorder_at(rec, &p->report.finished);
     discovery_record(rec, &p->report);
     rec_operation_filesystems(rec, rec->op.filesystems);
-    rec_event(rec, "discovered", "Shared filesystems for %s: %s", cfg->target,
+    rec_event(rec, "discovered", "Shared filesystems for %s: %s", job->target,
               rec->op.filesystems);
     recorder_at(rec, NULL);
 }
@@ -135,22 +137,22 @@ static void record_discovery(struct recorder *rec, const struct agent_config *cf
 /* The agent was killed before it said whether its request went out (the
  * request is rendered into the hand-off before it is written): the files
  * say whether it reached the storage system. */
-static bool request_published(const struct agent_config *cfg, const struct handoff *h)
+static bool request_published(const struct job *job, const struct handoff *h)
 {
     char path[4096];
     struct stat st;
     struct error err;
     if (!h->request_len)
         return false;
-    return (path_join(path, sizeof path, cfg->paths.request_dir, h->file_name, &err) == 0 &&
+    return (path_join(path, sizeof path, job->paths.request_dir, h->file_name, &err) == 0 &&
             lstat(path, &st) == 0) ||
-           (path_join(path, sizeof path, cfg->paths.response_dir, h->file_name, &err) == 0 &&
+           (path_join(path, sizeof path, job->paths.response_dir, h->file_name, &err) == 0 &&
             lstat(path, &st) == 0);
 }
 
 /* Killed before any request reached the storage system: Pacemaker asked
  * for a fence, and the record says it never went out. */
-static void conclude_unpublished(const struct agent_config *cfg, struct handoff *h,
+static void conclude_unpublished(const struct job *job, struct handoff *h,
                                  struct progress *p)
 {
     struct handoff_outcome *o = &h->outcome;
@@ -163,13 +165,13 @@ static void conclude_unpublished(const struct agent_config *cfg, struct handoff 
              "published: no request reached the storage system%s",
              h->request_len ? " (a dot-temp file may remain; fencectl prune removes it)" : "");
     snprintf(o->event_details, sizeof o->event_details, "Fence action %s failed: %s",
-             cfg->action_name, o->message);
+             job->action, o->message);
     p->failed_early = p->answered = true;
 }
 
 /* The late response of an agent that was killed while it waited: it
  * belongs in the record, next to what Pacemaker saw. */
-static bool find_late_response(const struct agent_config *cfg, const char *request_id,
+static bool find_late_response(const struct job *job, const char *request_id,
                                struct handoff *h, struct handoff_outcome *o)
 {
     char path[4096];
@@ -177,14 +179,14 @@ static bool find_late_response(const struct agent_config *cfg, const char *reque
     size_t len;
     struct error err;
     struct response parsed = { 0 };
-    if (path_join(path, sizeof path, cfg->paths.response_dir, h->file_name, &err) != 0 ||
+    if (path_join(path, sizeof path, job->paths.response_dir, h->file_name, &err) != 0 ||
         file_read_limited(path, RESPONSE_MAX_BYTES, &body, &len, &err) != READ_OK)
         return false;
     memcpy(h->response_body, body, len);
     h->response_body[len] = '\0';
     o->has_response_body = true;
     o->response_len = len;
-    bool valid = response_parse(body, len, request_id, cfg->target, &parsed,
+    bool valid = response_parse(body, len, request_id, job->target, &parsed,
                                 &err) == RESPONSE_VALID;
     o->response_success = valid ? parsed.success : -1;
     response_free(&parsed);
@@ -195,7 +197,7 @@ static bool find_late_response(const struct agent_config *cfg, const char *reque
 /* The agent ended without saying it exits: Pacemaker SIGKILLed it (its
  * timeout) or something else killed it. Pacemaker saw a failure, whatever
  * the storage system did; the record keeps both. */
-static void conclude_killed(const struct agent_config *cfg, const char *request_id,
+static void conclude_killed(const struct job *job, const char *request_id,
                             struct handoff *h, struct progress *p, struct outcome_facts *f)
 {
     struct handoff_outcome *o = &h->outcome;
@@ -203,7 +205,7 @@ static void conclude_killed(const struct agent_config *cfg, const char *request_
         memset(o, 0, sizeof *o);
         o->response_success = -1;
         o->duration_ms = -1;
-        find_late_response(cfg, request_id, h, o);
+        find_late_response(job, request_id, h, o);
     }
     stamp_now(&o->at);
     const char *storage = o->response_success == 1 ? "the storage system had fenced the node"
@@ -215,18 +217,18 @@ static void conclude_killed(const struct agent_config *cfg, const char *request_
              "and sees a failure); %s%s%s", p->answered ? "after" : "before", storage,
              o->has_response_body ? " in " : "", o->has_response_body ? h->file_name : "");
     snprintf(o->event_details, sizeof o->event_details, "Fence action %s failed: %s",
-             cfg->action_name, o->message);
+             job->action, o->message);
     snprintf(o->status, sizeof o->status, "terminated");
     f->status = o->status;
     f->agent_end = "killed";
 }
 
-static void record_outcome(struct recorder *rec, const struct agent_config *cfg,
+static void record_outcome(struct recorder *rec, const struct job *job,
                            struct handoff *h, struct progress *p)
 {
     struct outcome_facts f = { .agent_end = "exited", .exit_code = h->exit_code };
     if (!p->exited)
-        conclude_killed(cfg, rec->op.request_id, h, p, &f);
+        conclude_killed(job, rec->op.request_id, h, p, &f);
     const struct handoff_outcome *o = &h->outcome;
     f.status = o->status;
     f.response_success = o->response_success;
@@ -237,14 +239,14 @@ static void record_outcome(struct recorder *rec, const struct agent_config *cfg,
         struct response parsed = { 0 };
         struct error err;
         bool valid = response_parse(h->response_body, o->response_len, rec->op.request_id,
-                                    cfg->target, &parsed, &err) == RESPONSE_VALID;
+                                    job->target, &parsed, &err) == RESPONSE_VALID;
         rec_response(rec, h->file_name, h->response_body, valid ? &parsed : NULL,
-                     p->exited || p->answered ? "agent" : "companion");
+                     p->exited || p->answered ? "agent" : "recorder");
         response_free(&parsed);
     }
     bool ok = strcmp(f.status, "completed") == 0 && strcmp(f.agent_end, "exited") == 0;
     rec_log(rec, ok ? LOG_INFO : LOG_ERROR, "Fence action %s for %s %s after %lld ms: %s",
-            cfg->action_name, cfg->target, ok ? "succeeded" : f.status,
+            job->action, job->target, ok ? "succeeded" : f.status,
             (long long)(o->duration_ms < 0 ? 0 : o->duration_ms), o->message);
     rec_event(rec, f.status, "%s", o->event_details);
     rec_operation_outcome(rec, &f);
@@ -277,18 +279,18 @@ static const char *snapshot_timing(const struct cluster_capture *c, const struct
 }
 
 /* Discovery, and the target's state as Pacemaker sees it, read once. */
-static void take_snapshot(struct discovery_config *discovery, const struct agent_config *cfg,
+static void take_snapshot(struct discovery_config *discovery, const struct job *job,
                           struct recorder *rec, struct progress *p)
 {
-    discovery_run(discovery, cfg->target, &p->report);
+    discovery_run(discovery, job->target, &p->report);
     snprintf(rec->op.filesystems, sizeof rec->op.filesystems, "%s",
              strbuf_str(&p->report.result_json));
-    cluster_state_capture(&cfg->discovery, &p->report, cfg->target, &p->state);
+    cluster_state_capture(&job->discovery, &p->report, job->target, &p->state);
     p->discovered = true;
 }
 
 /* Tells the agent its snapshot is taken: it publishes its request then
- * (see companion_await_snapshot). Closing the pipe says it as well, also
+ * (see recorder_await_snapshot in the agent). Closing the pipe says it as well, also
  * when this process dies first. */
 static void snapshot_taken(int *ready_fd)
 {
@@ -302,10 +304,19 @@ static void snapshot_taken(int *ready_fd)
     *ready_fd = -1;
 }
 
+/* What asked for the fence: as this process read it at its start, unless
+ * it was gone by then and the agent read it while it still ran. */
+static const struct requester *requester_seen(const struct handoff *h, const struct progress *p)
+{
+    bool gone = strcmp(p->who.comm, "(gone)") == 0;
+    return gone && p->requester_posted && h->requester.pid == p->who.pid ? &h->requester
+                                                                          : &p->who;
+}
+
 /* Everything complete and not yet recorded, in one step. An answer waits
  * for the agent's exit (or its death), which follows within microseconds,
  * so the record says both facts at once. */
-static void record_step(struct recorder *rec, const struct agent_config *cfg,
+static void record_step(struct recorder *rec, const struct job *job,
                         struct handoff *h, struct progress *p)
 {
     bool request = p->requested && !p->request_recorded;
@@ -322,48 +333,47 @@ static void record_step(struct recorder *rec, const struct agent_config *cfg,
          * went out. */
         recorder_at(rec, &h->outcome.at);
         rec_operation_start(rec, &h->outcome.at);
-        rec_event(rec, "requested", "Fence action %s requested by %s", cfg->action_name,
+        rec_event(rec, "requested", "Fence action %s requested by %s", job->action,
                   rec->op.requested_by);
         recorder_at(rec, NULL);
     }
     if (request)
-        record_request(rec, cfg, h, p);
+        record_request(rec, job, h, p);
     record_notes(rec, h, p);
     if (request) {
-        record_discovery(rec, cfg, p);
+        record_discovery(rec, job, p);
         p->state.read_when = snapshot_timing(&p->state, h, p);
-        cluster_state_record(rec, &p->state, &p->who);
+        cluster_state_record(rec, &p->state, requester_seen(h, p));
     }
     if (early || outcome)
-        record_outcome(rec, cfg, h, p);
+        record_outcome(rec, job, h, p);
     recorder_step_end(rec);
 }
 
 /* FENCE_RECORDER_RECORD_PATIENCE (seconds) shortens or lengthens the wait
  * for a database another process holds. */
-static int64_t companion_patience_ms(void)
+static int64_t recorder_patience_ms(void)
 {
     const char *v = getenv("FENCE_RECORDER_RECORD_PATIENCE");
     long long s = v ? atoll(v) : 0;
-    return s > 0 && s <= 86400 ? s * 1000 : COMPANION_PATIENCE_MS;
+    return s > 0 && s <= 86400 ? s * 1000 : RECORDER_PATIENCE_MS;
 }
 
-
-void companion_record(const struct agent_config *cfg, const struct operation *op,
-                      struct handoff *h, int fd, int release_at_eof, int ready_fd)
+void record_fence(const struct job *job, struct handoff *h, int fd, int release_at_eof,
+                  int ready_fd)
 {
     struct recorder rec;
-    recorder_open(&rec, &cfg->paths, cfg->db_timeout_ms, VERBOSITY_QUIET);
-    recorder_set_patience(&rec, companion_patience_ms());
-    if (cfg->syslog)
+    recorder_open(&rec, &job->paths, job->db_timeout_ms, VERBOSITY_QUIET);
+    recorder_set_patience(&rec, recorder_patience_ms());
+    if (job->syslog)
         recorder_enable_syslog(&rec);
-    rec.op = *op;
+    rec.op = job->op;
     fcntl(fd, F_SETFL, O_NONBLOCK);
     /* The fences of a burst share their looks at the cluster beside the
      * database (ours, mode 0700). */
     char share_dir[4096];
-    snprintf(share_dir, sizeof share_dir, "%s", cfg->paths.db_path);
-    struct discovery_config discovery = cfg->discovery;
+    snprintf(share_dir, sizeof share_dir, "%s", job->paths.db_path);
+    struct discovery_config discovery = job->discovery;
     discovery.share_dir = dirname(share_dir);
     struct progress p = { 0 };
     p.report.result_json = (struct strbuf)STRBUF_INIT;
@@ -380,33 +390,33 @@ void companion_record(const struct agent_config *cfg, const struct operation *op
     /* The target as Pacemaker sees it before the request goes out: once
      * the storage system has answered, Pacemaker may have recorded the
      * fence, and a lost member no longer reads as unclean. */
-    if (cfg->discovery.enabled)
-        take_snapshot(&discovery, cfg, &rec, &p);
+    if (job->discovery.enabled)
+        take_snapshot(&discovery, job, &rec, &p);
     snapshot_taken(&ready_fd);
     do {
         read_messages(fd, &p, -1);
         /* Most fences are answered within moments: the record waits that
          * long for the answer, so it costs one transaction, and the
-         * companion's work never competes with the fence for the CPU or
+         * recorder's work never competes with the fence for the CPU or
          * the disk. A fence that takes longer is recorded as requested. */
-        for (int64_t until = monotonic_ms() + COMPANION_GRACE_MS;
+        for (int64_t until = monotonic_ms() + RECORDER_GRACE_MS;
              p.requested && !p.exited && !p.eof && monotonic_ms() < until;)
             read_messages(fd, &p, (int)(until - monotonic_ms()));
         if (p.eof && !p.requested && !p.failed_early) {
-            if (request_published(cfg, h))
+            if (request_published(job, h))
                 p.requested = true;
             else
-                conclude_unpublished(cfg, h, &p);
+                conclude_unpublished(job, h, &p);
         }
         if (p.requested && !p.discovered) {
-            take_snapshot(&discovery, cfg, &rec, &p);
+            take_snapshot(&discovery, job, &rec, &p);
             read_messages(fd, &p, 0);
         }
         if (p.eof && release_at_eof >= 0) {
             close(release_at_eof);
             release_at_eof = -1;
         }
-        record_step(&rec, cfg, h, &p);
+        record_step(&rec, job, h, &p);
     } while (!p.eof);
     stale_operations_close(&rec);
     discovery_report_release(&p.report);
