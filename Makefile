@@ -27,6 +27,11 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lc
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN) -D_GNU_SOURCE -DFR_VERSION='"$(VERSION)"' \
              -Ilib -I$(BUILD) $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+# Pacemaker's XML is read with libxml2 (Pacemaker's own XML library) by
+# one reader, lib/pcmk_xml.c: the objects that include it need
+# XML_CFLAGS, every binary that links them XML_LIBS.
+XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 
 LIB_SRC    := $(wildcard lib/*.c)
 AGENT_SRC  := $(wildcard agent/*.c)
@@ -51,7 +56,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # The example responder is never named fence_*: cluster tools run every
 # fence_* they find as an agent, and this one answers fences.
 RESPONDER := fence-recorder-responder
-# The companion's reader of crm_mon's XML (libxml2), outside the agent.
+# The companion's reader of crm_mon's XML into the target's state.
 STATE_HELPER := fence-recorder-cluster-state
 BINS := $(BUILD)/fence_recorder $(BUILD)/fencectl $(BUILD)/$(RESPONDER) $(BUILD)/$(STATE_HELPER)
 
@@ -70,12 +75,17 @@ all: $(BINS)
 
 $(BUILD)/libfr.a: $(LIB_OBJ)
 	ar rcs $@ $^
+# The lib objects on libxml2: the reader and what reads with it.
+LIB_XML_OBJ := $(OBJ)/lib/pcmk_xml.o $(OBJ)/lib/cluster_fs.o
+$(LIB_XML_OBJ): ALL_CFLAGS += $(XML_CFLAGS)
 
 # The agent links SQLite and libuuid statically (both from their Debian -dev
 # packages): Pacemaker starts it for every monitor of every device, and
 # loading libsqlite3.so was most of its start-up (measured: -o validate-all
 # 1.5 ms dynamic, 1.1 ms static, /bin/true 0.6-0.7 ms). debian/control
 # names them in Built-Using. AGENT_STATIC= links everything dynamically.
+# libxml2 is linked dynamically: discovery (run in the forked companion)
+# reads crm_mon's and cibadmin's XML with lib/cluster_fs.c.
 AGENT_STATIC ?= sqlite3 uuid
 STATIC_PART = -Wl,-Bstatic $(addprefix -l,$(AGENT_STATIC)) -Wl,-Bdynamic
 STATIC_DEPS = -Wl,--as-needed -lz -ldl -lpthread
@@ -83,27 +93,23 @@ AGENT_LIBS = $(if $(AGENT_STATIC),$(STATIC_PART)) \
              $(filter-out $(addprefix -l,$(AGENT_STATIC)),$(PKG_LIBS)) \
              $(if $(AGENT_STATIC),$(STATIC_DEPS))
 $(BUILD)/fence_recorder: $(AGENT_OBJ) $(BUILD)/libfr.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
-# fencectl audit parses Pacemaker's XML with libxml2 (Pacemaker's own XML
-# library) and runs crm_mon/stonith_admin with the agent's bounded runner;
-# libxml2 is linked into fencectl only, never into the agent.
-XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
-XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS) $(XML_LIBS)
+# fencectl audit and check read Pacemaker's XML (lib/pcmk_xml.h) and run
+# crm_mon/stonith_admin/cibadmin with the agent's bounded runner.
 $(CTL_OBJ): ALL_CFLAGS += $(XML_CFLAGS)
-$(BUILD)/fencectl: $(CTL_OBJ) $(OBJ)/agent/cluster_xml.o $(BUILD)/libfr.a
+$(BUILD)/fencectl: $(CTL_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
 $(BUILD)/$(RESPONDER): $(RESP_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-# The target's state at fence time is read from crm_mon's XML with libxml2
-# in a helper the companion runs, so the agent never loads libxml2 (monitor
-# and off start as fast as before); the companion finds it in LIBEXECDIR.
+# The target's state at fence time is read from crm_mon's XML (with
+# lib/pcmk_xml.h) in a helper the companion runs; the companion finds it
+# in LIBEXECDIR.
 $(STATE_OBJ): ALL_CFLAGS += $(XML_CFLAGS)
 $(BUILD)/$(STATE_HELPER): $(STATE_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
 $(OBJ)/agent/cluster_state_capture.o: ALL_CFLAGS += -DFR_LIBEXECDIR='"$(LIBEXECDIR)"'
 $(BUILD)/tests/test_cluster_state: $(STATE_LIBOBJ)
-$(BUILD)/tests/test_cluster_state: ALL_CFLAGS += -Istate $(XML_CFLAGS)
-$(BUILD)/tests/test_cluster_state: ALL_LDFLAGS += $(XML_LIBS)
+$(BUILD)/tests/test_cluster_state: ALL_CFLAGS += -Istate
 $(BUILD)/tests/test_cluster_state: ALL_CFLAGS += -DFIXTURE_DIR='"$(CURDIR)/tests/fixtures/cluster_state"'
 
 $(OBJ)/schema_sql.c: $(MIGRATIONS) tools/embed-sql.sh
@@ -116,18 +122,18 @@ $(OBJ)/%.o: %.c | pkgcheck
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# They all link discovery, and so libxml2.
 $(BUILD)/tests/%: tests/unit/%.c $(AGENT_LIBOBJ) $(BUILD)/libfr.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iagent $(shell pkg-config --cflags cmocka 2>/dev/null) -o $@ $(filter %.c,$^) $(filter %.o,$^) $(filter %.a,$^) \
-	    $(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+	$(CC) $(ALL_CFLAGS) $(XML_CFLAGS) -Iagent $(shell pkg-config --cflags cmocka 2>/dev/null) -o $@ $(filter %.c,$^) $(filter %.o,$^) $(filter %.a,$^) \
+	    $(ALL_LDFLAGS) $(PKG_LIBS) $(XML_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 # The fuzz targets replay their corpus as part of the unit tests.
 $(BUILD)/tests/test_fuzz_corpus: $(FUZZ_SRC)
 $(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -DFUZZ_CORPUS_DIR='"$(CURDIR)/tests/fuzz/corpus"'
-# fuzz_cluster_state replays through the helper's libxml2 parser.
+# fuzz_cluster_state replays through the helper's parser.
 $(BUILD)/tests/test_fuzz_corpus: $(STATE_LIBOBJ)
-$(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -Istate $(XML_CFLAGS)
-$(BUILD)/tests/test_fuzz_corpus: ALL_LDFLAGS += $(XML_LIBS)
+$(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -Istate
 
 # Packages the build and the tests need, installed with apt-get when
 # missing (as root), so a fresh Debian machine and CI need nothing else.
@@ -191,7 +197,8 @@ chaos: check-deps
 	sh tests/chaos/chaos.sh $(BUILD) $(CHAOS_ROUNDS) $(CHAOS_SEED) 8
 
 # libFuzzer on the response parser, the stdin options, the time parser,
-# discovery's XML scanner and the cluster-state helper's parser;
+# the XML reader (with discovery's extractors) and the cluster-state
+# helper's parser;
 # FUZZ_SECONDS per target. `make check` replays the corpus every time.
 FUZZ_SECONDS ?= 60
 fuzz: all

@@ -1,8 +1,8 @@
 /* Why was it fenced: the companion's look at the fence target as
  * Pacemaker saw it, and at what asked for the fence. It feeds the crm_mon
  * output discovery already fetched (shared by the fences of a burst) to
- * fence-recorder-cluster-state, a helper that parses it with libxml2, so
- * the agent itself never loads libxml2. Bounded in time like a discovery
+ * fence-recorder-cluster-state, a helper that parses it (lib/pcmk_xml.h)
+ * in a process of its own. Bounded in time like a discovery
  * method and in size. The companion runs it before the request is
  * published, while the agent waits for it (bounded, only with discovery
  * on): read after the answer, the state may already show the fence. */

@@ -1,7 +1,7 @@
 /* fencectl audit: three views of who is fenced, reconciled. Each source
  * has its own file: the storage system's files (audit_storage.c), the
- * cluster's membership and fence history (audit_cluster.c,
- * audit_pacemaker.c, both parsed with libxml2 in audit_xml.c), and the
+ * cluster's membership and fence history (audit_cluster.c, their XML
+ * read in audit_xml.c with lib/pcmk_xml.h), and the
  * record (audit_record.c). Every disagreement becomes one finding. */
 #ifndef FR_AUDIT_H
 #define FR_AUDIT_H

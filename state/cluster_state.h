@@ -1,8 +1,7 @@
 /* The fence target's state as Pacemaker saw it, read from the output of
- * `crm_mon --output-as=xml` with libxml2 (Pacemaker's own XML library).
+ * `crm_mon --output-as=xml` with the XML reader (lib/pcmk_xml.h).
  * Used by the fence-recorder-cluster-state helper, which the agent's
- * companion runs after discovery: never by the agent itself, so its
- * start-up does not pay for loading libxml2.
+ * companion runs after discovery, never by the agent itself.
  *
  * The result is one JSON object (cJSON) with fixed keys; see
  * cluster_state_parse. Everything is bounded: the input size, the number
