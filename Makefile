@@ -28,6 +28,11 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lc
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN) -D_GNU_SOURCE -DFR_VERSION='"$(VERSION)"' \
              -Ilib -I$(BUILD) $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+# Pacemaker's XML is read with libxml2 (Pacemaker's own XML library) by
+# one reader, lib/pcmk_xml.c: the objects that include it need
+# XML_CFLAGS, every binary that links them XML_LIBS.
+XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 
 LIB_SRC    := $(wildcard lib/*.c)
 AGENT_SRC  := $(wildcard agent/*.c)
@@ -182,7 +187,8 @@ chaos: check-deps
 	sh tests/chaos/chaos.sh $(BUILD) $(CHAOS_ROUNDS) $(CHAOS_SEED) 8
 
 # libFuzzer on the response parser, the stdin options, the time parser,
-# discovery's XML scanner and the cluster-state helper's parser;
+# the XML reader (with discovery's extractors) and the cluster-state
+# helper's parser;
 # FUZZ_SECONDS per target. `make check` replays the corpus every time.
 FUZZ_SECONDS ?= 60
 fuzz: all

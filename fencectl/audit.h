@@ -1,8 +1,9 @@
 /* fencectl audit: three views of who is fenced, reconciled. Each source
  * has its own file: the storage system's files (audit_storage.c), the
- * cluster's membership and fence history (audit_cluster.c,
- * audit_pacemaker.c, both parsed with libxml2 in audit_xml.c), and the
- * record (audit_record.c). Every disagreement becomes one finding. */
+ * cluster's membership and fence history (audit_cluster.c, their XML
+ * read in audit_xml.c with lib/pcmk_xml.h), and the
+ * record (audit_record.c). Every disagreement becomes one finding
+ * (findings.h). */
 #ifndef FR_AUDIT_H
 #define FR_AUDIT_H
 
@@ -12,33 +13,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "findings.h"
 #include "names.h"
-
-/* Nagios plugin conventions, so monitoring systems read the exit code as is. */
-enum audit_severity { AUDIT_OK = 0, AUDIT_WARNING = 1, AUDIT_CRITICAL = 2, AUDIT_UNKNOWN = 3 };
-
-struct finding {
-    enum audit_severity severity;
-    char at[32];                      /* ISO 8601 UTC; the list is newest first */
-    const char *kind;                 /* a fixed identifier, documented in fencectl(8) */
-    char node[NODE_NAME_MAX + 1];
-    char request_id[UUID_STR_LEN + 1];
-    char detail[768];
-};
-
-struct findings {
-    struct finding *v;
-    size_t n, cap;
-    bool out_of_memory;
-};
-
-void findings_add(struct findings *f, enum audit_severity severity, const char *at,
-                  const char *kind, const char *node, const char *request_id,
-                  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-void findings_free(struct findings *f);
-
-/* "2026-11-26T15:20:16.000Z" from a time_t. */
-void audit_iso(time_t t, char out[32]);
 
 /* The storage system's state: nodes with a successful response file. */
 struct fenced_node {

@@ -1,5 +1,5 @@
 /* fence_recorder primitives in the CIB, read with Pacemaker's cibadmin and
- * the agent's bounded XML scanner (agent/cluster_xml.c). Only the
+ * the one XML reader (lib/pcmk_xml.h). Only the
  * instance attributes of primitives with class="stonith" and
  * type="fence_recorder" count; a device inside a group or clone counts
  * too. */
@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cluster_xml.h"
 #include "command.h"
 #include "pcmk_interval.h"
+#include "pcmk_xml.h"
 
 #define CIB_XML_MAX (16 * 1024 * 1024)
 
@@ -22,80 +22,70 @@ const char *const cib_key_names[CIB_KEY_COUNT] = {
     [CIB_PCMK_OFF_TIMEOUT] = "pcmk_off_timeout", [CIB_PCMK_REBOOT_TIMEOUT] = "pcmk_reboot_timeout",
 };
 
-struct scan {
-    struct cib_devices *out;
-    int device_depth;        /* depth of the current fence_recorder primitive, 0: none */
-    int attrs_depth;         /* depth of its instance_attributes, 0: outside */
-    bool too_many;
-};
-
-static void on_start(void *ctx, const char *name, const struct xml_attr *a, int n, int depth)
+/* Is el a <primitive class="stonith" type="fence_recorder">? */
+static bool is_device(const xmlNode *el)
 {
-    struct scan *s = ctx;
-    if (strcmp(name, "primitive") == 0 && !s->device_depth) {
-        const char *cls = xml_attr_get(a, n, "class"), *type = xml_attr_get(a, n, "type");
-        const char *id = xml_attr_get(a, n, "id");
-        if (cls && type && strcmp(cls, "stonith") == 0 && strcmp(type, "fence_recorder") == 0) {
-            if (s->out->count == CIB_DEVICES_MAX) {
-                s->too_many = true;
-                return;
-            }
-            struct cib_device *d = &s->out->dev[s->out->count++];
-            memset(d, 0, sizeof *d);
-            snprintf(d->id, sizeof d->id, "%s", id ? id : "(no id)");
-            s->device_depth = depth;
-        }
-        return;
-    }
-    if (!s->device_depth)
-        return;
-    if (strcmp(name, "instance_attributes") == 0 && depth == s->device_depth + 1)
-        s->attrs_depth = depth;
-    if (strcmp(name, "nvpair") == 0 && s->attrs_depth && depth == s->attrs_depth + 1) {
-        const char *k = xml_attr_get(a, n, "name"), *v = xml_attr_get(a, n, "value");
-        struct cib_device *d = &s->out->dev[s->out->count - 1];
-        for (int i = 0; k && v && i < CIB_KEY_COUNT; i++)
-            if (strcmp(k, cib_key_names[i]) == 0)
-                snprintf(d->value[i], CIB_VALUE_MAX, "%s", v);
-    }
+    return pcmk_xml_is(el, "primitive") && pcmk_xml_attr_equals(el, "class", "stonith") &&
+           pcmk_xml_attr_equals(el, "type", "fence_recorder");
 }
 
-static void on_end(void *ctx, const char *name, int depth)
+/* The <nvpair name value> children of the <instance_attributes> children
+ * of the device element el (nested ones belong to rules, not to it). */
+static void read_device(const xmlNode *el, struct cib_device *d)
 {
-    struct scan *s = ctx;
-    (void)name;
-    if (depth == s->attrs_depth)
-        s->attrs_depth = 0;
-    if (depth == s->device_depth)
-        s->device_depth = 0;
+    memset(d, 0, sizeof *d);
+    if (!pcmk_xml_attr_copy(el, "id", d->id, sizeof d->id))
+        snprintf(d->id, sizeof d->id, "(no id)");
+    for (xmlNode *ia = pcmk_xml_child(el, "instance_attributes"); ia;
+         ia = pcmk_xml_next(ia, "instance_attributes")) {
+        for (xmlNode *nv = pcmk_xml_child(ia, "nvpair"); nv; nv = pcmk_xml_next(nv, "nvpair")) {
+            xmlChar *v = pcmk_xml_attr(nv, "value");
+            for (int i = 0; v && i < CIB_KEY_COUNT; i++)
+                if (pcmk_xml_attr_equals(nv, "name", cib_key_names[i]))
+                    snprintf(d->value[i], CIB_VALUE_MAX, "%s", (const char *)v);
+            xmlFree(v);
+        }
+    }
 }
 
 int cib_devices_parse(const char *xml, size_t len, struct cib_devices *out, struct error *err)
 {
-    struct scan s = { .out = out };
     out->count = 0;
-    struct xml_handler h = { on_start, on_end, &s };
-    if (xml_scan(xml, len, &h, err) != 0)
+    xmlDoc *doc = pcmk_xml_parse(xml, len, "cibadmin --query --scope resources", err);
+    if (!doc)
         return -1;
-    if (s.too_many)
-        return errorf(err, "more than %d fence_recorder devices in the CIB", CIB_DEVICES_MAX);
-    return 0;
-}
-
-static void on_config(void *ctx, const char *name, const struct xml_attr *a, int n, int depth)
-{
-    struct cib_devices *out = ctx;
-    (void)depth;
-    const char *k = xml_attr_get(a, n, "name"), *v = xml_attr_get(a, n, "value");
-    if (strcmp(name, "nvpair") == 0 && k && v && strcmp(k, "stonith-timeout") == 0)
-        snprintf(out->stonith_timeout, sizeof out->stonith_timeout, "%s", v);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    int rc = 0;
+    /* A device anywhere (in a group or clone counts); nothing inside one
+     * is another device. */
+    for (xmlNode *n = root; n && rc == 0;) {
+        bool device = is_device(n);
+        if (device && out->count == CIB_DEVICES_MAX)
+            rc = errorf(err, "more than %d fence_recorder devices in the CIB", CIB_DEVICES_MAX);
+        else if (device)
+            read_device(n, &out->dev[out->count++]);
+        n = pcmk_xml_walk(root, n, device);
+    }
+    xmlFreeDoc(doc);
+    return rc;
 }
 
 int cib_crm_config_parse(const char *xml, size_t len, struct cib_devices *out, struct error *err)
 {
     out->stonith_timeout[0] = '\0';
-    struct xml_handler h = { on_config, NULL, out };
-    return xml_scan(xml, len, &h, err);
+    xmlDoc *doc = pcmk_xml_parse(xml, len, "cibadmin --query --scope crm_config", err);
+    if (!doc)
+        return -1;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    for (xmlNode *n = root; n; n = pcmk_xml_walk(root, n, false)) {
+        xmlChar *v = pcmk_xml_is(n, "nvpair") && pcmk_xml_attr_equals(n, "name", "stonith-timeout")
+                   ? pcmk_xml_attr(n, "value") : NULL;
+        if (v)
+            snprintf(out->stonith_timeout, sizeof out->stonith_timeout, "%s", (const char *)v);
+        xmlFree(v);
+    }
+    xmlFreeDoc(doc);
+    return 0;
 }
 
 static int query(const char *scope, int64_t timeout_ms, struct command_result *r, struct error *err)

@@ -1,7 +1,7 @@
 /* The SQLite layer: opening with the settings every connection needs
- * (WAL, busy timeout, defensive mode, foreign keys), schema migration,
- * and a small statement wrapper so callers bind values instead of
- * building SQL strings. */
+ * (WAL, busy timeout, defensive mode, foreign keys), schema migration
+ * and transactions. The statement wrapper (callers bind values instead
+ * of building SQL strings) is db_exec.h, included here for them. */
 #ifndef FR_DB_H
 #define FR_DB_H
 
@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "db_exec.h"
 #include "error.h"
 
 #define DB_DEFAULT_BUSY_TIMEOUT_MS 10000
@@ -45,20 +46,6 @@ int db_commit(sqlite3 *db, struct error *err);
 int db_commit_keeping_turn(sqlite3 *db, struct error *err);
 void db_end_turn(sqlite3 *db);
 void db_rollback(sqlite3 *db);
-
-/* Runs one statement with bound arguments described by types, one char
- * per argument: 't' text (const char *, NULL binds NULL), 'i' int64,
- * 'o' optional int64 (negative binds NULL). For INSERTs, *rowid (if not NULL) receives the new row id. */
-int db_execf(sqlite3 *db, struct error *err, int64_t *rowid, const char *sql,
-             const char *types, ...);
-
-/* db_execf's binding and step for a statement already prepared (the
- * statement is left for the caller to reset or finalize). */
-int db_vexec_stmt(sqlite3 *db, sqlite3_stmt *st, struct error *err, int64_t *rowid,
-                  const char *types, va_list ap);
-
-/* Reads the single integer that sql returns (e.g. PRAGMA user_version). */
-int db_query_int(sqlite3 *db, const char *sql, int64_t *value, struct error *err);
 
 /* Closing this connection will not checkpoint the WAL (a database that
  * was refused is left as it is). */

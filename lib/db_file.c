@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "db.h"
+#include "db_exec.h"
 #include "schema.h"
 #include "strbuf.h"
 

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "db.h"
+#include "db_exec.h"
 
 void db_stmt_cache_init(struct db_stmt_cache *c, sqlite3 *db)
 {

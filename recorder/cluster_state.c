@@ -1,16 +1,15 @@
 /* crm_mon's XML to the target's state (cluster_state.h). The document is
- * parsed by libxml2 without network access, DTD loading or entity
- * substitution; only crm_mon's own elements are read. */
+ * parsed by the one XML reader (lib/pcmk_xml.h: no network, no DTD, no
+ * entity substitution); only crm_mon's own elements are read. */
 #include "cluster_state.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-
 #include "cluster_state_history.h"
-#include "xml_attr.h"
+#include "json_attr.h"
+#include "pcmk_xml.h"
 
 static const char *const node_flags[] = {
     "online", "standby", "standby_onfail", "maintenance", "pending", "unclean",
@@ -41,7 +40,7 @@ static bool add_type(cJSON *state, const xmlNode *node)
 {
     if (!node)
         return cJSON_AddNullToObject(state, "type") != NULL;
-    xmlChar *guest = xmlGetProp(node, (const xmlChar *)"id_as_resource");
+    xmlChar *guest = pcmk_xml_attr(node, "id_as_resource");
     xmlFree(guest);
     if (guest)
         return cJSON_AddStringToObject(state, "type", "guest") != NULL;
@@ -51,8 +50,9 @@ static bool add_type(cJSON *state, const xmlNode *node)
 static bool add_node(cJSON *state, const xmlNode *root, const char *target)
 {
     xmlNode *node = NULL;
-    for (xmlNode *n = xml_child(xml_child(root, "nodes"), "node"); n && !node; n = n->next)
-        if (xml_is(n, "node") && xml_attr_equals(n, "name", target))
+    for (xmlNode *n = pcmk_xml_child(pcmk_xml_child(root, "nodes"), "node"); n && !node;
+         n = pcmk_xml_next(n, "node"))
+        if (pcmk_xml_attr_equals(n, "name", target))
             node = n;
     if (!cJSON_AddBoolToObject(state, "found", node != NULL))
         return false;
@@ -73,21 +73,21 @@ static bool add_node(cJSON *state, const xmlNode *root, const char *target)
  * silent (Pacemaker 2.1.5 prints no cluster name, newer ones may). */
 static bool add_summary(cJSON *state, const xmlNode *root)
 {
-    const xmlNode *summary = xml_child(root, "summary");
-    const xmlNode *dc = xml_child(summary, "current_dc");
-    const xmlNode *name = xml_child(summary, "cluster_name");
+    const xmlNode *summary = pcmk_xml_child(root, "summary");
+    const xmlNode *dc = pcmk_xml_child(summary, "current_dc");
+    const xmlNode *name = pcmk_xml_child(summary, "cluster_name");
     bool ok;
-    if (dc && xml_attr_equals(dc, "present", "true"))
+    if (dc && pcmk_xml_attr_equals(dc, "present", "true"))
         ok = cJSON_AddBoolToObject(state, "dc_present", true) &&
              json_add_attr_string(state, "dc", dc, "name") &&
              json_add_attr_bool(state, "quorum", dc, "with_quorum");
     else   /* no DC: the partition's quorum is not known either */
         ok = cJSON_AddBoolToObject(state, "dc_present", false) &&
              cJSON_AddNullToObject(state, "dc") && cJSON_AddNullToObject(state, "quorum");
-    return ok && json_add_attr_string(state, "stack", xml_child(summary, "stack"), "type") &&
+    return ok && json_add_attr_string(state, "stack", pcmk_xml_child(summary, "stack"), "type") &&
            json_add_attr_string(state, "cluster_name", name, "name") &&
-           json_add_attr_string(state, "last_update", xml_child(summary, "last_update"), "time") &&
-           json_add_attr_string(state, "last_change", xml_child(summary, "last_change"), "time");
+           json_add_attr_string(state, "last_update", pcmk_xml_child(summary, "last_update"), "time") &&
+           json_add_attr_string(state, "last_change", pcmk_xml_child(summary, "last_change"), "time");
 }
 
 /* crm_mon reports its own failures inside the document: a status code
@@ -95,12 +95,13 @@ static bool add_summary(cJSON *state, const xmlNode *root)
 static bool add_errors(cJSON *state, const xmlNode *root)
 {
     cJSON *list = cJSON_AddArrayToObject(state, "errors");
-    const xmlNode *status = xml_child(root, "status");
+    const xmlNode *status = pcmk_xml_child(root, "status");
     if (!list)
         return false;
-    for (xmlNode *e = xml_child(xml_child(status, "errors"), "error"); e; e = e->next) {
-        if (!xml_is(e, "error") || cJSON_GetArraySize(list) >= CLUSTER_STATE_MAX_ITEMS)
-            continue;
+    for (xmlNode *e = pcmk_xml_child(pcmk_xml_child(status, "errors"), "error"); e;
+         e = pcmk_xml_next(e, "error")) {
+        if (cJSON_GetArraySize(list) >= CLUSTER_STATE_MAX_ITEMS)
+            break;
         xmlChar *text = xmlNodeGetContent(e);
         char cut[CLUSTER_STATE_MAX_STRING + 1];
         snprintf(cut, sizeof cut, "%s", text ? (const char *)text : "");
@@ -108,10 +109,10 @@ static bool add_errors(cJSON *state, const xmlNode *root)
         if (!cJSON_AddItemToArray(list, cJSON_CreateString(cut)))
             return false;
     }
-    if (status && !xml_attr_equals(status, "code", "0") && cJSON_GetArraySize(list) == 0) {
+    if (status && !pcmk_xml_attr_equals(status, "code", "0") && cJSON_GetArraySize(list) == 0) {
         char text[CLUSTER_STATE_MAX_STRING + 64];
-        xmlChar *code = xmlGetProp(status, (const xmlChar *)"code");
-        xmlChar *message = xmlGetProp(status, (const xmlChar *)"message");
+        xmlChar *code = pcmk_xml_attr(status, "code");
+        xmlChar *message = pcmk_xml_attr(status, "message");
         snprintf(text, sizeof text, "crm_mon status %.16s: %.512s", code ? (char *)code : "?",
                  message ? (char *)message : "");
         xmlFree(code);
@@ -147,18 +148,12 @@ int cluster_state_parse(const char *xml, size_t len, const char *target, cJSON *
                       "is read from", len, CLUSTER_STATE_MAX_INPUT);
     if (!target || !target[0] || strlen(target) > 255)
         return errorf(err, "no target node name (or one over 255 bytes)");
-    /* No network, no DTD, no entity substitution, errors not printed. */
-    int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
-    xmlDoc *doc = xmlReadMemory(xml, (int)len, "crm_mon.xml", NULL, options);
-    if (!doc) {
-        const xmlError *e = xmlGetLastError();
-        const char *m = e && e->message ? e->message : "parse error";
-        return errorf(err, "crm_mon's output is not XML: %.*s (line %d)",
-                      (int)strcspn(m, "\n"), m, e ? e->line : 0);
-    }
+    xmlDoc *doc = pcmk_xml_parse(xml, len, "crm_mon's output", err);
+    if (!doc)
+        return -1;
     xmlNode *root = xmlDocGetRootElement(doc);
     int rc = 0;
-    if (!xml_is(root, "pacemaker-result")) {
+    if (!pcmk_xml_is(root, "pacemaker-result")) {
         rc = errorf(err, "crm_mon's output has no <pacemaker-result> root element "
                     "(not crm_mon --output-as=xml?)");
     } else if (!(*out = cJSON_CreateObject())) {

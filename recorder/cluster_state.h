@@ -1,7 +1,7 @@
 /* The fence target's state as Pacemaker saw it, read from the output of
- * `crm_mon --output-as=xml` with libxml2 (Pacemaker's own XML library).
- * The recorder reads it from the crm_mon output discovery fetched; the
- * agent never loads libxml2.
+ * `crm_mon --output-as=xml` with the XML reader (lib/pcmk_xml.h). The
+ * recorder reads it from the crm_mon output discovery fetched; the agent
+ * never loads libxml2.
  *
  * The result is one JSON object (cJSON) with fixed keys; see
  * cluster_state_parse. Everything is bounded: the input size, the number

@@ -7,13 +7,14 @@
 #include <time.h>
 
 #include "cluster_state.h"
-#include "xml_attr.h"
+#include "json_attr.h"
+#include "pcmk_xml.h"
 
 /* crm_mon prints "Wed Nov 25 03:06:30 2026"; only the order matters here,
  * so the fields are compared as if UTC whatever the zone was. */
 static bool rc_change_time(const xmlNode *op, time_t *t)
 {
-    xmlChar *v = xmlGetProp(op, (const xmlChar *)"last-rc-change");
+    xmlChar *v = pcmk_xml_attr(op, "last-rc-change");
     struct tm tm;
     memset(&tm, 0, sizeof tm);
     const char *end = v ? strptime((const char *)v, "%a %b %d %H:%M:%S %Y", &tm) : NULL;
@@ -46,8 +47,9 @@ bool state_add_failures(cJSON *state, const xmlNode *root, const char *target, b
     cJSON *list = cJSON_AddArrayToObject(state, "failed_actions");
     if (!list)
         return false;
-    for (xmlNode *f = xml_child(xml_child(root, "failures"), "failure"); f; f = f->next) {
-        if (!xml_is(f, "failure") || !xml_attr_equals(f, "node", target))
+    for (xmlNode *f = pcmk_xml_child(pcmk_xml_child(root, "failures"), "failure"); f;
+         f = pcmk_xml_next(f, "failure")) {
+        if (!pcmk_xml_attr_equals(f, "node", target))
             continue;
         if (cJSON_GetArraySize(list) >= CLUSTER_STATE_MAX_ITEMS) {
             *truncated = true;
@@ -62,7 +64,7 @@ bool state_add_failures(cJSON *state, const xmlNode *root, const char *target, b
 /* One resource's fail count, if it has one. */
 static bool add_fail_count(cJSON *list, const xmlNode *rh, bool *truncated)
 {
-    xmlChar *count = xmlGetProp(rh, (const xmlChar *)"fail-count");
+    xmlChar *count = pcmk_xml_attr(rh, "fail-count");
     xmlFree(count);
     if (!count)
         return true;
@@ -82,8 +84,9 @@ static bool add_fail_count(cJSON *list, const xmlNode *rh, bool *truncated)
 /* The target's <node> of <node_history>, or NULL. */
 static xmlNode *history_of(const xmlNode *root, const char *target)
 {
-    for (xmlNode *n = xml_child(xml_child(root, "node_history"), "node"); n; n = n->next)
-        if (xml_is(n, "node") && xml_attr_equals(n, "name", target))
+    for (xmlNode *n = pcmk_xml_child(pcmk_xml_child(root, "node_history"), "node"); n;
+         n = pcmk_xml_next(n, "node"))
+        if (pcmk_xml_attr_equals(n, "name", target))
             return n;
     return NULL;
 }
@@ -96,14 +99,14 @@ bool state_add_history(cJSON *state, const xmlNode *root, const char *target, bo
     const xmlNode *newest = NULL;
     time_t newest_t = 0;
     xmlNode *node = history_of(root, target);
-    for (xmlNode *rh = node ? node->children : NULL; rh; rh = rh->next) {
-        if (!xml_is(rh, "resource_history"))
-            continue;
+    for (xmlNode *rh = pcmk_xml_child(node, "resource_history"); rh;
+         rh = pcmk_xml_next(rh, "resource_history")) {
         if (!add_fail_count(list, rh, truncated))
             return false;
-        for (xmlNode *op = rh->children; op; op = op->next) {
+        for (xmlNode *op = pcmk_xml_child(rh, "operation_history"); op;
+             op = pcmk_xml_next(op, "operation_history")) {
             time_t t;
-            if (xml_is(op, "operation_history") && rc_change_time(op, &t) &&
+            if (rc_change_time(op, &t) &&
                 (!newest || t > newest_t)) {
                 newest = op;
                 newest_t = t;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "clock.h"
-#include "cluster_xml.h"
+#include "cluster_fs.h"
 #include "command.h"
 #include "discovery_cache.h"
 #include "jsonw.h"

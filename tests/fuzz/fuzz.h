@@ -11,7 +11,7 @@
 int fuzz_response(const uint8_t *data, size_t size);
 int fuzz_stdin_options(const uint8_t *data, size_t size);
 int fuzz_timeparse(const uint8_t *data, size_t size);
-int fuzz_cluster_xml(const uint8_t *data, size_t size);
+int fuzz_pcmk_xml(const uint8_t *data, size_t size);
 int fuzz_cluster_state(const uint8_t *data, size_t size);
 
 #ifdef LIBFUZZER

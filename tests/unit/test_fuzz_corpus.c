@@ -57,10 +57,10 @@ static void replays_timeparse_corpus(void **state)
     assert_true(replay_dir("timeparse", fuzz_timeparse) >= 5);
 }
 
-static void replays_cluster_xml_corpus(void **state)
+static void replays_pcmk_xml_corpus(void **state)
 {
     (void)state;
-    assert_true(replay_dir("cluster_xml", fuzz_cluster_xml) >= 5);
+    assert_true(replay_dir("pcmk_xml", fuzz_pcmk_xml) >= 5);
 }
 
 static void replays_cluster_state_corpus(void **state)
@@ -75,7 +75,7 @@ int main(void)
         cmocka_unit_test(replays_response_corpus),
         cmocka_unit_test(replays_stdin_options_corpus),
         cmocka_unit_test(replays_timeparse_corpus),
-        cmocka_unit_test(replays_cluster_xml_corpus),
+        cmocka_unit_test(replays_pcmk_xml_corpus),
         cmocka_unit_test(replays_cluster_state_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,37 +1,17 @@
-#include "xml_attr.h"
+#include "json_attr.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cluster_state.h"
-
-xmlNode *xml_child(const xmlNode *parent, const char *name)
-{
-    for (xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
-        if (xml_is(c, name))
-            return c;
-    return NULL;
-}
-
-bool xml_is(const xmlNode *node, const char *name)
-{
-    return node && node->type == XML_ELEMENT_NODE && strcmp((const char *)node->name, name) == 0;
-}
-
-bool xml_attr_equals(const xmlNode *node, const char *name, const char *value)
-{
-    xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
-    bool same = v && strcmp((const char *)v, value) == 0;
-    xmlFree(v);
-    return same;
-}
+#include "pcmk_xml.h"
 
 /* The attribute's value (free with xmlFree), cut to the string bound at a
  * UTF-8 character boundary. */
 static xmlChar *bounded_prop(const xmlNode *node, const char *name)
 {
-    xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+    xmlChar *v = pcmk_xml_attr(node, name);
     if (v && strlen((const char *)v) > CLUSTER_STATE_MAX_STRING) {
         size_t cut = CLUSTER_STATE_MAX_STRING;
         while (cut > 0 && (v[cut] & 0xC0) == 0x80)
@@ -51,7 +31,7 @@ bool json_add_attr_string(cJSON *obj, const char *key, const xmlNode *node, cons
 
 bool json_add_attr_bool(cJSON *obj, const char *key, const xmlNode *node, const char *name)
 {
-    xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+    xmlChar *v = pcmk_xml_attr(node, name);
     cJSON *item;
     if (v && strcmp((const char *)v, "true") == 0)
         item = cJSON_CreateTrue();
@@ -65,7 +45,7 @@ bool json_add_attr_bool(cJSON *obj, const char *key, const xmlNode *node, const 
 
 bool json_add_attr_int(cJSON *obj, const char *key, const xmlNode *node, const char *name)
 {
-    xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+    xmlChar *v = pcmk_xml_attr(node, name);
     cJSON *item = NULL;
     if (v) {
         char *end;
