@@ -67,7 +67,7 @@ the same parameters as options.
 <xsl:when test="@name = 'monitor'">Exit 0 if the directories are usable (a probe file in the request directory, without a sync) and the database is ours and writable (its header read with read(2), no SQLite); 1 with the reason on stderr. Warns, exit code unchanged, when the Pacemaker timeouts it is given are too short.</xsl:when>
 <xsl:when test="@name = 'metadata'">Print this agent's metadata XML; touches no file (runs as hacluster).</xsl:when>
 <xsl:when test="@name = 'manpage'">The metadata XML, as fencing.py prints it for man page tools.</xsl:when>
-<xsl:when test="@name = 'validate-all'">Check every parameter and exit 0, or 1 naming what no fence could work with (for example the same directory for requests and responses, compared by identity, not spelling). Warns, exit code unchanged, when the Pacemaker timeouts it is given are too short.</xsl:when>
+<xsl:when test="@name = 'validate-all'">Check every parameter and exit 0, or 1 naming what no fence could work with (for example the same directory for requests and responses, compared by identity, not spelling: R/, R/. and a symbolic link to R are R; directories not created yet are compared by their resolved path). Warns, exit code unchanged, when the Pacemaker timeouts it is given are too short.</xsl:when>
 </xsl:choose>
 <xsl:text>
 </xsl:text>
@@ -232,9 +232,9 @@ where writers queue for the write lock (flock)
 the three event logs (0640, the directory 0755: logs name nodes and
 storage; group adm may read), one line per event, each appended with a
 single write(2): a [time] [LEVEL] message line; an ACTION= TARGET=
-FILESYSTEMS= STATUS= DETAILS= line; and a JSON object with timestamp,
-action, target_node, status, details, recorder_node, pacemaker_action,
-filesystems and request_id. Event statuses: requested, discovered,
+FILESYSTEMS= STATUS= DETAILS= line; and a JSON object with the Python
+agent's keys and formatting (timestamp, action, target_node, status,
+details, recorder_node, pacemaker_action) plus filesystems and request_id. Event statuses: requested, discovered,
 completed, failed, timeout, terminated, unfenced, unfence\-failed.
 Each event also goes to syslog (ident fence_recorder, facility daemon)
 unless syslog=false.
