@@ -37,7 +37,7 @@ echo "fence_recorder exited $rc (0 tells Pacemaker the node is fenced)"
 step "The response file nnf-sos would write (it stays: it marks the node fenced)"
 cat "$NNF_FENCE_RESPONSE_DIR"/compute-node-2-*.json
 
-step "Its companion writes the record once the agent has exited"
+step "Its recorder writes the record once the agent has exited"
 i=0
 until "$BUILD/fencectl" history --format csv 2>/dev/null | grep -q ',completed,'; do
     i=$((i + 1)); [ "$i" -gt 200 ] && { echo "no record after 10 s" >&2; exit 1; }

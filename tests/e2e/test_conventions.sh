@@ -163,3 +163,46 @@ test_make_without_a_dev_package_names_it_and_make_deps() {
     echo "$out" | grep -q 'cJSON.h' && fail "make ran the compiler: $out"
     [ ! -e "$S/b/obj" ] || fail "objects were built"
 }
+
+# fencectl(8) documents every command `fencectl --help` lists and every
+# option its help texts show: the global ones in GLOBAL OPTIONS, each
+# command's (from its line in the list and from `fencectl CMD --help`) in
+# that command's own section, spelled as roff prints them (\-\-since).
+man_section() {
+    awk -v want="$1" '
+        /^\.S[SH] / { on = ($0 == ".SS " want || (want == "GLOBAL" && $0 == ".SH GLOBAL OPTIONS")); next }
+        on' "$TOP/contrib/man/fencectl.8"
+}
+
+# help_options: the options a help text on stdin names (--long, -x), one per line.
+help_options() {
+    grep -oE -- '(^|[^A-Za-z0-9_-])--?[A-Za-z][A-Za-z0-9.-]*' | sed 's/^[^-]*//; s/\.$//' | sort -u
+}
+
+# man_has_options SECTION_FILE WHAT: fails naming each option on stdin the section lacks.
+man_has_options() {
+    while IFS= read -r o; do
+        roff=$(printf '%s' "$o" | sed 's/-/\\-/g')
+        grep -qF -- "$roff" "$1" || fail "fencectl.8 ($2) lacks $o, which fencectl's help shows"
+    done
+}
+
+test_man_page_has_every_fencectl_command_and_option() {
+    ${FR_WRAP:-} "$FENCECTL" --help > help.txt || fail "fencectl --help failed"
+    sed -n '/^Commands:/,/^Global options:/p' help.txt | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' > commands.txt
+    [ "$(wc -l < commands.txt)" -ge 10 ] || fail "commands not found in fencectl --help: $(cat help.txt)"
+    man_section GLOBAL > global.man
+    [ -s global.man ] || fail "fencectl.8 has no GLOBAL OPTIONS section"
+    sed -n '/^Global options:/,$p' help.txt | help_options > global.opts
+    [ "$(wc -l < global.opts)" -ge 8 ] || fail "global options not found: $(cat help.txt)"
+    man_has_options global.man "GLOBAL OPTIONS" < global.opts
+    while IFS= read -r c; do
+        man_section "$c" > "$c.man"
+        [ -s "$c.man" ] || fail "fencectl.8 has no section .SS $c (fencectl --help lists the command)"
+        ${FR_WRAP:-} "$FENCECTL" "$c" --help > "$c.help" 2>&1 || fail "fencectl $c --help failed: $(cat "$c.help")"
+        grep -q "fencectl $c" "$c.help" || fail "fencectl $c --help prints no usage: $(cat "$c.help")"
+        { grep "^  $c  " help.txt; cat "$c.help"; } | help_options > "$c.opts"
+        man_has_options "$c.man" ".SS $c" < "$c.opts"
+    done < commands.txt
+    return 0
+}
