@@ -16,7 +16,7 @@ void crash_point(const char *phase)
 
 void test_note_recorder(long pid)
 {
-    const char *path = getenv(COMPANIONS_ENV);
+    const char *path = getenv(RECORDERS_ENV);
     if (!path)
         return;
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);

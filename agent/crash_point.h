@@ -12,10 +12,10 @@
  * "after-response" (read, outcome not yet handed over). */
 void crash_point(const char *phase);
 
-/* FENCE_RECORDER_TEST_COMPANIONS=<file>: each recorder's pid is appended
+/* FENCE_RECORDER_TEST_RECORDERS=<file>: each recorder's pid is appended
  * there, so a test can wait until the record is written (the recorder
  * outlives the agent by design). Unset, one getenv per fence. */
-#define COMPANIONS_ENV "FENCE_RECORDER_TEST_COMPANIONS"
+#define RECORDERS_ENV "FENCE_RECORDER_TEST_RECORDERS"
 void test_note_recorder(long pid);
 
 #endif

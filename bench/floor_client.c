@@ -2,14 +2,14 @@
  * reference for "one whole off" (bench/agent.sh): write the request
  * synced (dot-temp file, fsync, rename, directory fsync), wait for its
  * response with inotify, read it, exit. No options, no record, no
- * companion, libc only; never installed. Run by frbench as an agent:
+ * recorder, libc only; never installed. Run by frbench as an agent:
  *
  *   floor_client ... NODE     (the last argument names the node)
  *
- * FLOOR_COMPANION=1 adds the one thing an agent that records a kill at
+ * FLOOR_RECORDER=1 adds the one thing an agent that records a kill at
  * any moment cannot do without: a process that outlives it, forked before
  * the request. Here it does nothing but hold the inotify instance (as the
- * agent's companion does) until the agent's end, so the difference is the
+ * agent's recorder does) until the agent's end, so the difference is the
  * price of the fork on this machine. */
 #include <fcntl.h>
 #include <limits.h>
@@ -20,8 +20,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-/* An idle companion in its own session, gone once the agent is. */
-static int fork_idle_companion(void)
+/* An idle recorder in its own session, gone once the agent is. */
+static int fork_idle_recorder(void)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0)
@@ -93,10 +93,10 @@ int main(int argc, char **argv)
     int ino = inotify_init1(IN_CLOEXEC);
     if (ino < 0 || inotify_add_watch(ino, rs, IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
         return fail(rs);
-    /* After the watch, as the agent's: the companion holds the inotify
+    /* After the watch, as the agent's: the recorder holds the inotify
      * instance past the exit, so tearing it down is not the exit's cost. */
-    const char *companion = getenv("FLOOR_COMPANION");
-    if (companion && strcmp(companion, "1") == 0 && fork_idle_companion() != 0)
+    const char *recorder = getenv("FLOOR_RECORDER");
+    if (recorder && strcmp(recorder, "1") == 0 && fork_idle_recorder() != 0)
         return fail("fork");
     int len = snprintf(body, sizeof body, "{\n  \"request_id\": \"%s\",\n  \"timestamp\": "
                        "\"2026-01-01T00:00:00.000Z\",\n  \"action\": \"off\",\n  \"target_node\": "

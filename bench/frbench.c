@@ -13,13 +13,13 @@
  *       the agent's start to its exit. FRBENCH_AGENT_PRELOAD is put in
  *       the agent's LD_PRELOAD (bench/no_inotify.so: the poll-only path);
  *       FRBENCH_ANSWER_DELAY_MS delays each answer so the agent is waiting.
- *       Each fence starts once the last one's companion has finished its
+ *       Each fence starts once the last one's recorder has finished its
  *       record (unloaded), unless FRBENCH_BACK_TO_BACK is set.
  *   frbench burst N AGENT
  *       N agents at once, answered once all requests are out. Prints
  *       "p50_ms p99_ms max_ms exited_ms recorded_ms": response rename ->
  *       exit per agent, then from the start until every agent exited and
- *       until every companion finished its record.
+ *       until every recorder finished its record.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -153,9 +153,9 @@ static double answer(const char *req_dir, const char *resp_dir, const char *name
     return t;
 }
 
-/* A burst's agents name their companions' pids in this file (a test
+/* A burst's agents name their recorders' pids in this file (a test
  * hook), so the burst knows when every record is written. */
-static char companions[64];
+static char recorders[64];
 
 /* The protocol directories from the environment, the request directory
  * watched for renames; -1 (said) if that cannot be. */
@@ -175,7 +175,7 @@ static int watch_requests(const char **req_dir, const char **resp_dir)
     return ino;
 }
 
-/* Nobody may reap a companion here (a container's first process): a
+/* Nobody may reap a recorder here (a container's first process): a
  * zombie has finished. */
 static bool zombie(long pid)
 {
@@ -190,7 +190,7 @@ static bool zombie(long pid)
     return end && end[1] == ' ' && end[2] == 'Z';
 }
 
-/* Every orphan the agents left (their companions, ours as a subreaper)
+/* Every orphan the agents left (their recorders, ours as a subreaper)
  * has finished. Unlike the test hook's pid file this costs the agent
  * nothing: the figures are those of a production fence. */
 static void wait_for_orphans(void)
@@ -199,9 +199,9 @@ static void wait_for_orphans(void)
         ;
 }
 
-static void wait_for_all_companions(void)
+static void wait_for_all_recorders(void)
 {
-    FILE *f = fopen(companions, "r");
+    FILE *f = fopen(recorders, "r");
     long pid;
     while (f && fscanf(f, "%ld", &pid) == 1)
         while (kill((pid_t)pid, 0) == 0 && !zombie(pid))
@@ -235,7 +235,7 @@ static int await_request_any(const char *dir, const char *node, char *name, size
 static int cmd_fence(int runs, char *agent)
 {
     /* FRBENCH_BACK_TO_BACK=1: the next fence starts while the last one's
-     * companion may still be recording (a burst, in series). */
+     * recorder may still be recording (a burst, in series). */
     bool settle = !getenv("FRBENCH_BACK_TO_BACK");
     if (settle && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
         perror("frbench: cannot become a subreaper");
@@ -285,15 +285,15 @@ static int cmd_fence(int runs, char *agent)
 /* N agents at once, each answered once every request is out (the
  * storage system answering a whole rack): per-agent latency from its
  * response's rename to its exit, the time until every agent exited, and
- * the time until every companion had written its record. */
+ * the time until every recorder had written its record. */
 static int cmd_burst(int n, char *agent)
 {
     const char *req_dir, *resp_dir;
     int ino = watch_requests(&req_dir, &resp_dir);
     if (ino < 0)
         return 1;
-    snprintf(companions, sizeof companions, "/tmp/frbench-companions.%d", (int)getpid());
-    setenv("FENCE_RECORDER_TEST_COMPANIONS", companions, 1);
+    snprintf(recorders, sizeof recorders, "/tmp/frbench-recorders.%d", (int)getpid());
+    setenv("FENCE_RECORDER_TEST_RECORDERS", recorders, 1);
     pid_t *pids = calloc((size_t)n, sizeof *pids);
     char (*names)[512] = calloc((size_t)n, sizeof *names);
     double *renamed = calloc((size_t)n, sizeof *renamed), *lat = calloc((size_t)n, sizeof *lat);
@@ -324,9 +324,9 @@ static int cmd_burst(int n, char *agent)
             }
     }
     double exited = now_ms() - t0;
-    wait_for_all_companions();
+    wait_for_all_recorders();
     double recorded = now_ms() - t0;
-    unlink(companions);
+    unlink(recorders);
     double max = percentile(lat, n, 1.0);
     printf("%.3f %.3f %.3f %.0f %.0f\n", percentile(lat, n, 0.5), percentile(lat, n, 0.99), max,
            exited, recorded);

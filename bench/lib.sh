@@ -24,11 +24,15 @@ row() {   # row NAME OURS_MS REFERENCE_NAME REFERENCE_MS
 
 # bench_workspace NAME: a scratch directory W (removed at exit, after
 # bench_cleanup if the script defines one) with the agent's directories
-# and database in it, created once by a monitor call.
+# and database in it (created as fencectl creates one), and the recorder
+# of this build.
 bench_workspace() {
     W=$(mktemp -d "/tmp/fr-bench-$1.XXXXXX")
     trap 'command -v bench_cleanup >/dev/null && bench_cleanup; rm -rf "$W"' EXIT
     export NNF_FENCE_REQUEST_DIR="$W/rq" NNF_FENCE_RESPONSE_DIR="$W/rs" LOG_DIR="$W/log"
     export FENCE_RECORDER_DB="$W/db/fr.db" FILESYSTEM_DISCOVERY_ENABLED=false
+    export FENCE_RECORDER_RECORDER="$BUILD/fr-recorder"
+    mkdir -m 0700 "$W/db"
+    "$BUILD/fencectl" import /dev/null > /dev/null
     "$BUILD/fence_recorder" -o monitor
 }

@@ -7,7 +7,7 @@
  * recorder, ended failed, timeout or terminated, and ended at most
  * ATTEMPT_GAP_S seconds before this one started (not after: overlapping
  * runs are separate fences, or one record read twice through two --db). Anything else starts a
- * new fence. Computed when read, so a late-written outcome (the companion
+ * new fence. Computed when read, so a late-written outcome (the recorder
  * records after the agent exits) is never missed.
  *
  * ATTEMPTS_LINKED_CTE(columns, where) defines the table `linked`: the

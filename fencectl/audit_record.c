@@ -289,7 +289,7 @@ static bool pid_alive(long long pid)
 }
 
 /* Still 'running': in progress while its agent lives (on this host), or
- * for a minute after (its companion writes the outcome once the agent
+ * for a minute after (its recorder writes the outcome once the agent
  * has exited); elsewhere, for ten minutes. */
 static int unfinished(const struct record_audit *ra, time_t now, struct findings *out)
 {

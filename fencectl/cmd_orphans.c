@@ -98,8 +98,8 @@ static void request_entry(const struct dir_entry *e, void *arg)
 }
 
 /* Operations whose agent never recorded an outcome: still 'running' (the
- * agent waits, or died with no companion), or 'terminated' by the
- * companion after a kill (no exit code: the agent never exited itself). */
+ * agent waits, or died with no recorder), or 'terminated' by the
+ * recorder after a kill (no exit code: the agent never exited itself). */
 static int unfinished_operations(struct orphan_scan *s)
 {
     if (!s->db)

@@ -42,7 +42,7 @@ W=$(mktemp -d /tmp/fr-chaos.XXXXXX)
 trap 'kill $(cat "$W"/*.pid 2>/dev/null) 2>/dev/null; umount "$W/log" 2>/dev/null; rm -rf "$W"' EXIT
 export NNF_FENCE_REQUEST_DIR=$W/requests NNF_FENCE_RESPONSE_DIR=$W/responses LOG_DIR=$W/log \
        FENCE_RECORDER_DB=$W/db/fence-recorder.db FILESYSTEM_DISCOVERY_ENABLED=false \
-       FENCE_RECORDER_TEST_COMPANIONS=$W/recorders FENCE_RECORDER_RECORD_PATIENCE=20 \
+       FENCE_RECORDER_TEST_RECORDERS=$W/recorders FENCE_RECORDER_RECORD_PATIENCE=20 \
        CIBADMIN_PATH=/nonexistent/cibadmin CRM_MON_PATH=/nonexistent/crm_mon
 unset PCMK_service
 mkdir -p "$W/requests" "$W/responses" "$W/log" "$W/db" "$W/out"

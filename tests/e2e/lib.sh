@@ -24,7 +24,7 @@ setup_env() {
         export FENCE_RECORDER_RECORDER="$S/.fr-recorder"
     fi
     export POLL_INTERVAL=0.2
-    export FENCE_RECORDER_TEST_COMPANIONS="$S/.recorders"
+    export FENCE_RECORDER_TEST_RECORDERS="$S/.recorders"
     unset FENCE_TIMEOUT FENCE_LOG PCMK_service
     DB=$FENCE_RECORDER_DB
     # Under valgrind an agent is ~50x slower: 50 of them queue for the
@@ -79,12 +79,12 @@ fail() {
 }
 
 # wait_recorded [SKIP]: until the recorders the agent started (after the
-# first SKIP of those listed in $FENCE_RECORDER_TEST_COMPANIONS) have
+# first SKIP of those listed in $FENCE_RECORDER_TEST_RECORDERS) have
 # written their record and exited. The recorder outlives the agent by
 # design: the agent exits on the answer, the record follows.
 wait_recorded() {
-    [ -s "$FENCE_RECORDER_TEST_COMPANIONS" ] || return 0
-    for pid in $(tail -n +"$((${1:-0} + 1))" "$FENCE_RECORDER_TEST_COMPANIONS"); do
+    [ -s "$FENCE_RECORDER_TEST_RECORDERS" ] || return 0
+    for pid in $(tail -n +"$((${1:-0} + 1))" "$FENCE_RECORDER_TEST_RECORDERS"); do
         i=0
         # A zombie has finished too (whoever reaps orphans may be slow).
         while kill -0 "$pid" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
@@ -97,8 +97,8 @@ wait_recorded() {
 }
 
 recorders_so_far() {
-    if [ -f "$FENCE_RECORDER_TEST_COMPANIONS" ]; then
-        wc -l < "$FENCE_RECORDER_TEST_COMPANIONS"
+    if [ -f "$FENCE_RECORDER_TEST_RECORDERS" ]; then
+        wc -l < "$FENCE_RECORDER_TEST_RECORDERS"
     else
         echo 0
     fi

@@ -433,7 +433,7 @@ test_hostile_responses_get_the_right_outcome() {
     # Nothing written outside the configured directories.
     outside=$(find "$S" -newer "$S/marker" -type f ! -path "$NNF_FENCE_REQUEST_DIR/*" \
               ! -path "$NNF_FENCE_RESPONSE_DIR/*" ! -path "$LOG_DIR/*" ! -path "$(dirname "$DB")/*" \
-              ! -path "$FENCE_RECORDER_TEST_COMPANIONS")
+              ! -path "$FENCE_RECORDER_TEST_RECORDERS")
     [ -z "$outside" ] || fail "written outside the configured directories: $outside"
 }
 
@@ -810,7 +810,7 @@ test_recorder_killed_with_the_record_pending() {
     hold_write_lock
     before=$(recorders_so_far)
     "$AGENT" -q -o off -n lost || fail "the fence failed with its recorder about to die"
-    recorder=$(tail -n 1 "$FENCE_RECORDER_TEST_COMPANIONS")
+    recorder=$(tail -n 1 "$FENCE_RECORDER_TEST_RECORDERS")
     [ "$(recorders_so_far)" -gt "$before" ] || fail "no recorder noted"
     kill -KILL "$recorder"
     release_write_lock
@@ -828,7 +828,7 @@ test_recorder_killed_with_the_record_pending() {
     until [ "$(sql "select count(*) from operations where target_node = 'slow' and status = 'running'")" = 1 ]; do
         i=$((i + 1)); [ "$i" -gt 500 ] && fail "the request was never recorded"; sleep 0.02
     done
-    kill -KILL "$(tail -n 1 "$FENCE_RECORDER_TEST_COMPANIONS")"
+    kill -KILL "$(tail -n 1 "$FENCE_RECORDER_TEST_RECORDERS")"
     wait "$AGENT_PID" || fail "the fence failed with its recorder killed"
     stop_responder
     expect_sql running "select status from operations where target_node = 'slow'"
@@ -910,7 +910,7 @@ test_a_lost_record_is_named_by_check_and_rebuilt_from_its_files() {
     expect_exit 0 agent -q -o off -n node1
     hold_write_lock
     "$AGENT" -q -o off -n lost || fail "the fence failed with its recorder about to die"
-    kill -KILL "$(tail -n 1 "$FENCE_RECORDER_TEST_COMPANIONS")"
+    kill -KILL "$(tail -n 1 "$FENCE_RECORDER_TEST_RECORDERS")"
     release_write_lock
     stop_responder
     expect_sql 0 "select count(*) from operations where target_node = 'lost'"
