@@ -243,12 +243,13 @@ INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(LIBEXECDIR)/$(RESPO
     $(UNITDIR)/fencectl-metrics.timer $(TMPFILESDIR)/fence-recorder.conf \
     $(SYSCONFDIR)/logrotate.d/fence-recorder $(SYSCONFDIR)/cron.d/fence-recorder \
     $(COMPLETIONDIR)/fencectl $(DOCDIR)/README.md $(DOCDIR)/responder.md \
+    $(addprefix $(DOCDIR)/doc/,$(notdir $(wildcard doc/*.md))) \
     $(DOCDIR)/examples/pcs-stonith-create.sh $(DOCDIR)/examples/cib-primitive.xml
 
 install: all man
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(SYSCONFDIR)/cron.d \
-	    $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)/examples
+	    $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/doc
 	install -m 0755 $(BUILD)/fence_recorder $(BUILD)/fencectl $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(BUILD)/$(RESPONDER) $(BUILD)/$(RECORDER) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
@@ -260,12 +261,13 @@ install: all man
 	install -m 0644 contrib/cron/fence-recorder $(DESTDIR)$(SYSCONFDIR)/cron.d/
 	install -m 0644 contrib/bash-completion/fencectl $(DESTDIR)$(COMPLETIONDIR)/
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 doc/*.md $(DESTDIR)$(DOCDIR)/doc/
 	install -m 0644 contrib/responder/README.md $(DESTDIR)$(DOCDIR)/responder.md
 	install -m 0644 contrib/examples/pcs-stonith-create.sh contrib/examples/cib-primitive.xml \
 	    $(DESTDIR)$(DOCDIR)/examples/
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/doc $(DESTDIR)$(DOCDIR) $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 # The Debian package, built from a copy of the tree (dpkg-buildpackage
 # writes next to its source), then copied to $(BUILD)/.
