@@ -28,11 +28,13 @@ run() {
     total_fail=$((total_fail + ${f%% failed*}))
 }
 run "native" sh "$TOP/tests/run.sh" "$BUILD"
-# The real-cluster, package and chaos suites run once, natively: Pacemaker
-# and dpkg start their binaries (out of valgrind's reach), the chaos run
-# times its faults against native speed, and a second run under ASan would
-# cost minutes of the CI budget for paths the other suites cover there.
-NATIVE_ONLY="test_pacemaker test_pacemaker_audit test_multinode test_package test_chaos"
+# The real-cluster, package, chaos and group-kill suites run once, natively:
+# Pacemaker and dpkg start their binaries (out of valgrind's reach), the
+# chaos and group-kill runs time their kills against native speed (the
+# group kill aims into the first milliseconds of a fence), and a second run
+# under ASan would cost minutes of the CI budget for paths the other suites
+# cover there.
+NATIVE_ONLY="test_pacemaker test_pacemaker_audit test_multinode test_package test_chaos test_group_kill"
 run "asan+ubsan" env FR_SANITIZED=1 FR_SKIP_SUITES="$NATIVE_ONLY" sh "$TOP/tests/run.sh" "$ASAN_BUILD"
 run "valgrind" env FR_WRAP="$VALGRIND" FR_SKIP_SUITES="$NATIVE_ONLY" sh "$TOP/tests/run.sh" "$BUILD"
 echo "=== summary$summaries"
