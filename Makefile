@@ -187,8 +187,8 @@ chaos: check-deps
 	sh tests/chaos/chaos.sh $(BUILD) $(CHAOS_ROUNDS) $(CHAOS_SEED) 8
 
 # libFuzzer on the response parser, the stdin options, the time parser,
-# the XML reader (with discovery's extractors) and the cluster-state
-# helper's parser;
+# the XML reader (with discovery's extractors), the cluster-state parser
+# and the recorder's reading of the agent's hand-off;
 # FUZZ_SECONDS per target. `make check` replays the corpus every time.
 FUZZ_SECONDS ?= 60
 fuzz: all

@@ -47,6 +47,17 @@ static void job_from(const struct handoff_job *j, struct job *job)
     job->op.agent_pid = j->agent_pid;
 }
 
+int job_parse(const struct handoff_job *j, struct job *job, struct error *err)
+{
+    if (j->magic != HANDOFF_MAGIC || j->size != sizeof (struct handoff))
+        return errorf(err, "the hand-off is not this version's (magic %#x, size %u)",
+                      j->magic, j->size);
+    if ((j->kind != HANDOFF_FENCE && j->kind != HANDOFF_UNFENCE) || !job_terminated(j))
+        return errorf(err, "the hand-off's job is malformed");
+    job_from(j, job);
+    return 0;
+}
+
 int job_map(int fd, struct handoff **h, struct job *job, struct error *err)
 {
     struct stat st;
@@ -60,12 +71,5 @@ int job_map(int fd, struct handoff **h, struct job *job, struct error *err)
     if (p == MAP_FAILED)
         return errorf_errno(err, "cannot map the hand-off");
     *h = p;
-    const struct handoff_job *j = &(*h)->job;
-    if (j->magic != HANDOFF_MAGIC || j->size != sizeof **h)
-        return errorf(err, "the hand-off is not this version's (magic %#x, size %u)",
-                      j->magic, j->size);
-    if ((j->kind != HANDOFF_FENCE && j->kind != HANDOFF_UNFENCE) || !job_terminated(j))
-        return errorf(err, "the hand-off's job is malformed");
-    job_from(j, job);
-    return 0;
+    return job_parse(&(*h)->job, job, err);
 }

@@ -25,6 +25,9 @@ struct job {
     struct operation op;          /* its strings point into the hand-off */
 };
 
+/* Reads a job: -1 with err unless it is this version's and every text
+ * field ends inside its array. job's strings point into j. */
+int job_parse(const struct handoff_job *j, struct job *job, struct error *err);
 /* Maps the hand-off on fd and reads its job. -1 with err if it is not a
  * hand-off this recorder understands (another version's, cut short). */
 int job_map(int fd, struct handoff **h, struct job *job, struct error *err);

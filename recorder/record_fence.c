@@ -28,6 +28,7 @@ struct progress {
     bool requested, request_recorded;
     bool failed_early, answered, outcome_recorded;
     bool exited, eof;
+    bool unpublished;              /* killed before its request went out */
     bool discovered;
     bool requester_posted;         /* the agent's own look at its parent */
     struct discovery_report report;
@@ -166,7 +167,7 @@ static void conclude_unpublished(const struct job *job, struct handoff *h,
              h->request_len ? " (a dot-temp file may remain; fencectl prune removes it)" : "");
     snprintf(o->event_details, sizeof o->event_details, "Fence action %s failed: %s",
              job->action, o->message);
-    p->failed_early = p->answered = true;
+    p->failed_early = p->answered = p->unpublished = true;
 }
 
 /* The late response of an agent that was killed while it waited: it
@@ -227,7 +228,9 @@ static void record_outcome(struct recorder *rec, const struct job *job,
                            struct handoff *h, struct progress *p)
 {
     struct outcome_facts f = { .agent_end = "exited", .exit_code = h->exit_code };
-    if (!p->exited)
+    if (!p->exited && p->unpublished)
+        f.agent_end = "killed";   /* conclude_unpublished said what happened */
+    else if (!p->exited)
         conclude_killed(job, rec->op.request_id, h, p, &f);
     const struct handoff_outcome *o = &h->outcome;
     f.status = o->status;

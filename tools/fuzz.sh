@@ -19,7 +19,7 @@ flags="-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        $(pkg-config --cflags sqlite3 libcjson uuid libxml-2.0)"
 libs="$(pkg-config --libs sqlite3 libcjson uuid libxml-2.0) -lm"
 status=0
-for target in response stdin_options timeparse pcmk_xml cluster_state; do
+for target in response stdin_options timeparse pcmk_xml cluster_state handoff_job; do
     # shellcheck disable=SC2086
     $cc $flags -o "$out/fuzz_$target" tests/fuzz/fuzz_$target.c $sources $libs
     mkdir -p "$out/corpus/$target"

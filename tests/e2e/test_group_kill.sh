@@ -127,7 +127,7 @@ gk_unload() {
 }
 
 recorders_alive() {
-    for pid in $(cat "$FENCE_RECORDER_TEST_COMPANIONS" 2>/dev/null); do
+    for pid in $(cat "$FENCE_RECORDER_TEST_RECORDERS" 2>/dev/null); do
         # A zombie has finished too (whoever reaps orphans may be slow).
         kill -0 "$pid" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] \
             && return 0
@@ -205,8 +205,8 @@ test_group_kill_at_any_moment_loses_no_request() {
             fi
         elif [ "$ops" = 0 ]; then
             class=before
-            # Its dot-temp file: the agent had forked its recorder (which
-            # comes first), and the kill took both before the rename.
+            # Its dot-temp file: the agent had started its recorder (which
+            # comes first), so a kill could not take the recorder too.
             for f in "$NNF_FENCE_REQUEST_DIR/.$node"-*.json.tmp; do
                 [ -f "$f" ] && class=before-temp
             done
@@ -235,7 +235,7 @@ test_group_kill_at_any_moment_loses_no_request() {
         done
     done < "$S/unpublished"
 
-    echo "FIGURE group kill: $GK_RUNS runs in $took s (seed $GK_SEED; a fence takes $((GK_FULL_US / 1000)) ms, its request is out after $((GK_PUB_US / 1000)) ms): $before before the recorder started ($temp with it, leaving a dot-temp request), $unpublished recorded unpublished, $recorded requested and recorded ($exited exited before the kill), $other recorded otherwise, $lost lost"
+    echo "FIGURE group kill: $GK_RUNS runs in $took s (seed $GK_SEED; a fence takes $((GK_FULL_US / 1000)) ms, its request is out after $((GK_PUB_US / 1000)) ms): $before killed before the recorder's spawn returned (no request, no record; $temp of them leaving a dot-temp request), $unpublished recorded unpublished, $recorded requested and recorded ($exited exited before the kill), $other recorded otherwise, $lost lost"
     if [ "$other" -gt 0 ]; then
         sort "$S/other" | uniq -c | sort -rn | while read -r k text; do
             echo "FIGURE group kill: $k without a request recorded as [$text...]"
@@ -251,6 +251,10 @@ test_group_kill_at_any_moment_loses_no_request() {
         "$S/check.out")
     [ "$lost" -eq 0 ] || fail "$lost fence(s) whose request reached the storage system have no operation" \
         "(fencectl check names ${named:-none} of them)"
+    # A dot-temp request is written after the recorder's spawn returned:
+    # the kill could not take the recorder, which records it unpublished.
+    [ "$temp" -eq 0 ] || fail "$temp run(s) left a dot-temp request and no record"
+    [ "$other" -eq 0 ] || fail "$other run(s) without a request recorded otherwise than as unpublished: $(sort -u "$S/other")"
     [ -z "$named" ] || fail "fencectl check names $named lost fence(s) the files do not show: $(cat "$S/check.out")"
     [ "$check_rc" -eq 0 ] || fail "fencectl check exited $check_rc: $(cat "$S/check.out")"
     [ $((before + unpublished + recorded + other)) -eq "$GK_RUNS" ] || fail "runs unaccounted for"

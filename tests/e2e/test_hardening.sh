@@ -128,6 +128,9 @@ test_sigkill_at_each_phase_is_accounted_for() {
     expect_sql "terminated|killed||" "select status, agent_end, exit_code, response_success \
         from operations o where target_node = 'k-before' and not exists \
         (select 1 from requests r where r.operation_id = o.id)"
+    # ...and, with no request out, says that nothing reached the storage system.
+    expect_sql "the agent was killed before its request was published: no request reached the storage system" \
+        "select message from operations where target_node = 'k-before'"
     expect_sql 1 "select count(*) from operations o join requests r on r.operation_id = o.id \
         where o.target_node = 'k-written' and o.status = 'terminated' and o.agent_end = 'killed'"
     expect_sql "terminated|killed|" "select status, agent_end, exit_code from operations where target_node = 'k-waiting'"

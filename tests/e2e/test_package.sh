@@ -33,7 +33,7 @@ suite_teardown() {
 test_package_installs_works_and_purges() {
     dpkg -i "$DEB" > "$S/install.log" 2>&1 || fail "dpkg -i failed: $(tail -5 "$S/install.log")"
     for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/lib/fence-recorder/fence-recorder-responder \
-             /usr/lib/fence-recorder/fence-recorder-cluster-state \
+             /usr/lib/fence-recorder/fr-recorder \
              /usr/share/man/man8/fence_recorder.8.gz /usr/share/man/man8/fencectl.8.gz \
              /lib/systemd/system/fencectl-prune.timer /lib/systemd/system/fence-responder.service \
              /usr/lib/tmpfiles.d/fence-recorder.conf /etc/logrotate.d/fence-recorder \
@@ -58,7 +58,8 @@ test_package_installs_works_and_purges() {
     /usr/lib/fence-recorder/fence-recorder-responder --serve --request-dir "$NNF_FENCE_REQUEST_DIR" --response-dir "$NNF_FENCE_RESPONSE_DIR" \
         -q --pid-file "$S/responder.pid" &
     while [ ! -s "$S/responder.pid" ]; do sleep 0.02; done
-    printf 'action=off\nport=node2\n' | /usr/sbin/fence_recorder || fail "installed agent failed to fence"
+    printf 'action=off\nport=node2\n' | env -u FENCE_RECORDER_RECORDER /usr/sbin/fence_recorder \
+        || fail "installed agent (with its installed recorder) failed to fence"
     stop_responder
     eventually_sql completed "select status from operations where target_node = 'node2'"
     /usr/sbin/fencectl history --node node2 | grep -q completed || fail "installed fencectl does not show the fence"

@@ -13,6 +13,7 @@ int fuzz_stdin_options(const uint8_t *data, size_t size);
 int fuzz_timeparse(const uint8_t *data, size_t size);
 int fuzz_pcmk_xml(const uint8_t *data, size_t size);
 int fuzz_cluster_state(const uint8_t *data, size_t size);
+int fuzz_handoff_job(const uint8_t *data, size_t size);
 
 #ifdef LIBFUZZER
 #define FUZZ_ENTRY(fn) \

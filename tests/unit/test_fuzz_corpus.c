@@ -69,6 +69,12 @@ static void replays_cluster_state_corpus(void **state)
     assert_true(replay_dir("cluster_state", fuzz_cluster_state) >= 5);
 }
 
+static void replays_handoff_job_corpus(void **state)
+{
+    (void)state;
+    assert_true(replay_dir("handoff_job", fuzz_handoff_job) >= 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -77,6 +83,7 @@ int main(void)
         cmocka_unit_test(replays_timeparse_corpus),
         cmocka_unit_test(replays_pcmk_xml_corpus),
         cmocka_unit_test(replays_cluster_state_corpus),
+        cmocka_unit_test(replays_handoff_job_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
