@@ -66,7 +66,7 @@ whole_off() {
             "$FRBENCH" fence 30 "$BUILD/bench/floor_client" | cut -d' ' -f4)
         rm -rf "$W/whole-rq" "$W/whole-rs"
         echo "$t $a $f $c"
-    done | awk '{ print $3 / $5, $0 }' | sort -n \
+    done | awk '{ print ($4 > 0 ? $2 / $4 : 0), $0 }' | sort -n \
          | awk -v n="$rounds" 'NR == int((n + 1) / 2) { print $2, $3, $4, $5 }'
 }
 set -- $(whole_off)

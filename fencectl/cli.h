@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "cib_paths.h"
 #include "config.h"
 #include "error.h"
 #include "record.h"
@@ -29,8 +30,7 @@ struct cli {
     int db_timeout_ms;           /* waits for the write lock (FENCE_RECORDER_DB_TIMEOUT) */
     bool verbose;                /* -v: say where the paths came from */
     bool log_dir_given;          /* --log-dir or $LOG_DIR: the logs of the --db given */
-    char paths_source[1024];     /* which of flags, environment, CIB, defaults gave the paths */
-    char cib_value[4][1024];     /* paths taken from the CIB */
+    struct cib_paths cib;        /* paths taken from the CIB, and which source gave them */
 };
 
 /* --format's value, accepted before or after the command name. Returns

@@ -416,7 +416,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     check_cib(&c);
     check_online_fenced(&c);
     db_close(c.db);
-    printf("INFO: %s\n", cli->paths_source);
+    printf("INFO: %s\n", cli->cib.source);
     if (c.problems == 0)
         printf("OK: directories usable, request directory writable, database intact (schema %d), "
                "every jsonl line recorded, no request pending over %llds\n",

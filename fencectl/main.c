@@ -58,70 +58,12 @@ static void usage(FILE *out)
           out);
 }
 
-/* Paths neither given as options nor in the environment come from the
- * CIB's fence_recorder devices, when they all agree (a device that does
- * not set one uses the agent's default). The outcome is one line in
- * cli->paths_source, shown with -v and by check. */
 #define CIB_TIMEOUT_MS 3000
-static void paths_from_cib(struct cli *cli)
+
+static void warn_disagreement(void *ctx, const char *text)
 {
-    const char **slot[4] = { &cli->paths.request_dir, &cli->paths.response_dir,
-                             &cli->paths.db_path, &cli->paths.log_dir };
-    static const char *const env[4] = { ENV_REQUEST_DIR, ENV_RESPONSE_DIR, ENV_DB_PATH, ENV_LOG_DIR };
-    static const char *const dflt[4] = { DEFAULT_REQUEST_DIR, DEFAULT_RESPONSE_DIR,
-                                         DEFAULT_DB_PATH, DEFAULT_LOG_DIR };
-    static const enum cib_key key[4] = { CIB_REQUEST_DIR, CIB_RESPONSE_DIR, CIB_DB, CIB_LOG_DIR };
-    bool missing[4];
-    int nmissing = 0;
-    for (int i = 0; i < 4; i++) {
-        const char *e = getenv(env[i]);
-        missing[i] = !*slot[i] && !(e && e[0]);
-        nmissing += missing[i];
-    }
-    if (!nmissing) {
-        snprintf(cli->paths_source, sizeof cli->paths_source, "paths from options and environment");
-        return;
-    }
-    static struct cib_devices devs;   /* large; fencectl runs this once */
-    struct error err;
-    bool read = cib_devices_read(CIB_TIMEOUT_MS, &devs, &err) == 0;
-    if (!read || devs.count == 0) {
-        snprintf(cli->paths_source, sizeof cli->paths_source,
-                 "paths from options, environment and defaults (no fence_recorder device read "
-                 "from the CIB: %.300s)", read ? "none configured" : err.msg);
-        return;
-    }
-    struct strbuf used = STRBUF_INIT;
-    for (int i = 0; i < 4; i++) {
-        if (!missing[i])
-            continue;
-        const char *first = devs.dev[0].value[key[i]][0] ? devs.dev[0].value[key[i]] : dflt[i];
-        int other = -1;
-        for (int d = 1; d < devs.count && other < 0; d++) {
-            const char *v = devs.dev[d].value[key[i]][0] ? devs.dev[d].value[key[i]] : dflt[i];
-            if (strcmp(v, first) != 0)
-                other = d;
-        }
-        if (other >= 0) {
-            const char *v = devs.dev[other].value[key[i]];
-            fprintf(stderr, "fencectl: the CIB's fence_recorder devices disagree on %s (%s: %s, %s: %s); "
-                    "using %s; give --%s to choose\n", cib_key_names[key[i]], devs.dev[0].id, first,
-                    devs.dev[other].id, v[0] ? v : dflt[i], dflt[i],
-                    i == 2 ? "db" : i == 0 ? "request-dir" : i == 1 ? "response-dir" : "log-dir");
-            continue;
-        }
-        snprintf(cli->cib_value[i], sizeof cli->cib_value[i], "%s", first);
-        *slot[i] = cli->cib_value[i];
-        strbuf_addf(&used, "%s%s=%s", used.len ? ", " : "", cib_key_names[key[i]], first);
-    }
-    if (used.len)
-        snprintf(cli->paths_source, sizeof cli->paths_source, "paths from the CIB (%d fence_recorder "
-                 "device%s, first %s): %s; the rest from options, environment or defaults",
-                 devs.count, devs.count == 1 ? "" : "s", devs.dev[0].id, strbuf_str(&used));
-    else
-        snprintf(cli->paths_source, sizeof cli->paths_source, "paths from options, environment and "
-                 "defaults (the CIB's devices disagree)");
-    strbuf_release(&used);
+    (void)ctx;
+    fprintf(stderr, "fencectl: %s\n", text);
 }
 
 int main(int argc, char **argv)
@@ -170,9 +112,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    paths_from_cib(&cli);
+    paths_from_cib(&cli.paths, CIB_TIMEOUT_MS, &cli.cib, warn_disagreement, NULL);
     if (cli.verbose)
-        fprintf(stderr, "fencectl: %s\n", cli.paths_source);
+        fprintf(stderr, "fencectl: %s\n", cli.cib.source);
     paths_resolve(&cli.paths, cli.main_log_buf, sizeof cli.main_log_buf);
     if (!db_timeout_from_env(&cli.db_timeout_ms))
         fprintf(stderr, "fencectl: ignoring %s='%s': not whole seconds from 0 to %d; "
