@@ -37,6 +37,7 @@ XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 LIB_SRC    := $(wildcard lib/*.c)
 AGENT_SRC  := $(wildcard agent/*.c)
 REC_SRC    := $(wildcard recorder/*.c)
+ALERT_SRC  := $(wildcard alert/*.c)
 CTL_SRC    := $(wildcard fencectl/*.c)
 RESP_SRC   := $(wildcard contrib/responder/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -47,20 +48,25 @@ OBJ        := $(BUILD)/obj
 LIB_OBJ    := $(LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/schema_sql.o
 AGENT_OBJ  := $(AGENT_SRC:%.c=$(OBJ)/%.o)
 REC_OBJ    := $(REC_SRC:%.c=$(OBJ)/%.o)
+ALERT_OBJ  := $(ALERT_SRC:%.c=$(OBJ)/%.o)
 CTL_OBJ    := $(CTL_SRC:%.c=$(OBJ)/%.o)
 RESP_OBJ   := $(RESP_SRC:%.c=$(OBJ)/%.o)
 # Unit tests link the agent's and the recorder's objects too, all but
 # their main().
 AGENT_LIBOBJ := $(filter-out $(OBJ)/agent/main.o,$(AGENT_OBJ))
 REC_LIBOBJ   := $(filter-out $(OBJ)/recorder/main.o,$(REC_OBJ))
+ALERT_LIBOBJ := $(filter-out $(OBJ)/alert/main.o,$(ALERT_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 # The recorder the agent starts for every fence (lib/handoff.h): never
 # named fence_*, as cluster tools run every fence_* they find as an agent.
 RECORDER  := fr-recorder
+# Pacemaker's alert agent for the record (pcs alert create path=...).
+ALERT     := fence-recorder-alert
 # The example responder is never named fence_* either: it answers fences.
 RESPONDER := fence-recorder-responder
-BINS := $(BUILD)/fence_recorder $(BUILD)/$(RECORDER) $(BUILD)/fencectl $(BUILD)/$(RESPONDER)
+BINS := $(BUILD)/fence_recorder $(BUILD)/$(RECORDER) $(BUILD)/$(ALERT) $(BUILD)/fencectl \
+        $(BUILD)/$(RESPONDER)
 
 .PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz chaos bench man clean install uninstall deb pkgcheck
 
@@ -99,6 +105,8 @@ $(BUILD)/fence_recorder: $(AGENT_OBJ) $(BUILD)/libfr.a
 $(BUILD)/$(RECORDER): $(REC_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
 $(OBJ)/agent/recorder_spawn.o: ALL_CFLAGS += -DFR_LIBEXECDIR='"$(LIBEXECDIR)"'
+$(BUILD)/$(ALERT): $(ALERT_OBJ) $(BUILD)/libfr.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
 # fencectl reads Pacemaker's XML with the same reader (lib/).
 $(BUILD)/fencectl: $(CTL_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
@@ -116,9 +124,9 @@ $(OBJ)/%.o: %.c | pkgcheck
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(AGENT_LIBOBJ) $(REC_LIBOBJ) $(BUILD)/libfr.a
+$(BUILD)/tests/%: tests/unit/%.c $(AGENT_LIBOBJ) $(REC_LIBOBJ) $(ALERT_LIBOBJ) $(BUILD)/libfr.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iagent -Irecorder $(shell pkg-config --cflags cmocka 2>/dev/null) -o $@ $(filter %.c,$^) $(filter %.o,$^) $(filter %.a,$^) \
+	$(CC) $(ALL_CFLAGS) -Iagent -Irecorder -Ialert $(shell pkg-config --cflags cmocka 2>/dev/null) -o $@ $(filter %.c,$^) $(filter %.o,$^) $(filter %.a,$^) \
 	    $(ALL_LDFLAGS) $(PKG_LIBS) $(XML_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 # The fuzz targets replay their corpus as part of the unit tests.
@@ -236,7 +244,7 @@ $(BUILD)/man/fencectl.8: contrib/man/fencectl.8
 man: $(MANPAGES)
 
 INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(LIBEXECDIR)/$(RESPONDER) \
-    $(LIBEXECDIR)/$(RECORDER) \
+    $(LIBEXECDIR)/$(RECORDER) $(LIBEXECDIR)/$(ALERT) \
     $(MANDIR)/man8/fence_recorder.8 $(MANDIR)/man8/fencectl.8 \
     $(UNITDIR)/fence-responder.service $(UNITDIR)/fencectl-prune.service \
     $(UNITDIR)/fencectl-prune.timer $(UNITDIR)/fencectl-metrics.service \
@@ -251,7 +259,7 @@ install: all man
 	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(SYSCONFDIR)/cron.d \
 	    $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/doc
 	install -m 0755 $(BUILD)/fence_recorder $(BUILD)/fencectl $(DESTDIR)$(SBINDIR)/
-	install -m 0755 $(BUILD)/$(RESPONDER) $(BUILD)/$(RECORDER) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0755 $(BUILD)/$(RESPONDER) $(BUILD)/$(RECORDER) $(BUILD)/$(ALERT) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 contrib/systemd/fence-responder.service contrib/systemd/fencectl-prune.service \
 	    contrib/systemd/fencectl-prune.timer contrib/systemd/fencectl-metrics.service \

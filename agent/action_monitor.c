@@ -15,6 +15,7 @@
 #include "agent.h"
 #include "db_header.h"
 #include "files.h"
+#include "record_group.h"
 
 /* Permission bits do not show a full or read-only file system (and root
  * passes them anyway): the file system's own counts do. fencectl check
@@ -65,7 +66,7 @@ static int check_db(const struct agent_config *cfg, struct error *err)
         return check_space("database directory", dir, err);
     case DB_PROBE_NEEDS_OPEN:
         /* Missing, empty or unclaimed: the recorder makes it ours. */
-        if (dir_ensure(dir, MODE_DB_DIR, err) != 0)
+        if (record_dir_ensure(dir, err) != 0)
             return -1;
         return check_dir("database directory", dir, W_OK | X_OK, err);
     default:

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,7 +152,7 @@ static int spawn_attributes(posix_spawnattr_t *attr)
     return rc;
 }
 
-static int spawn(const struct spawn_fds *f, pid_t *pid, struct error *err)
+static int spawn(const struct spawn_fds *f, bool background, pid_t *pid, struct error *err)
 {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
@@ -165,8 +167,17 @@ static int spawn(const struct spawn_fds *f, pid_t *pid, struct error *err)
         }
         posix_spawn_file_actions_destroy(&fa);
     }
-    if (rc == 0)
+    if (rc == 0) {
+        /* A fence's recorder runs at a lower priority (as it keeps
+         * itself): set here, its start (loading SQLite and libxml2) does
+         * not take a CPU from the agent or the storage system's
+         * responder either. Not through the spawn's scheduler attribute:
+         * the agent waits for the child's exec, which must not wait. */
+        if (background && setpriority(PRIO_PROCESS, (id_t)*pid, RECORDER_NICE) != 0) {
+            /* the default priority still records */
+        }
         return 0;
+    }
     return errorf(err, "cannot start the recorder %s: %s%s", path, strerror(rc),
                   rc == ENOENT ? " (make install puts it in " FR_LIBEXECDIR ")" : "");
 }
@@ -258,7 +269,7 @@ int recorder_spawn(struct recorder_link *l, const struct agent_config *cfg,
         errorf_errno(err, "cannot prepare the recorder's descriptors");
         return spawn_failed(l, theirs, err);
     }
-    if (spawn(&f, &l->pid, err) != 0)
+    if (spawn(&f, true, &l->pid, err) != 0)
         return spawn_failed(l, theirs, err);
     for (int i = 0; i < 4; i++)
         close_fd(&theirs[i]);
@@ -296,7 +307,7 @@ int recorder_unfence(const struct agent_config *cfg, const struct operation *op,
     if (rc == 0 && f.handoff < 0)
         rc = errorf_errno(err, "cannot prepare the recorder's descriptors");
     if (rc == 0)
-        rc = spawn(&f, &pid, err);
+        rc = spawn(&f, false, &pid, err);
     if (f.handoff >= 0)
         close(f.handoff);
     if (rc == 0)

@@ -30,6 +30,10 @@
 #define MODE_LOG         0640
 #define MODE_DB_DIR      0700
 #define MODE_DB          0600
+/* Where the group haclient exists (a cluster node): alerts, run as
+ * hacluster, write the record too (record_group.h). */
+#define MODE_DB_DIR_SHARED 02770
+#define MODE_DB_SHARED     0660
 
 #define RESPONSE_MAX_BYTES (1024 * 1024)
 

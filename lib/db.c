@@ -17,6 +17,7 @@
 #include "db_file.h"
 #include "db_vfs.h"
 #include "files.h"
+#include "record_group.h"
 #include "schema.h"
 #include "write_queue.h"
 
@@ -303,9 +304,10 @@ static int builder_name(char *out, size_t size, const char *path, const char *su
  * before deadline; its descriptor, or -1 with err. */
 static int lock_builder(const char *builder, int64_t deadline, struct error *err)
 {
-    int fd = open(builder, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, MODE_DB);
+    int fd = open(builder, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, record_file_mode());
     if (fd < 0)
         return errorf_errno(err, "cannot create %s", builder), -1;
+    record_file_share(fd);   /* the database is this file, linked into place */
     while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK && errno != EINTR) {
             errorf_errno(err, "cannot lock %s", builder);
@@ -366,7 +368,7 @@ static int create_db_file(const char *path, int busy_timeout_ms, struct error *e
     if (strlen(path) >= sizeof dir_copy || builder_name(builder, sizeof builder, path, "") != 0)
         return errorf(err, "database path too long");
     strcpy(dir_copy, path);
-    if (dir_ensure(dirname(dir_copy), MODE_DB_DIR, err) != 0)
+    if (record_dir_ensure(dirname(dir_copy), err) != 0)
         return -1;
     int fd = lock_builder(builder, monotonic_ms() + busy_timeout_ms, err);
     if (fd < 0)

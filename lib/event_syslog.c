@@ -11,3 +11,8 @@ void event_syslog(bool is_error, const char *text)
 {
     syslog(is_error ? LOG_ERR : LOG_NOTICE, "%s", text);
 }
+
+void event_syslog_critical(const char *text)
+{
+    syslog(LOG_CRIT, "%s", text);
+}

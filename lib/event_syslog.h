@@ -9,5 +9,7 @@
 void event_syslog_open(void);
 /* text is one readable-log line without its timestamp. */
 void event_syslog(bool is_error, const char *text);
+/* At LOG_CRIT: something an administrator must act on now. */
+void event_syslog_critical(const char *text);
 
 #endif

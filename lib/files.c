@@ -407,12 +407,34 @@ static int open_parent_dir(const char *path, const char **base, struct error *er
 int file_append(const char *path, const char *line, size_t len, mode_t mode,
                 struct error *err)
 {
+    return file_append_new(path, line, len, mode, NULL, err);
+}
+
+/* The file opened for appending; on_create(fd) when this call created it. */
+static int open_appending(int dfd, const char *base, mode_t mode, void (*on_create)(int fd))
+{
+    int flags = O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+    if (!on_create)
+        return openat(dfd, base, flags | O_CREAT, mode);
+    int fd = openat(dfd, base, flags);
+    if (fd >= 0 || errno != ENOENT)
+        return fd;
+    fd = openat(dfd, base, flags | O_CREAT | O_EXCL, mode);
+    if (fd >= 0)
+        on_create(fd);
+    else if (errno == EEXIST)   /* another writer created it meanwhile */
+        fd = openat(dfd, base, flags);
+    return fd;
+}
+
+int file_append_new(const char *path, const char *line, size_t len, mode_t mode,
+                    void (*on_create)(int fd), struct error *err)
+{
     const char *base;
     int dfd = open_parent_dir(path, &base, err);
     if (dfd == -2)
         return -1;
-    int fd = openat(dfd, base, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-                    mode);
+    int fd = open_appending(dfd, base, mode, on_create);
     if (dfd >= 0) {
         int saved = errno;
         close(dfd);

@@ -85,6 +85,9 @@ enum read_status file_read_limited_at(int dirfd, const char *name, const char *p
  * writers never interleave. Creates the file with mode if missing. */
 int file_append(const char *path, const char *line, size_t len, mode_t mode,
                 struct error *err);
+/* As file_append; on_create(fd) is called when this call creates the file. */
+int file_append_new(const char *path, const char *line, size_t len, mode_t mode,
+                    void (*on_create)(int fd), struct error *err);
 
 /* Removes path if it is a regular file (not following symlinks). */
 int file_remove_regular(const char *path, struct error *err);

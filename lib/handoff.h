@@ -37,6 +37,10 @@
  * instead of misreading it. */
 #define HANDOFF_MAGIC 0x66726831u   /* "frh1" */
 
+/* A fence's recorder runs as a batch job at this nice value: the fence
+ * comes first. */
+#define RECORDER_NICE 10
+
 enum handoff_kind {
     HANDOFF_FENCE = 'F',     /* off, reboot, and fences refused before they started */
     HANDOFF_UNFENCE = 'U',   /* on: the recorder unfences, the agent waits for it */

@@ -4,7 +4,7 @@
 
 #include "record_types.h"
 
-static const char *const level_names[] = { "DEBUG", "INFO", "WARNING", "ERROR" };
+static const char *const level_names[] = { "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL" };
 
 const char *log_level_name(enum log_level level)
 {

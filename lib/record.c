@@ -10,6 +10,7 @@
 #include "eventlog.h"
 #include "files.h"
 #include "linehash.h"
+#include "record_group.h"
 #include "strbuf.h"
 
 static void append_log(struct recorder *rec, const char *path, const struct strbuf *line);
@@ -63,7 +64,7 @@ static void append_log(struct recorder *rec, const char *path, const struct strb
         log_write_failed(rec, NULL, &err);
         return;
     }
-    if (file_append(path, line->data, line->len, MODE_LOG, &err) != 0)
+    if (file_append_new(path, line->data, line->len, MODE_LOG, record_log_grant, &err) != 0)
         log_write_failed(rec, path, &err);
 }
 
@@ -168,8 +169,10 @@ static void recorder_reacquire_db(struct recorder *rec)
     for (;;) {
         enum db_open_status st = db_open(rec->paths.db_path, DB_READ_WRITE, rec->busy_timeout_ms,
                                          &rec->db, &err);
-        if (st == DB_OPEN_OK)
+        if (st == DB_OPEN_OK) {
+            record_db_share(rec->paths.db_path);   /* one from before the group existed */
             return;
+        }
         rec->db = NULL;
         int64_t waited = monotonic_ms() - started;
         if (st != DB_OPEN_BUSY || waited >= rec->patience_ms) {
@@ -486,4 +489,21 @@ void rec_cluster_state(struct recorder *rec, const struct cluster_state_row *row
              row->shared_from, row->error, row->state_json, row->requester_service,
              (int64_t)row->parent_pid, row->parent_process, row->parent_cmdline,
              row->read_when);
+}
+
+int rec_cluster_event(struct recorder *rec, const struct cluster_event_row *row)
+{
+    struct stamp now;
+    stamp_now(&now);
+    int64_t rc = row->rc;
+    REC_EXEC(rec, NULL, "INSERT OR IGNORE INTO cluster_events (kind, node, node_id, action, "
+             "executor, client, origin, result, rc, ref, description, happened_at, recorded_at, "
+             "recorded_on, source, severity, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, -1), "
+             "?, ?, ?, ?, ?, ?, ?, ?)", "ttttttttitttttttt", row->kind, row->node, row->node_id,
+             row->action, row->executor, row->client, row->origin, row->result, rc < 0 ? -1 : rc,
+             row->ref, row->description, row->happened->iso_ms, now.iso_ms, row->recorded_on,
+             row->source, row->severity ? row->severity : "info", row->detail);
+    if (!recorder_db_usable(rec))
+        return -1;
+    return sqlite3_changes(rec->db) > 0 ? 1 : 0;
 }

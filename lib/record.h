@@ -122,4 +122,24 @@ struct cluster_state_row {
 };
 void rec_cluster_state(struct recorder *rec, const struct cluster_state_row *row);
 
+/* What Pacemaker told this node about a fence or a member (a
+ * cluster_events row). NULL strings are NULL columns; rc < 0 is none. */
+struct cluster_event_row {
+    const char *kind;               /* fencing, node */
+    const char *node, *node_id;
+    const char *action, *executor, *client, *origin, *result, *ref;
+    int rc;
+    const char *description;
+    const struct stamp *happened;
+    const char *recorded_on;
+    const char *source;             /* alert, history */
+    const char *severity;           /* info, critical */
+    const char *detail;
+};
+/* Records the event unless it is there already (the same Pacemaker
+ * operation, or the same kind, node, description and time: duplicate
+ * alerts and recipients make one row). Inside a step. 1 recorded, 0 there
+ * already, -1 the database failed. */
+int rec_cluster_event(struct recorder *rec, const struct cluster_event_row *row);
+
 #endif

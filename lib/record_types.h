@@ -5,7 +5,7 @@
 #ifndef FR_RECORD_TYPES_H
 #define FR_RECORD_TYPES_H
 
-enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR };
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR, LOG_CRITICAL };
 
 /* What goes to stderr: nothing (quiet), warnings and up (normal), or
  * everything (verbose). Pacemaker copies the agent's stderr into its log. */
@@ -22,7 +22,7 @@ struct operation {
     char filesystems[4096];   /* JSON array text */
 };
 
-/* "DEBUG", "INFO", "WARNING", "ERROR". */
+/* "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL". */
 const char *log_level_name(enum log_level level);
 /* A log line on stderr as the agent shows it (Pacemaker copies the agent's
  * stderr into its log): warnings and errors, everything when verbose. */

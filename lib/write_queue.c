@@ -1,5 +1,7 @@
 #include "write_queue.h"
 
+#include "record_group.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -37,7 +39,9 @@ static int open_queue_file(const char *db_path)
     int n = snprintf(path, sizeof path, "%s%s", db_path, WRITE_QUEUE_SUFFIX);
     if (n < 0 || (size_t)n >= sizeof path)
         return -1;
-    return open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, MODE_DB);
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, record_file_mode());
+    record_file_share(fd);
+    return fd;
 }
 
 /* Blocks in flock() until the lock is ours or deadline_ms passes. */

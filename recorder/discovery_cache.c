@@ -1,5 +1,7 @@
 #include "discovery_cache.h"
 
+#include "record_group.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -158,7 +160,7 @@ int discovery_cached_run(const char *cache_dir, const char *name, char *const ar
     struct error ignored;
     /* The database's directory, created here if this is the first fence
      * ever: the first burst shares its runs too. */
-    if (cache_dir && dir_ensure(cache_dir, MODE_DB_DIR, &ignored) == 0 &&
+    if (cache_dir && record_dir_ensure(cache_dir, &ignored) == 0 &&
         cache_paths(cache_dir, name, data_path, lock_path, sizeof data_path) == 0)
         lock = take_lock(lock_path, timeout_ms);
     if (lock < 0)

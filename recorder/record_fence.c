@@ -81,7 +81,7 @@ static void yield_to_agents(void)
 {
     struct sched_param none = { 0 };
     sched_setscheduler(0, SCHED_BATCH, &none);
-    if (setpriority(PRIO_PROCESS, 0, 10) != 0) {
+    if (setpriority(PRIO_PROCESS, 0, RECORDER_NICE) != 0) {
         /* the default priority still works */
     }
 }

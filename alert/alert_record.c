@@ -1,0 +1,100 @@
+#include "alert_record.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "event_syslog.h"
+#include "record.h"
+#include "respdir.h"
+
+/* The first successful response file for node, if any: while it is there
+ * nnf-sos keeps the node's storage detached. */
+struct still_fenced {
+    char file[PROTOCOL_NAME_MAX + 1];
+    char request_id[UUID_STR_LEN + 1];
+};
+
+static int first_fencing(const struct response_file *f, void *ctx)
+{
+    struct still_fenced *sf = ctx;
+    if (!response_file_fences(f))
+        return 0;
+    snprintf(sf->file, sizeof sf->file, "%s", f->file_name);
+    snprintf(sf->request_id, sizeof sf->request_id, "%s", f->request_id);
+    return 1;
+}
+
+static void this_node(char *out, size_t size)
+{
+    if (gethostname(out, size) != 0)
+        snprintf(out, size, "(unknown)");
+    out[size - 1] = '\0';
+}
+
+static void fencing_row(const struct alert_event *ev, struct cluster_event_row *row)
+{
+    row->kind = "fencing";
+    row->action = ev->action[0] ? ev->action : NULL;
+    row->executor = ev->executor[0] ? ev->executor : NULL;
+    row->client = ev->client[0] ? ev->client : NULL;
+    row->origin = ev->origin[0] ? ev->origin : NULL;
+    row->result = ev->result[0] ? ev->result : NULL;
+    row->ref = ev->ref[0] ? ev->ref : NULL;
+    row->rc = ev->rc;
+}
+
+/* A member whose storage is still fenced: Pacemaker lets it run
+ * resources that need the storage it cannot reach (a partition healed
+ * without a restart, a failed unfence). The remedy is the restart that
+ * Pacemaker's unfencing needs. */
+static void critical_join(struct recorder *rec, const struct alert_event *ev,
+                          const struct still_fenced *sf, struct cluster_event_row *row,
+                          char *detail, size_t size)
+{
+    snprintf(detail, size, "node %s joined the cluster while its storage is fenced: the "
+             "successful response %s still fences it; restart the node (Pacemaker unfences it "
+             "when it rejoins), never unfence a node that did not restart", ev->node, sf->file);
+    row->severity = "critical";
+    row->detail = detail;
+    rec_log(rec, LOG_CRITICAL, "%s", detail);
+    event_syslog_critical(detail);
+}
+
+int alert_record(const struct alert_event *ev, const struct paths *paths, int db_timeout_ms)
+{
+    struct recorder rec;
+    recorder_open(&rec, paths, db_timeout_ms, VERBOSITY_QUIET);
+    recorder_enable_syslog(&rec);
+    char host[256], detail[1024];
+    this_node(host, sizeof host);
+    struct cluster_event_row row = { .node = ev->node, .rc = -1, .description = ev->description,
+                                     .happened = &ev->at, .recorded_on = host,
+                                     .source = "alert" };
+    struct still_fenced sf = { .file = "" };
+    struct error err;
+    if (ev->kind == ALERT_NODE) {
+        row.kind = "node";
+        row.node_id = ev->node_id[0] ? ev->node_id : NULL;
+        row.result = ev->description;
+        if (strcmp(ev->description, "member") == 0 &&
+            response_dir_scan(paths->response_dir, ev->node, first_fencing, &sf, &err) < 0)
+            sf.file[0] = '\0';   /* unreadable here: nothing this node can confirm */
+    } else {
+        fencing_row(ev, &row);
+    }
+    recorder_step_begin(&rec);
+    if (sf.file[0])
+        critical_join(&rec, ev, &sf, &row, detail, sizeof detail);
+    /* Said once: a duplicate (another recipient, a repeated alert) adds
+     * nothing; without a database the log line still says it. */
+    int added = rec_cluster_event(&rec, &row);
+    if (added != 0 && ev->kind == ALERT_FENCING)
+        rec_log(&rec, ev->rc == 0 ? LOG_INFO : LOG_WARNING, "Cluster fence event: %s",
+                ev->description);
+    else if (added != 0)
+        rec_log(&rec, LOG_INFO, "Cluster node event: %s is %s", ev->node, ev->description);
+    recorder_step_end(&rec);
+    recorder_close(&rec);
+    return added < 0 ? -1 : 0;
+}
