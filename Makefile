@@ -136,7 +136,7 @@ $(BUILD)/tests/test_fuzz_corpus: ALL_CFLAGS += -DFUZZ_CORPUS_DIR='"$(CURDIR)/tes
 # Packages the build and the tests need, installed with apt-get when
 # missing (as root), so a fresh Debian machine and CI need nothing else.
 BUILD_DEBS := build-essential pkg-config libsqlite3-dev libcjson-dev uuid-dev libxml2-dev
-TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind strace xsltproc debhelper \
+TEST_DEBS  := libcmocka-dev libxml2-utils fence-agents sqlite3 jq valgrind strace xsltproc debhelper acl \
               corosync pacemaker pacemaker-cli-utils pcs crmsh prometheus
 deps:
 	@sh tools/ensure-debs.sh $(BUILD_DEBS)

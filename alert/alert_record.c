@@ -56,7 +56,7 @@ static void critical_join(struct recorder *rec, const struct alert_event *ev,
              "successful response %s still fences it; restart the node (Pacemaker unfences it "
              "when it rejoins), never unfence a node that did not restart", ev->node, sf->file);
     row->severity = "critical";
-    row->detail = detail;
+    row->detail = sf->file;
     rec_log(rec, LOG_CRITICAL, "%s", detail);
     event_syslog_critical(detail);
 }

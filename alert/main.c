@@ -104,8 +104,17 @@ int main(int argc, char **argv)
     const char *kind = getenv("CRM_alert_kind");
     if (!kind || (strcmp(kind, "fencing") != 0 && strcmp(kind, "node") != 0))
         return 0;   /* resource and attribute alerts: nothing of ours */
+    /* This very program, by its path (readlink, not /proc/self/exe
+     * itself: under valgrind that would be valgrind's). */
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     struct error err;
-    if (hand_over("/proc/self/exe", &err) != 0) {
+    if (n <= 0) {
+        fprintf(stderr, "fence-recorder-alert: cannot find its own program: %s\n", strerror(errno));
+        return 1;
+    }
+    self[n] = '\0';
+    if (hand_over(self, &err) != 0) {
         fprintf(stderr, "fence-recorder-alert: %s\n", err.msg);
         return 1;
     }

@@ -22,6 +22,7 @@
 #include "dirscan.h"
 #include "files.h"
 #include "logcheck.h"
+#include "joined_fenced.h"
 #include "online_fenced.h"
 #include "oldest.h"
 #include "probe.h"
@@ -385,6 +386,26 @@ static void check_online_fenced(struct checker *c)
     free(m.v);
 }
 
+static void joined_fenced_problem(void *arg, const char *node, const char *joined_at,
+                                  const char *response_file, int still)
+{
+    struct checker *c = arg;
+    if (still)
+        problem(c, "%s joined the cluster at %s while its storage is fenced (%s still fences "
+                "it): restart the node (Pacemaker unfences it when it rejoins), never unfence "
+                "a node that did not restart", node, joined_at, response_file);
+}
+
+/* Recorded by the alert agent on every node that got the member alert:
+ * the CRITICAL stays a problem until the response file is gone. */
+static void check_joined_fenced(struct checker *c)
+{
+    struct error err;
+    if (c->db && joined_fenced_scan(c->db, c->cli->paths.response_dir, joined_fenced_problem, c,
+                                    &err) < 0)
+        printf("INFO: %s: members that joined while fenced not checked\n", err.msg);
+}
+
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = { { "fence-timeout", required_argument, NULL, 't' },
@@ -415,6 +436,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     check_unrecorded(&c);
     check_cib(&c);
     check_online_fenced(&c);
+    check_joined_fenced(&c);
     db_close(c.db);
     printf("INFO: %s\n", cli->cib.source);
     if (c.problems == 0)

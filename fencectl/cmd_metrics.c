@@ -16,6 +16,7 @@
 #include "db.h"
 #include "dirscan.h"
 #include "files.h"
+#include "joined_fenced.h"
 #include "online_fenced.h"
 #include "respdir.h"
 #include "strbuf.h"
@@ -332,6 +333,28 @@ static void online_fenced_state(const struct cli *cli, struct strbuf *sb)
     free(m.v);
 }
 
+static void joined_fenced_series(void *arg, const char *node, const char *joined_at,
+                                 const char *response_file, int still)
+{
+    struct strbuf *sb = arg;
+    (void)joined_at;
+    (void)response_file;
+    strbuf_adds(sb, P "node_joined_while_fenced{");
+    label(sb, "node", node, true);
+    strbuf_addf(sb, "} %d\n", still);
+}
+
+/* Members the alert agent saw join while a response fenced them: 1 while
+ * that response still does, 0 once unfenced. */
+static int joined_fenced_state(const struct cli *cli, sqlite3 *db, struct strbuf *sb)
+{
+    struct error err;
+    header(sb, "node_joined_while_fenced", "gauge", "1 per node that joined the cluster while "
+           "a successful response file fenced it, 0 once that file is gone: restart that node.");
+    return joined_fenced_scan(db, cli->paths.response_dir, joined_fenced_series, sb, &err) < 0
+           ? -1 : 0;
+}
+
 /* Everything from the database; database_up says whether it is there. */
 static int record_metrics(const struct cli *cli, struct strbuf *sb)
 {
@@ -339,7 +362,8 @@ static int record_metrics(const struct cli *cli, struct strbuf *sb)
     bool up = cli_open_read_only(cli, &db) == EXIT_OK;
     struct strbuf body = STRBUF_INIT;
     if (up && (outcomes(db, &body) != 0 || last_outcomes(db, &body) != 0 ||
-               durations(db, &body) != 0 || record_health(db, &body) != 0)) {
+               durations(db, &body) != 0 || record_health(db, &body) != 0 ||
+               joined_fenced_state(cli, db, &body) != 0)) {
         fprintf(stderr, "fencectl metrics: reading %s: %s\n", cli->paths.db_path, sqlite3_errmsg(db));
         up = false;
     }

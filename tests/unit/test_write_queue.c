@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "write_queue.h"
+#include "record_group.h"
 #include "unit_tmp.h"
 
 static const char *queue_path(const char *db)
@@ -41,7 +42,7 @@ static void free_queue_is_ours_at_once(void **state)
     assert_int_equal(write_queue_enter(&q, monotonic_ms() + 1000), QUEUE_AT_FRONT);
     struct stat sb;
     assert_int_equal(stat(queue_path(db), &sb), 0);
-    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(sb.st_mode & 0777, record_file_mode());
     write_queue_leave(&q);
     assert_int_equal(q.fd, -1);
     int other = hold_queue(db);   /* leaving released it */

@@ -1,0 +1,135 @@
+# fence-recorder-alert, Pacemaker's alert agent for the record: as
+# Pacemaker runs it (the alert in CRM_alert_* variables, as hacluster, once
+# per recipient), it records fencing and node alerts once each, never
+# holds Pacemaker, and raises a CRITICAL for a member whose storage is
+# still fenced. Sourced by runner.sh; each test_* runs in its own scratch
+# dir $S. The multi-node suite runs it inside real clusters.
+
+ALERT="$BUILD/fence-recorder-alert"
+REF=6f1c0b3e-aaaa-4bbb-8ccc-123456789abc
+DESC="Operation reboot of node3 by node1 for pacemaker-controld.52@node1: OK (ref=$REF)"
+
+# fencing_alert [DESC]: a fencing alert as Pacemaker 2.1 sends it.
+fencing_alert() {
+    env CRM_alert_kind=fencing CRM_alert_version=2.1.5 CRM_alert_recipient=/var/log/x \
+        CRM_alert_node=node3 CRM_alert_task=reboot CRM_alert_rc=0 CRM_alert_desc="${1:-$DESC}" \
+        CRM_alert_timestamp_epoch=1796000000 CRM_alert_timestamp_usec=123456 \
+        ${FR_WRAP:-} "$ALERT"
+}
+
+node_alert() {   # node_alert NODE member|lost
+    env CRM_alert_kind=node CRM_alert_node="$1" CRM_alert_nodeid=3 CRM_alert_desc="$2" \
+        CRM_alert_timestamp_epoch=1796000100 CRM_alert_timestamp_usec=0 ${FR_WRAP:-} "$ALERT"
+}
+
+# No copy of the alert agent still recording (by its command line: the
+# suites run one at a time).
+alerts_done() {
+    ! pgrep -f "fence-recorder-alert --record" > /dev/null
+}
+
+setup_alerts() {
+    export CIBADMIN_PATH=/nonexistent/cibadmin CRM_MON_PATH=/nonexistent/crm_mon
+    create_db
+}
+
+test_alert_records_a_fencing_alert_once_per_event() {
+    setup_alerts
+    fencing_alert || fail "the alert agent failed"
+    fencing_alert || fail "the second recipient's run failed"   # the same alert again
+    eventually_sql 1 "select count(*) from cluster_events"
+    # Both copies done (each appends its line after its commit).
+    wait_until 10 grep -q "Cluster fence event" "$LOG_DIR/fence-events.log" || fail "no line in fence-events.log"
+    wait_until 10 alerts_done || fail "the alert agent's copies still run"
+    expect_sql "fencing|node3|reboot|node1|pacemaker-controld.52|node1|OK|0|$REF|2026-11-30T00:53:20.123Z|alert" \
+        "select kind, node, action, executor, client, origin, result, rc, ref, happened_at, source from cluster_events"
+    [ "$(grep -c "Cluster fence event: $DESC" "$LOG_DIR/fence-events.log")" -eq 1 ] \
+        || fail "not one line in fence-events.log: $(cat "$LOG_DIR/fence-events.log")"
+    "$FENCECTL" check > check.out 2>&1 || fail "check after an alert: $(cat check.out)"
+}
+
+test_alert_keeps_a_description_it_cannot_parse_as_given() {
+    setup_alerts
+    fencing_alert "Operation reboot of node3 by <no-one>: something new" || fail "alert failed"
+    eventually_sql "node3|reboot||Operation reboot of node3 by <no-one>: something new" \
+        "select node, action, executor, description from cluster_events"
+}
+
+test_alert_ignores_resource_and_attribute_alerts() {
+    setup_alerts
+    env CRM_alert_kind=resource CRM_alert_node=node3 CRM_alert_rsc=fs CRM_alert_desc=ok \
+        ${FR_WRAP:-} "$ALERT" || fail "a resource alert failed"
+    env CRM_alert_kind=attribute ${FR_WRAP:-} "$ALERT" || fail "an attribute alert failed"
+    sleep 0.3
+    expect_sql 0 "select count(*) from cluster_events"
+}
+
+# Pacemaker waits for its alert agents (up to the alert's timeout): a
+# locked database never holds it. The record follows the lock.
+test_alert_exits_at_once_with_the_database_locked() {
+    setup_alerts
+    hold_write_lock
+    t0=$(date +%s%N)
+    fencing_alert || fail "the alert agent failed"
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    sleep 0.3
+    count=$(sqlite3 -readonly "$DB" "select count(*) from cluster_events" 2>/dev/null)
+    release_write_lock
+    echo "FIGURE alert agent with the database locked: exited after $ms ms (date(1) included)"
+    [ "$ms" -lt 1000 ] || fail "the alert agent took $ms ms with the database locked"
+    [ "$count" = 0 ] || fail "recorded through a held lock?"
+    eventually_sql 1 "select count(*) from cluster_events"
+}
+
+# A member whose storage a successful response still fences: CRITICAL in
+# the record and fence-events.log (syslog too), and check fails.
+test_alert_member_still_fenced_is_critical() {
+    setup_alerts
+    id=11111111-2222-4333-8444-555555555555
+    write_response node3 $id "{\"request_id\": \"$id\", \"target_node\": \"node3\", \"success\": true}"
+    node_alert node2 member || fail "alert failed"
+    node_alert node3 member || fail "alert failed"
+    eventually_sql 2 "select count(*) from cluster_events"
+    expect_sql "node2|info|" "select node, severity, detail from cluster_events where node = 'node2'"
+    expect_sql "node3-$id.json" "select detail from cluster_events where node = 'node3' and severity = 'critical'"
+    grep -q "\[CRITICAL\] node node3 joined the cluster while its storage is fenced" "$LOG_DIR/fence-events.log" \
+        || fail "no CRITICAL line: $(cat "$LOG_DIR/fence-events.log")"
+    "$FENCECTL" check > check.out 2>&1 && fail "check passes with a member fenced: $(cat check.out)"
+    grep -q "PROBLEM: node3 joined the cluster at .* while its storage is fenced" check.out \
+        || fail "check does not name it: $(cat check.out)"
+    "$FENCECTL" metrics > m.prom || fail "metrics"
+    grep -q '^fence_recorder_node_joined_while_fenced{node="node3"} 1$' m.prom || fail "no gauge: $(grep joined m.prom)"
+    # Unfenced (the node restarted, Pacemaker's on): the problem is gone.
+    expect_exit 0 agent -o on -n node3
+    "$FENCECTL" check > check.out 2>&1 || fail "check still fails after the unfence: $(cat check.out)"
+    "$FENCECTL" metrics | grep -q '^fence_recorder_node_joined_while_fenced{node="node3"} 0$' \
+        || fail "gauge not back to 0"
+}
+
+# Alerts run as hacluster: the record is shared with the group haclient
+# (database 2770/0660), the logs keep their mode and readers and grant the
+# group appending by an ACL entry. Nobody else may write.
+test_alert_as_hacluster_writes_the_record_and_nobody_else_can() {
+    getent group haclient > /dev/null || fail "no group haclient (pacemaker not installed: make check-deps)"
+    command -v getfacl > /dev/null || fail "getfacl missing (make check-deps installs acl)"
+    setup_alerts
+    chmod 0711 "$S"
+    expect_exit 0 agent -o monitor   # the log directory, as a fence creates it
+    node_alert node2 member || fail "root's alert failed"
+    eventually_sql 1 "select count(*) from cluster_events"
+    [ "$(stat -c '%a %U %G' "$(dirname "$DB")")" = "2770 root haclient" ] \
+        || fail "database directory: $(stat -c '%a %U %G' "$(dirname "$DB")")"
+    [ "$(stat -c '%a %G' "$DB")" = "660 haclient" ] || fail "database: $(stat -c '%a %G' "$DB")"
+    getfacl -n "$LOG_DIR/fence-events.log" 2>/dev/null | grep -q "^group:$(getent group haclient | cut -d: -f3):rw-$" \
+        || fail "no ACL entry for haclient: $(getfacl -n "$LOG_DIR/fence-events.log" 2>&1)"
+    getfacl -n "$LOG_DIR/fence-events.log" 2>/dev/null | grep -q '^group::r--$' || fail "the owning group gained write"
+    setpriv --reuid=hacluster --regid=haclient --init-groups env CRM_alert_kind=node CRM_alert_node=node3 \
+        CRM_alert_nodeid=3 CRM_alert_desc=lost "$ALERT" || fail "hacluster's alert failed"
+    eventually_sql "lost" "select result from cluster_events where node = 'node3'"
+    grep -q "Cluster node event: node3 is lost" "$LOG_DIR/fence-events.log" || fail "hacluster's line not in the log"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c "echo x >> '$DB'" 2>/dev/null \
+        && fail "nobody could write the database"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c "echo x >> '$LOG_DIR/fence-events.log'" 2>/dev/null \
+        && fail "nobody could write the log"
+    "$FENCECTL" check > check.out 2>&1 || fail "check: $(cat check.out)"
+}
