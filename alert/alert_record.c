@@ -1,10 +1,15 @@
 #include "alert_record.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "event_syslog.h"
+#include "pcmk_history.h"
 #include "record.h"
 #include "respdir.h"
 
@@ -31,6 +36,9 @@ static void this_node(char *out, size_t size)
         snprintf(out, size, "(unknown)");
     out[size - 1] = '\0';
 }
+
+/* stonith_admin answers from memory; a busy fencer may take a while. */
+#define HISTORY_TIMEOUT_MS 10000
 
 static void fencing_row(const struct alert_event *ev, struct cluster_event_row *row)
 {
@@ -61,6 +69,75 @@ static void critical_join(struct recorder *rec, const struct alert_event *ev,
     event_syslog_critical(detail);
 }
 
+/* "2026-11-26T15:20:16.000Z" (pcmk_time_to_iso's) as a stamp. */
+static bool stamp_from_iso_utc(struct stamp *st, const char *iso)
+{
+    struct tm tm = { 0 };
+    const char *rest = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest)
+        return false;
+    struct timespec ts = { .tv_sec = timegm(&tm), .tv_nsec = 0 };
+    stamp_from_timespec(st, ts);
+    return true;
+}
+
+/* This node's name as Pacemaker knows it (crm_node -n), else its host name. */
+static void local_node(char *out, size_t size)
+{
+    char *argv[] = { "crm_node", "-n", NULL };
+    struct command_result r;
+    struct error err;
+    out[0] = '\0';
+    if (command_run(argv, 3000, 4096, &r, &err) == 0 && r.exit_status == 0 && r.out)
+        snprintf(out, size, "%.*s", (int)strcspn(r.out, "\n"), r.out);
+    command_result_free(&r);
+    if (!out[0])
+        this_node(out, size);
+}
+
+/* This node joined: the fences it missed while it was down, as the
+ * fencers keep them (in memory, synchronised when a node joins). What
+ * the record has already (by Pacemaker's id, or the same target, action
+ * and executor within seconds) is not added again. */
+static void record_missed_fences(struct recorder *rec, const char *host)
+{
+    struct pcmk_history h;
+    struct error err;
+    if (pcmk_history_read(HISTORY_TIMEOUT_MS, &h, &err) != 0) {
+        rec_log(rec, LOG_WARNING, "the fences this node missed while it was down are not "
+                "recorded: %s", err.msg);
+        return;
+    }
+    int added = 0;
+    for (size_t i = 0; i < h.n; i++) {
+        const struct pcmk_event *e = &h.v[i];
+        if (!e->completed[0])
+            continue;   /* still pending: its alert will come */
+        char desc[2 * ALERT_TEXT_MAX];   /* room for every field at its longest */
+        struct stamp at;
+        snprintf(desc, sizeof desc, "Operation %s of %s by %s for %s@%s: %s%s%s", e->action,
+                 e->target, e->delegate, e->client, e->origin, e->status,
+                 e->reason[0] ? ": " : "", e->reason);
+        if (!stamp_from_iso_utc(&at, e->completed))
+            continue;
+        struct cluster_event_row row = {
+            .kind = "fencing", .node = e->target, .action = e->action,
+            .executor = e->delegate[0] ? e->delegate : NULL,
+            .client = e->client[0] ? e->client : NULL, .origin = e->origin[0] ? e->origin : NULL,
+            .result = e->status, .rc = strcmp(e->status, "success") == 0 ? 0 : -1,
+            .description = desc, .happened = &at, .recorded_on = host, .source = "history",
+        };
+        if (rec_cluster_event(rec, &row) == 1) {
+            added++;
+            rec_log(rec, LOG_INFO, "Cluster fence event (from the fencers' history, missed "
+                    "while this node was down): %s", desc);
+        }
+    }
+    free(h.v);
+    rec_log(rec, LOG_INFO, "This node joined: %zu fence(s) in the fencers' history, %d of them "
+            "not recorded here before", h.n, added);
+}
+
 int alert_record(const struct alert_event *ev, const struct paths *paths, int db_timeout_ms)
 {
     struct recorder rec;
@@ -89,6 +166,12 @@ int alert_record(const struct alert_event *ev, const struct paths *paths, int db
     /* Said once: a duplicate (another recipient, a repeated alert) adds
      * nothing; without a database the log line still says it. */
     int added = rec_cluster_event(&rec, &row);
+    char local[256];
+    if (ev->kind == ALERT_NODE && strcmp(ev->description, "member") == 0) {
+        local_node(local, sizeof local);
+        if (strcasecmp(local, ev->node) == 0)   /* ASCII case, as Pacemaker compares */
+            record_missed_fences(&rec, host);
+    }
     if (added != 0 && ev->kind == ALERT_FENCING)
         rec_log(&rec, ev->rc == 0 ? LOG_INFO : LOG_WARNING, "Cluster fence event: %s",
                 ev->description);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "findings.h"
 #include "names.h"
+#include "pcmk_history.h"
 
 /* The storage system's state: nodes with a successful response file. */
 struct fenced_node {
@@ -47,30 +48,12 @@ struct membership {
     char dc[NODE_NAME_MAX + 1];
 };
 
-/* Pacemaker's fence history (stonith_admin --history). */
-struct pcmk_event {
-    char target[NODE_NAME_MAX + 1];
-    char action[16];
-    char status[16];                  /* success, failed, pending */
-    char completed[32];               /* ISO 8601 UTC; empty while pending */
-    char client[128], origin[NODE_NAME_MAX + 1], delegate[NODE_NAME_MAX + 1];
-    char reason[256];                 /* exit-reason, when Pacemaker gives one */
-    int matched;                      /* record operations matched to it */
-};
-struct pcmk_history {
-    struct pcmk_event *v;
-    size_t n;
-};
-
 /* Each runs its command bounded by timeout_ms and parses its XML; -1
  * with err (one line, for the "cluster did not answer" finding). */
 int audit_membership(int timeout_ms, struct membership *m, struct error *err);
 int audit_pacemaker_history(int timeout_ms, struct pcmk_history *h, struct error *err);
 /* The parsers alone, for XML already in memory. */
 int membership_parse(const char *xml, size_t len, struct membership *m, struct error *err);
-int pcmk_history_parse(const char *xml, size_t len, struct pcmk_history *h, struct error *err);
-/* Pacemaker's "2026-11-26 15:20:16Z" (or with +hh:mm, or local) as ISO UTC. */
-bool pcmk_time_to_iso(const char *text, char out[32]);
 
 /* The record: the operations since `since` compared with the storage
  * view and, when given (non-NULL), Pacemaker's history; then its own

@@ -142,3 +142,25 @@ bool pcmk_xml_attr_equals(const xmlNode *node, const char *name, const char *val
     xmlFree(v);
     return same;
 }
+
+/* Pacemaker's status element: code 0 is success, anything else says why.
+ * crm_mon that cannot reach the cluster still says code 0, with an
+ * <errors><error>text</error></errors> inside it instead of the data. */
+int pcmk_xml_result_status(const xmlNode *root, const char *what, struct error *err)
+{
+    const xmlNode *st = pcmk_xml_child(root, "status");
+    char code[16] = "0", message[256] = "";
+    if (st) {
+        pcmk_xml_attr_copy(st, "code", code, sizeof code);
+        pcmk_xml_attr_copy(st, "message", message, sizeof message);
+    }
+    const xmlNode *e = pcmk_xml_child(pcmk_xml_child(st, "errors"), "error");
+    xmlChar *text = e ? xmlNodeGetContent(e) : NULL;
+    int rc = 0;
+    if (text && text[0])
+        rc = errorf(err, "%s: %.300s", what, (const char *)text);
+    else if (strcmp(code, "0") != 0)
+        rc = errorf(err, "%s failed (code %s: %s)", what, code, message);
+    xmlFree(text);
+    return rc;
+}

@@ -53,4 +53,9 @@ bool pcmk_xml_attr_copy(const xmlNode *node, const char *name, char *out, size_t
 /* Is attribute name present and equal to value? */
 bool pcmk_xml_attr_equals(const xmlNode *node, const char *name, const char *value);
 
+/* Pacemaker's <status code= message=> element of a tool's XML result
+ * (and the <errors> crm_mon gives instead of data): 0, or -1 with err
+ * saying what the tool said went wrong, naming what. */
+int pcmk_xml_result_status(const xmlNode *root, const char *what, struct error *err);
+
 #endif

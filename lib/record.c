@@ -491,6 +491,11 @@ void rec_cluster_state(struct recorder *rec, const struct cluster_state_row *row
              row->read_when);
 }
 
+/* A fencing event without Pacemaker's operation id (read from the
+ * fencers' history) is one already recorded when a fencing event of the
+ * same target, action and executor is within this many seconds of it. */
+#define CLUSTER_EVENT_SAME_S "10"
+
 int rec_cluster_event(struct recorder *rec, const struct cluster_event_row *row)
 {
     struct stamp now;
@@ -498,8 +503,12 @@ int rec_cluster_event(struct recorder *rec, const struct cluster_event_row *row)
     int64_t rc = row->rc;
     REC_EXEC(rec, NULL, "INSERT OR IGNORE INTO cluster_events (kind, node, node_id, action, "
              "executor, client, origin, result, rc, ref, description, happened_at, recorded_at, "
-             "recorded_on, source, severity, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, -1), "
-             "?, ?, ?, ?, ?, ?, ?, ?)", "ttttttttitttttttt", row->kind, row->node, row->node_id,
+             "recorded_on, source, severity, detail) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+             "NULLIF(?9, -1), ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17 WHERE ?10 IS NOT NULL "
+             "OR ?1 <> 'fencing' OR NOT EXISTS (SELECT 1 FROM cluster_events e WHERE "
+             "e.kind = 'fencing' AND e.node = ?2 AND e.action IS ?4 AND e.executor IS ?5 AND "
+             "abs(julianday(e.happened_at) - julianday(?12)) * 86400 <= "
+             CLUSTER_EVENT_SAME_S ")", "ttttttttitttttttt", row->kind, row->node, row->node_id,
              row->action, row->executor, row->client, row->origin, row->result, rc < 0 ? -1 : rc,
              row->ref, row->description, row->happened->iso_ms, now.iso_ms, row->recorded_on,
              row->source, row->severity ? row->severity : "info", row->detail);

@@ -136,9 +136,11 @@ struct cluster_event_row {
     const char *severity;           /* info, critical */
     const char *detail;
 };
-/* Records the event unless it is there already (the same Pacemaker
- * operation, or the same kind, node, description and time: duplicate
- * alerts and recipients make one row). Inside a step. 1 recorded, 0 there
+/* Records the event unless it is there already: the same Pacemaker
+ * operation (ref), or the same kind, node, description and time
+ * (duplicate alerts and recipients make one row), or, for a fence read
+ * from the fencers' history (no ref), a fencing event of the same target,
+ * action and executor within 10 s. Inside a step. 1 recorded, 0 there
  * already, -1 the database failed. */
 int rec_cluster_event(struct recorder *rec, const struct cluster_event_row *row);
 

@@ -66,15 +66,21 @@ void record_file_share(int fd)
 
 void record_db_share(const char *db_path)
 {
+    /* By path, never by opening: closing any descriptor of a database
+     * file drops this process's SQLite locks on it (POSIX record locks
+     * are per process), and another process would then take the -shm
+     * for unused and truncate it under our mapping. */
     static const char *const suffix[] = { "", "-wal", "-shm" };
+    mode_t want = record_file_mode();
     for (int i = 0; i < 3; i++) {
         char path[PATH_MAX];
+        struct stat st;
         if ((size_t)snprintf(path, sizeof path, "%s%s", db_path, suffix[i]) >= sizeof path)
             return;
-        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        if (fd >= 0) {
-            record_file_share(fd);
-            close(fd);
+        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+            (st.st_mode & 0777) != want && (st.st_mode & 0777) == MODE_DB &&
+            fchmodat(AT_FDCWD, path, want, 0) != 0) {
+            /* the owner's process shares it */
         }
     }
 }

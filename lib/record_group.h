@@ -27,7 +27,8 @@ int record_dir_ensure(const char *dir, struct error *err);
 /* A file of the record just created (or still 0600 from before the
  * group existed): its mode becomes record_file_mode(), despite the umask. */
 void record_file_share(int fd);
-/* The database's own file and its -wal and -shm, as record_file_share. */
+/* The database's own file and its -wal and -shm, as record_file_share,
+ * by path (safe while SQLite has them open in this process). */
 void record_db_share(const char *db_path);
 /* A log file: the group may append to it (an ACL entry group:haclient:rw),
  * its owner, group and mode for everyone else unchanged. Quietly nothing
