@@ -251,8 +251,12 @@ static int node_resolve(const struct check_config *c, char *out, size_t size,
         note("crm_node -n could not run (%s); using the kernel's nodename",
              rc != 0 ? cerr.msg : "not found");
     } else {
-        note("crm_node -n %s; using the kernel's nodename",
-             r.timed_out ? "did not answer in time" : "failed");
+        if (r.timed_out)
+            note("crm_node -n did not answer within %d s; using the kernel's nodename",
+                 CRM_NODE_TIMEOUT_MS / 1000);
+        else
+            note("crm_node -n exited %d (Pacemaker down?); using the kernel's nodename",
+                 r.exit_status);
     }
     command_result_free(&r);
     struct utsname u;
