@@ -40,6 +40,7 @@ REC_SRC    := $(wildcard recorder/*.c)
 ALERT_SRC  := $(wildcard alert/*.c)
 CTL_SRC    := $(wildcard fencectl/*.c)
 RESP_SRC   := $(wildcard contrib/responder/*.c)
+CHECK_SRC  := $(wildcard check/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 MIGRATIONS := $(sort $(wildcard schema/[0-9]*.sql))
@@ -51,6 +52,7 @@ REC_OBJ    := $(REC_SRC:%.c=$(OBJ)/%.o)
 ALERT_OBJ  := $(ALERT_SRC:%.c=$(OBJ)/%.o)
 CTL_OBJ    := $(CTL_SRC:%.c=$(OBJ)/%.o)
 RESP_OBJ   := $(RESP_SRC:%.c=$(OBJ)/%.o)
+CHECK_OBJ  := $(filter-out $(OBJ)/check/main%.o,$(CHECK_SRC:%.c=$(OBJ)/%.o))
 # Unit tests link the agent's and the recorder's objects too, all but
 # their main().
 AGENT_LIBOBJ := $(filter-out $(OBJ)/agent/main.o,$(AGENT_OBJ))
@@ -65,8 +67,14 @@ RECORDER  := fr-recorder
 ALERT     := fence-recorder-alert
 # The example responder is never named fence_* either: it answers fences.
 RESPONDER := fence-recorder-responder
+# The watchdog daemon's storage-fence check and its hard-reboot variant
+# (check/): installed beside the recorder, never into /etc/watchdog.d
+# (enabling it is the administrator's choice: doc/watchdog.md). Not
+# named fence_* either.
+CHECK     := fence-recorder-check
+CHECK_HR  := fence-recorder-check-hardreboot
 BINS := $(BUILD)/fence_recorder $(BUILD)/$(RECORDER) $(BUILD)/$(ALERT) $(BUILD)/fencectl \
-        $(BUILD)/$(RESPONDER)
+        $(BUILD)/$(RESPONDER) $(BUILD)/$(CHECK) $(BUILD)/$(CHECK_HR)
 
 .PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz chaos bench man clean install uninstall deb pkgcheck
 
@@ -112,6 +120,13 @@ $(BUILD)/fencectl: $(CTL_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
 $(BUILD)/$(RESPONDER): $(RESP_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# Two thin mains over check/check.c: the behaviour never depends on the
+# name it is run by (a symlink in /etc/watchdog.d may have any). libc,
+# cJSON and libuuid, as the agent.
+$(BUILD)/$(CHECK): $(CHECK_OBJ) $(OBJ)/check/main.o $(BUILD)/libfr.a
+	$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $^ $(AGENT_LIBS)
+$(BUILD)/$(CHECK_HR): $(CHECK_OBJ) $(OBJ)/check/main_hardreboot.o $(BUILD)/libfr.a
+	$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $^ $(AGENT_LIBS)
 $(BUILD)/tests/test_cluster_state: ALL_CFLAGS += -DFIXTURE_DIR='"$(CURDIR)/tests/fixtures/cluster_state"'
 
 $(OBJ)/schema_sql.c: $(MIGRATIONS) tools/embed-sql.sh
@@ -230,7 +245,7 @@ DOCDIR        ?= $(PREFIX)/share/doc/fence-recorder
 # The man pages' date: the last commit's, so rebuilds are reproducible.
 MANDATE       ?= $(shell git log -1 --format=%cs 2>/dev/null || date -u +%Y-%m-%d)
 
-MANPAGES := $(BUILD)/man/fence_recorder.8 $(BUILD)/man/fencectl.8
+MANPAGES := $(BUILD)/man/fence_recorder.8 $(BUILD)/man/fencectl.8 $(BUILD)/man/fence-recorder-check.8
 # fence_recorder(8) is rendered from the agent's own metadata: it cannot
 # drift from the parameters the agent accepts.
 $(BUILD)/man/fence_recorder.8: $(BUILD)/fence_recorder tools/metadata2man.xsl
@@ -241,18 +256,22 @@ $(BUILD)/man/fence_recorder.8: $(BUILD)/fence_recorder tools/metadata2man.xsl
 $(BUILD)/man/fencectl.8: contrib/man/fencectl.8
 	@mkdir -p $(@D)
 	cp $< $@
+$(BUILD)/man/fence-recorder-check.8: contrib/man/fence-recorder-check.8
+	@mkdir -p $(@D)
+	cp $< $@
 man: $(MANPAGES)
 
 INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(LIBEXECDIR)/$(RESPONDER) \
-    $(LIBEXECDIR)/$(RECORDER) $(LIBEXECDIR)/$(ALERT) \
-    $(MANDIR)/man8/fence_recorder.8 $(MANDIR)/man8/fencectl.8 \
+    $(LIBEXECDIR)/$(RECORDER) $(LIBEXECDIR)/$(ALERT) $(LIBEXECDIR)/$(CHECK) $(LIBEXECDIR)/$(CHECK_HR) \
+    $(MANDIR)/man8/fence_recorder.8 $(MANDIR)/man8/fencectl.8 $(MANDIR)/man8/fence-recorder-check.8 \
     $(UNITDIR)/fence-responder.service $(UNITDIR)/fencectl-prune.service \
     $(UNITDIR)/fencectl-prune.timer $(UNITDIR)/fencectl-metrics.service \
     $(UNITDIR)/fencectl-metrics.timer $(TMPFILESDIR)/fence-recorder.conf \
     $(SYSCONFDIR)/logrotate.d/fence-recorder $(SYSCONFDIR)/cron.d/fence-recorder \
     $(COMPLETIONDIR)/fencectl $(DOCDIR)/README.md $(DOCDIR)/responder.md \
     $(addprefix $(DOCDIR)/doc/,$(notdir $(wildcard doc/*.md))) \
-    $(DOCDIR)/examples/pcs-stonith-create.sh $(DOCDIR)/examples/cib-primitive.xml
+    $(DOCDIR)/examples/pcs-stonith-create.sh $(DOCDIR)/examples/cib-primitive.xml \
+    $(DOCDIR)/examples/check.conf $(DOCDIR)/examples/watchdog-check.sh
 
 install: all man
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
@@ -260,6 +279,9 @@ install: all man
 	    $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/doc
 	install -m 0755 $(BUILD)/fence_recorder $(BUILD)/fencectl $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(BUILD)/$(RESPONDER) $(BUILD)/$(RECORDER) $(BUILD)/$(ALERT) $(DESTDIR)$(LIBEXECDIR)/
+	# The watchdog check: beside the recorder, never into /etc/watchdog.d
+	# (doc/watchdog.md, "Enabling").
+	install -m 0755 $(BUILD)/$(CHECK) $(BUILD)/$(CHECK_HR) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 contrib/systemd/fence-responder.service contrib/systemd/fencectl-prune.service \
 	    contrib/systemd/fencectl-prune.timer contrib/systemd/fencectl-metrics.service \
@@ -272,7 +294,7 @@ install: all man
 	install -m 0644 doc/*.md $(DESTDIR)$(DOCDIR)/doc/
 	install -m 0644 contrib/responder/README.md $(DESTDIR)$(DOCDIR)/responder.md
 	install -m 0644 contrib/examples/pcs-stonith-create.sh contrib/examples/cib-primitive.xml \
-	    $(DESTDIR)$(DOCDIR)/examples/
+	    contrib/examples/check.conf contrib/examples/watchdog-check.sh $(DESTDIR)$(DOCDIR)/examples/
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/doc $(DESTDIR)$(DOCDIR) $(DESTDIR)$(LIBEXECDIR) 2>/dev/null

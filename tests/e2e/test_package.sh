@@ -38,7 +38,9 @@ test_package_installs_works_and_purges() {
              /lib/systemd/system/fencectl-prune.timer /lib/systemd/system/fence-responder.service \
              /usr/lib/tmpfiles.d/fence-recorder.conf /etc/logrotate.d/fence-recorder \
              /etc/cron.d/fence-recorder /usr/share/bash-completion/completions/fencectl \
-             /usr/share/doc/fence-recorder/examples/pcs-stonith-create.sh; do
+             /usr/share/doc/fence-recorder/examples/pcs-stonith-create.sh \
+             /usr/lib/fence-recorder/fence-recorder-check /usr/lib/fence-recorder/fence-recorder-check-hardreboot \
+             /usr/share/man/man8/fence-recorder-check.8.gz; do
         [ -e "$f" ] || fail "package did not install $f"
     done
     # The prune timer is enabled; the example responder never is.
@@ -93,10 +95,14 @@ test_make_install_and_uninstall_with_destdir() {
         || fail "example responder not in /usr/lib/fence-recorder"
     [ -x "$S/stage/usr/lib/fence-recorder/fr-recorder" ] \
         || fail "recorder not in /usr/lib/fence-recorder"
+    for c in fence-recorder-check fence-recorder-check-hardreboot; do
+        [ -x "$S/stage/usr/lib/fence-recorder/$c" ] || fail "$c not in /usr/lib/fence-recorder"
+    done
+    [ ! -e "$S/stage/etc/watchdog.d" ] || fail "make install enabled the watchdog check"
     agents=$(find "$S/stage" -name 'fence_*' -type f ! -path '*/man/*' | sed "s|^$S/stage||")
     [ "$agents" = /usr/sbin/fence_recorder ] || fail "files named like fence agents: $agents"
     n=$(find "$S/stage" -type f | wc -l)
-    want=$((20 + $(ls "$TOP"/doc/*.md | wc -l)))   # and the doc/ pages the README links
+    want=$((25 + $(ls "$TOP"/doc/*.md | wc -l)))   # and the doc/ pages the README links
     [ "$n" -eq "$want" ] || fail "make install put $n files, expected $want: $(find "$S/stage" -type f)"
     (cd "$TOP" && env -u BUILD make -s uninstall DESTDIR="$S/stage" >/dev/null) || fail "make uninstall failed"
     left=$(find "$S/stage" -type f)
