@@ -191,6 +191,7 @@ cl_up() {
     local n t0
     MN=$(mktemp -d /tmp/fr-mn.XXXXXX) || return 1
     export MN
+    chmod 0711 "$MN"   # alerts run as hacluster: the way to each node's record
     mkdir -p "$MN/run" "$MN/node" "$MN/shared/req" "$MN/shared/resp" || return 1
     cl_corosync_conf > "$MN/corosync.conf" && cl_initial_cib || return 1
     cl_switch_up || { echo "cannot make the switch"; return 1; }
@@ -200,6 +201,10 @@ cl_up() {
     echo "3 nodes online $(cl_secs "$t0" "$(cl_now)") s after power-on"
     cl_responder || { echo "responder did not start"; return 1; }
     cl_in n1 cibadmin --create -o resources --xml-text "$(cl_device_xml)" || return 1
+    # The record's alert agent, as the README configures it: every node
+    # records every fencing and node alert.
+    cl_in n1 cibadmin --create -o alerts --xml-text \
+        '<alert id="fence-recorder" path="/usr/lib/fence-recorder/fence-recorder-alert"/>' || return 1
     cl_in n1 crm_attribute --type crm_config --name stonith-enabled --update true || return 1
     wait_until 60 cl_device_started n1 ||
         { cl_in n1 crm_mon -1; echo "device not started"; return 1; }

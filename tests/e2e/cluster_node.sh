@@ -31,6 +31,18 @@ fi
 # the agent looks for it (make install's places), in this node's /usr only.
 install -m 0755 "$BUILD/fence_recorder" /usr/sbin/fence_recorder
 install -D -m 0755 "$BUILD/fr-recorder" /usr/lib/fence-recorder/fr-recorder
+install -D -m 0755 "$BUILD/fence-recorder-alert" /usr/lib/fence-recorder/fence-recorder-alert
+# The record's directories as the package's tmpfiles.d entry makes them
+# (here on this node's disk): the database's shared with haclient, the
+# logs 0640 root:adm with an ACL entry letting haclient append (alerts
+# run as hacluster).
+chmod 0755 "$d" "$d/fr"
+chgrp haclient "$d/fr/db" && chmod 2770 "$d/fr/db"
+for f in fence-events.log fence-events-readable.log fence-events-detailed.jsonl; do
+    [ -e "$d/fr/log/$f" ] && continue
+    install -m 0640 -g adm /dev/null "$d/fr/log/$f"
+    setfacl -m g:haclient:rw "$d/fr/log/$f"
+done
 
 echo "$(date +%s.%N) boot $n"
 corosync -f &

@@ -115,10 +115,21 @@ last_id() { cl_sql "$1" "select coalesce(max(id), 0) from operations" 2>/dev/nul
 # lose_and_fence TARGET OBSERVER HOW: loses TARGET (kill | isolate), waits
 # for Pacemaker's success as OBSERVER sees it, checks the executing node's
 # record; sets EXECUTOR.
+# last_event N: node N's newest cluster_events id (0: none yet).
+last_event() { cl_sql "$1" "select coalesce(max(id), 0) from cluster_events" || echo 0; }
+
+# fence_alert_recorded N TARGET EXECUTOR SINCE: node N recorded, from
+# Pacemaker's alert (or the fencers' history when it joined), exactly one
+# successful fence of TARGET by EXECUTOR after its event SINCE.
+fence_alert_recorded() {
+    cl_sql_is "$1" -eq 1 1 "select count(*) from cluster_events where id > $4 and kind = 'fencing'
+        and node = '$2' and executor = '$3' and result in ('OK', 'success')"
+}
+
 lose_and_fence() {
     tg=$1; obs=$2
     before=$(cl_fenced_count "$obs" "$tg")
-    for n in $CL_NODES; do eval "since_$n=$(last_id "$n")"; done
+    for n in $CL_NODES; do eval "since_$n=$(last_id "$n") event_$n=$(last_event "$n")"; done
     t0=$(cl_now)
     if [ "$3" = isolate ]; then cl_isolate "$tg"; else cl_kill "$tg"; fi
     wait_until 120 fenced_more "$obs" "$tg" "$before" || fail "Pacemaker did not fence $tg: $(cl_history "$obs" "$tg")"
@@ -130,6 +141,15 @@ lose_and_fence() {
     check_complete_record "$EXECUTOR" "$tg" "$since"
     fence_times "$EXECUTOR" "$tg" "$t0" "$t_pcmk"
     figure "$tg lost ($3): fenced by $EXECUTOR"
+    # Every node still up holds the fence, whichever node executed it.
+    for n in $CL_NODES; do
+        [ "$n" = "$tg" ] && continue
+        eval "ev=\$event_$n"
+        wait_until 30 fence_alert_recorded "$n" "$tg" "$EXECUTOR" "$ev" || fail "$n has no record of $tg's fence by \
+$EXECUTOR: $(cl_sql "$n" "select * from cluster_events where id > $ev")"
+    done
+    t_alert=$(cl_now)
+    figure "$tg's fence recorded from the alerts on every surviving node $(cl_secs "$t_pcmk" "$t_alert") s after Pacemaker's success was seen"
 }
 
 # 1 and 4: a member's power cut. Pacemaker fences it on its own through the
@@ -142,6 +162,12 @@ test_mn_member_lost_fenced_and_unfenced_on_rejoin() {
     lose_and_fence n3 n1 kill
     [ "$(cl_node_state n1 n3)" = offline ] || fail "n3 after its fence: $(cl_node_state n1 n3)"
     rejoin n3
+    # n3 was down when it was fenced: it fills the gap from the fencers'
+    # history when it joins.
+    wait_until 30 fence_alert_recorded n3 n3 "$EXECUTOR" "$event_n3" \
+        || fail "n3 has no record of its own fence: $(cl_sql n3 "select * from cluster_events where kind = 'fencing'")"
+    figure "n3 holds its own fence by $EXECUTOR after its restart, source $(cl_sql n3 "select source from cluster_events
+        where kind = 'fencing' and node = 'n3' and id > $event_n3 limit 1")"
     ran=$(cl_history n1 n3 | awk '$1 == "on" && $2 == "success" { print $3; exit }')
     [ -n "$ran" ] || fail "no unfencing of n3 in Pacemaker's history: $(cl_history n1 n3)"
     wait_until 30 more_on_runs n3 "$ons" || fail "the unfencing of n3 (by $ran, says Pacemaker) is not recorded"
@@ -200,8 +226,14 @@ test_mn_partition_fenced_healed_without_restart() {
     else
         figure "healed partition: n3 online and still fenced $(cl_secs "$t_heal" "$(cl_now)") s after the heal"
         for n in $CL_NODES; do
+            # The alert agent raised the CRITICAL when n3 joined, on every node.
+            wait_until 30 cl_sql_is "$n" -ge 1 "select count(*) from cluster_events where node = 'n3'
+                and kind = 'node' and severity = 'critical'" || fail "no CRITICAL on $n for n3 joining while fenced"
+            grep -q "\[CRITICAL\] node n3 joined the cluster while its storage is fenced" "$(cl_logdir "$n")/fence-events.log" \
+                || fail "no CRITICAL line in $n's fence-events.log"
             cl_in "$n" "$FENCECTL" check > check.out 2>&1 && fail "check on $n passes with n3 online while fenced"
             grep -q "n3 is online while its storage is fenced" check.out || fail "check on $n: $(cat check.out)"
+            grep -q "n3 joined the cluster at .* while its storage is fenced" check.out || fail "check on $n: $(cat check.out)"
             grep -qi "restart n3" check.out || fail "check on $n gives no remedy: $(cat check.out)"
             cl_in "$n" "$FENCECTL" metrics > metrics.out 2>&1
             grep -q '^fence_recorder_node_online_while_fenced{node="n3"} 1$' metrics.out \

@@ -76,14 +76,21 @@ test_package_installs_works_and_purges() {
 # the same directories and modes the agent would create.
 test_tmpfiles_entry_creates_the_directories_with_their_modes() {
     command -v systemd-tmpfiles >/dev/null || skip_test "systemd-tmpfiles is not installed here"
-    mkdir -p "$S/root/usr/lib/tmpfiles.d"
+    mkdir -p "$S/root/usr/lib/tmpfiles.d" "$S/root/etc"
+    cp /etc/passwd /etc/group "$S/root/etc/"   # adm and haclient, as on a cluster node
     cp "$TOP/contrib/tmpfiles.d/fence-recorder.conf" "$S/root/usr/lib/tmpfiles.d/"
     systemd-tmpfiles --root="$S/root" --create fence-recorder.conf || fail "systemd-tmpfiles failed"
-    for d in localdisk/fence-recorder/requests:755 localdisk/fence-recorder/responses:755 \
-             var/log/fence-recorder:755 var/lib/fence-recorder:700; do
-        [ "$(stat -c %a "$S/root/${d%:*}" 2>/dev/null)" = "${d#*:}" ] \
-            || fail "${d%:*} missing or not mode ${d#*:}"
+    for d in localdisk/fence-recorder/requests:755:root localdisk/fence-recorder/responses:755:root \
+             var/log/fence-recorder:755:root var/lib/fence-recorder:2770:haclient \
+             var/log/fence-recorder/fence-events.log:660:adm; do
+        want=${d#*:}
+        [ "$(stat -c %a:%G "$S/root/${d%%:*}" 2>/dev/null)" = "$want" ] \
+            || fail "${d%%:*}: $(stat -c %a:%G "$S/root/${d%%:*}" 2>&1), not $want"
     done
+    # 660 above is the ACL mask: the group adm reads, haclient appends.
+    acl=$(getfacl -n "$S/root/var/log/fence-recorder/fence-events.log" 2>/dev/null)
+    echo "$acl" | grep -q '^group::r--$' || fail "adm may write the log: $acl"
+    echo "$acl" | grep -q "^group:$(getent group haclient | cut -d: -f3):rw-$" || fail "haclient may not append: $acl"
 }
 
 # make install into a staging DESTDIR puts every file in place, and make
