@@ -122,7 +122,7 @@ last_event() { cl_sql "$1" "select coalesce(max(id), 0) from cluster_events" || 
 # Pacemaker's alert (or the fencers' history when it joined), exactly one
 # successful fence of TARGET by EXECUTOR after its event SINCE.
 fence_alert_recorded() {
-    cl_sql_is "$1" -eq 1 1 "select count(*) from cluster_events where id > $4 and kind = 'fencing'
+    cl_sql_is "$1" -eq 1 "select count(*) from cluster_events where id > $4 and kind = 'fencing'
         and node = '$2' and executor = '$3' and result in ('OK', 'success')"
 }
 
