@@ -240,6 +240,27 @@ static bool target_known(sqlite3 *db, const char *target)
     return known;
 }
 
+/* The fence another node executed, as this node's alert agent recorded
+ * it (cluster_events, schema 8): told, not lost. Same target, action and
+ * executor within 10 s of Pacemaker's completion (the alert's time is
+ * when the fencer reported it). */
+static bool alert_recorded(sqlite3 *db, const struct pcmk_event *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM cluster_events WHERE kind = 'fencing' AND node = ?1 "
+                           "COLLATE NOCASE AND action = ?2 AND executor IS ?3 AND "
+                           "abs(julianday(happened_at) - julianday(?4)) * 86400 <= 10 LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return false;   /* a record from before the alert agent */
+    sqlite3_bind_text(st, 1, e->target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, e->action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, e->delegate, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, e->completed, -1, SQLITE_STATIC);
+    bool known = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return known;
+}
+
 static void compare_history(const struct record_audit *ra, const struct op *ops, size_t n,
                             struct findings *out)
 {
@@ -267,11 +288,13 @@ static void compare_history(const struct record_audit *ra, const struct op *ops,
         if (e->matched) {
             compare_event(e, ops, owner, n, (int)j, out);
         } else if (e->completed[0] && strcmp(e->completed, ra->since) >= 0 &&
-                   strcmp(e->status, "pending") != 0 && target_known(ra->db, e->target)) {
+                   strcmp(e->status, "pending") != 0 && target_known(ra->db, e->target) &&
+                   !alert_recorded(ra->db, e)) {
             /* Targets this record never saw belong to other devices. */
             findings_add(out, AUDIT_WARNING, e->completed, "pacemaker-only", e->target, "",
-                         "Pacemaker reports %s of %s %s (by %s for %s) but this record has no "
-                         "such operation: another device (fencing topology), another "
+                         "Pacemaker reports %s of %s %s (by %s for %s) but this record has "
+                         "neither its operation nor its alert: the alert agent not configured "
+                         "(fence-recorder-alert), another device (fencing topology), another "
                          "recorder's database (--db), or a lost record", e->action, e->target,
                          e->status, e->delegate[0] ? e->delegate : "?",
                          e->client[0] ? e->client : "?");

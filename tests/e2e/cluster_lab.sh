@@ -203,8 +203,8 @@ cl_up() {
     cl_in n1 cibadmin --create -o resources --xml-text "$(cl_device_xml)" || return 1
     # The record's alert agent, as the README configures it: every node
     # records every fencing and node alert.
-    cl_in n1 cibadmin --create -o alerts --xml-text \
-        '<alert id="fence-recorder" path="/usr/lib/fence-recorder/fence-recorder-alert"/>' || return 1
+    cl_in n1 cibadmin --create -o configuration --xml-text \
+        '<alerts><alert id="fence-recorder" path="/usr/lib/fence-recorder/fence-recorder-alert"/></alerts>' || return 1
     cl_in n1 crm_attribute --type crm_config --name stonith-enabled --update true || return 1
     wait_until 60 cl_device_started n1 ||
         { cl_in n1 crm_mon -1; echo "device not started"; return 1; }
