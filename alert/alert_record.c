@@ -52,23 +52,6 @@ static void fencing_row(const struct alert_event *ev, struct cluster_event_row *
     row->rc = ev->rc;
 }
 
-/* A member whose storage is still fenced: Pacemaker lets it run
- * resources that need the storage it cannot reach (a partition healed
- * without a restart, a failed unfence). The remedy is the restart that
- * Pacemaker's unfencing needs. */
-static void critical_join(struct recorder *rec, const struct alert_event *ev,
-                          const struct still_fenced *sf, struct cluster_event_row *row,
-                          char *detail, size_t size)
-{
-    snprintf(detail, size, "node %s joined the cluster while its storage is fenced: the "
-             "successful response %s still fences it; restart the node (Pacemaker unfences it "
-             "when it rejoins), never unfence a node that did not restart", ev->node, sf->file);
-    row->severity = "critical";
-    row->detail = sf->file;
-    rec_log(rec, LOG_CRITICAL, "%s", detail);
-    event_syslog_critical(detail);
-}
-
 /* "2026-11-26T15:20:16.000Z" (pcmk_time_to_iso's) as a stamp. */
 static bool stamp_from_iso_utc(struct stamp *st, const char *iso)
 {
@@ -96,21 +79,16 @@ static void local_node(char *out, size_t size)
 }
 
 /* This node joined: the fences it missed while it was down, as the
- * fencers keep them (in memory, synchronised when a node joins). What
- * the record has already (by Pacemaker's id, or the same target, action
- * and executor within seconds) is not added again. */
-static void record_missed_fences(struct recorder *rec, const char *host)
+ * fencers keep them (in memory, synchronised when a node joins), read
+ * before the step (stonith_admin may take seconds; the database is not
+ * held meanwhile). What the record has already (by Pacemaker's id, or the
+ * same target, action and executor within seconds) is not added again. */
+static void record_missed_fences(struct recorder *rec, const struct pcmk_history *h,
+                                 const char *host)
 {
-    struct pcmk_history h;
-    struct error err;
-    if (pcmk_history_read(HISTORY_TIMEOUT_MS, &h, &err) != 0) {
-        rec_log(rec, LOG_WARNING, "the fences this node missed while it was down are not "
-                "recorded: %s", err.msg);
-        return;
-    }
     int added = 0;
-    for (size_t i = 0; i < h.n; i++) {
-        const struct pcmk_event *e = &h.v[i];
+    for (size_t i = 0; i < h->n; i++) {
+        const struct pcmk_event *e = &h->v[i];
         if (!e->completed[0])
             continue;   /* still pending: its alert will come */
         char desc[2 * ALERT_TEXT_MAX];   /* room for every field at its longest */
@@ -133,9 +111,92 @@ static void record_missed_fences(struct recorder *rec, const char *host)
                     "while this node was down): %s", desc);
         }
     }
-    free(h.v);
     rec_log(rec, LOG_INFO, "This node joined: %zu fence(s) in the fencers' history, %d of them "
-            "not recorded here before", h.n, added);
+            "not recorded here before", h->n, added);
+}
+
+/* What a member alert needs from outside the database, read before the
+ * step: whether the member, and this node itself (its peers came back to
+ * it: the partition healed from this side), are still fenced; and, when
+ * the member is this node, the fencers' history. */
+struct member_facts {
+    char local[256];
+    bool is_local;
+    struct still_fenced member, self;
+    bool history_read;
+    struct pcmk_history history;
+    char history_error[sizeof ((struct error *)0)->msg];
+};
+
+/* A member whose storage is still fenced: Pacemaker lets it run
+ * resources that need the storage it cannot reach (a partition healed
+ * without a restart, a failed unfence). The remedy is the restart that
+ * Pacemaker's unfencing needs. Recorded as a node event of its own
+ * (severity critical, detail: the response file), logged CRITICAL and
+ * sent to syslog at LOG_CRIT. */
+static void say_critical(struct recorder *rec, const char *node, const struct still_fenced *sf)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "node %s joined the cluster while its storage is fenced: the "
+             "successful response %s still fences it; restart the node (Pacemaker unfences it "
+             "when it rejoins), never unfence a node that did not restart", node, sf->file);
+    rec_log(rec, LOG_CRITICAL, "%s", text);
+    event_syslog_critical(text);
+}
+
+/* This node itself, fenced, saw its peers come back (the partition healed
+ * from its side: it never left its own membership, so no member alert
+ * names it here): an event of its own. */
+static void record_self_critical(struct recorder *rec, const struct alert_event *ev,
+                                 const struct member_facts *m, const char *host)
+{
+    struct cluster_event_row row = {
+        .kind = "node", .node = m->local, .rc = -1, .result = "member",
+        .description = "member: its peers rejoined it", .happened = &ev->at,
+        .recorded_on = host, .source = "alert", .severity = "critical",
+        .detail = m->self.file,
+    };
+    if (rec_cluster_event(rec, &row) != 0)
+        say_critical(rec, m->local, &m->self);
+}
+
+static void still_fenced_by(const char *dir, const char *node, struct still_fenced *sf)
+{
+    struct error err;
+    sf->file[0] = '\0';
+    if (response_dir_scan(dir, node, first_fencing, sf, &err) < 0)
+        sf->file[0] = '\0';   /* unreadable here: nothing this node can confirm */
+}
+
+static void member_facts_read(const struct alert_event *ev, const struct paths *paths,
+                              struct member_facts *m)
+{
+    memset(m, 0, sizeof *m);
+    local_node(m->local, sizeof m->local);
+    m->is_local = strcasecmp(m->local, ev->node) == 0;   /* ASCII case, as Pacemaker compares */
+    still_fenced_by(paths->response_dir, ev->node, &m->member);
+    if (!m->is_local)
+        still_fenced_by(paths->response_dir, m->local, &m->self);
+    struct error err;
+    if (m->is_local) {
+        m->history_read = pcmk_history_read(HISTORY_TIMEOUT_MS, &m->history, &err) == 0;
+        if (!m->history_read)
+            snprintf(m->history_error, sizeof m->history_error, "%s", err.msg);
+    }
+}
+
+static void record_member(struct recorder *rec, const struct alert_event *ev,
+                          const struct member_facts *m, const char *host, int added)
+{
+    if (m->member.file[0] && added != 0)
+        say_critical(rec, ev->node, &m->member);
+    if (m->self.file[0])
+        record_self_critical(rec, ev, m, host);
+    if (m->is_local && m->history_read)
+        record_missed_fences(rec, &m->history, host);
+    else if (m->is_local)
+        rec_log(rec, LOG_WARNING, "the fences this node missed while it was down are not "
+                "recorded: %s", m->history_error);
 }
 
 int alert_record(const struct alert_event *ev, const struct paths *paths, int db_timeout_ms)
@@ -143,41 +204,40 @@ int alert_record(const struct alert_event *ev, const struct paths *paths, int db
     struct recorder rec;
     recorder_open(&rec, paths, db_timeout_ms, VERBOSITY_QUIET);
     recorder_enable_syslog(&rec);
-    char host[256], detail[1024];
+    char host[256];
     this_node(host, sizeof host);
     struct cluster_event_row row = { .node = ev->node, .rc = -1, .description = ev->description,
                                      .happened = &ev->at, .recorded_on = host,
                                      .source = "alert" };
-    struct still_fenced sf = { .file = "" };
-    struct error err;
+    bool member = ev->kind == ALERT_NODE && strcmp(ev->description, "member") == 0;
+    static struct member_facts facts;
+    if (member)
+        member_facts_read(ev, paths, &facts);
     if (ev->kind == ALERT_NODE) {
         row.kind = "node";
         row.node_id = ev->node_id[0] ? ev->node_id : NULL;
         row.result = ev->description;
-        if (strcmp(ev->description, "member") == 0 &&
-            response_dir_scan(paths->response_dir, ev->node, first_fencing, &sf, &err) < 0)
-            sf.file[0] = '\0';   /* unreadable here: nothing this node can confirm */
+        if (member && facts.member.file[0]) {
+            row.severity = "critical";
+            row.detail = facts.member.file;
+        }
     } else {
         fencing_row(ev, &row);
     }
     recorder_step_begin(&rec);
-    if (sf.file[0])
-        critical_join(&rec, ev, &sf, &row, detail, sizeof detail);
     /* Said once: a duplicate (another recipient, a repeated alert) adds
      * nothing; without a database the log line still says it. */
     int added = rec_cluster_event(&rec, &row);
-    char local[256];
-    if (ev->kind == ALERT_NODE && strcmp(ev->description, "member") == 0) {
-        local_node(local, sizeof local);
-        if (strcasecmp(local, ev->node) == 0)   /* ASCII case, as Pacemaker compares */
-            record_missed_fences(&rec, host);
-    }
     if (added != 0 && ev->kind == ALERT_FENCING)
         rec_log(&rec, ev->rc == 0 ? LOG_INFO : LOG_WARNING, "Cluster fence event: %s",
                 ev->description);
     else if (added != 0)
         rec_log(&rec, LOG_INFO, "Cluster node event: %s is %s", ev->node, ev->description);
+    if (member)
+        record_member(&rec, ev, &facts, host, added);
     recorder_step_end(&rec);
     recorder_close(&rec);
+    if (member)
+        free(facts.history.v);
     return added < 0 ? -1 : 0;
 }
