@@ -47,5 +47,7 @@ printf '%-34s %10.2f ms   (%s operations)\n' "audit --no-cluster, data's last 7d
     "$(median_ms 7 $AUD audit --no-cluster --since "$week")" "$ops_week"
 printf '%-34s %10.2f ms   (crm_mon and stonith_admin run%s)\n' "audit (asks the cluster, 24h)" \
     "$(median_ms 7 $AUD audit --timeout 5)" "$(crm_mon -1 >/dev/null 2>&1 && echo ', cluster up' || echo ', no cluster here')"
+printf '%-34s %10.2f ms   (%s operations)\n' "stats --since the data's last 7d" \
+    "$(median_ms 7 $CTL stats --since "$week" --format csv)" "$ops_week"
 printf '%-34s %10.2f ms\n' "metrics" "$(median_ms 7 $AUD metrics)"
 printf '%-34s %10.2f ms\n' "metrics --output FILE" "$(median_ms 7 $AUD metrics --output "$W/fr.prom")"

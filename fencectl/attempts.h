@@ -18,9 +18,18 @@
  *
  * ATTEMPTS_CTE(where) defines the table `attempts`: every column of
  * operations plus attempt (1-based), attempts (of its fence) and fence
- * (the first attempt's request id), over the operations matching where. */
+ * (the first attempt's request id), over the operations matching where.
+ *
+ * attempt_starts_fence() is the same rule in C, for readers that walk a
+ * node's operations in order and stop early (history --node reads its
+ * newest fences only) or want no window sort (stats): the windows above
+ * read and sort every operation of a node, or of the record, first.
+ * Both must agree: tests/e2e/test_fencectl_story.sh compares them. */
 #ifndef FR_ATTEMPTS_H
 #define FR_ATTEMPTS_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
 
 #define ATTEMPT_GAP_S 5
 
@@ -49,5 +58,26 @@
     "  count(*) OVER (PARTITION BY target_node, grp) AS attempts,"                            \
     "  first_value(op_uuid) OVER f AS fence FROM grouped"                                     \
     "  WINDOW f AS (PARTITION BY target_node, grp ORDER BY started_at, id)) "
+
+/* What the rule reads of one operation: ATTEMPT_OP_COLUMNS selected in
+ * this order. julianday() is SQLite's own, so the 5 s gap is computed
+ * with the same doubles as in the windows above. */
+#define ATTEMPT_OP_COLUMNS                                                                    \
+    "status, action, requested_by, recorder_node, started_at, finished_at, "                 \
+    "julianday(started_at), julianday(finished_at)"
+
+struct attempt_op {
+    char *text[6];        /* status, action, requested_by, recorder_node, started_at, finished_at */
+    double day[2];        /* julianday(started_at), julianday(finished_at) */
+    bool has_day[2];      /* false where julianday() is NULL (not a time) */
+};
+
+/* Reads ATTEMPT_OP_COLUMNS at column col of st's current row into op
+ * (cleared first). Returns 0, or -1 out of memory. */
+int attempt_op_read(struct attempt_op *op, sqlite3_stmt *st, int col);
+void attempt_op_clear(struct attempt_op *op);
+/* Whether cur starts a fence given prev, the operation before it on its
+ * node in ATTEMPTS_ORDER (NULL if none): ATTEMPTS_LINKED_CTE's new_fence. */
+bool attempt_starts_fence(const struct attempt_op *prev, const struct attempt_op *cur);
 
 #endif

@@ -64,6 +64,12 @@ struct output *output_begin(const struct cli *cli, FILE *out, const char *const 
  * its column promises stays a string. Table and CSV are unchanged. */
 void output_kinds(struct output *o, const char *kinds);
 void output_row(struct output *o, const char *const *values);
+/* Table only: column shows at most max characters (display columns; a
+ * UTF-8 sequence is one), a longer cell cut with "…" in the last. */
+void output_column_max(struct output *o, int column, size_t max);
+/* Table only: no line longer than width display columns; the last column
+ * gets what the others leave and is cut to it. */
+void output_fit_width(struct output *o, size_t width);
 int output_end(struct output *o);   /* 0, or -1 if writing failed */
 
 /* Handles the options every command takes (--format, --help); returns 1

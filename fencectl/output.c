@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "jsonw.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 #define MAX_COLUMNS 24
 
@@ -18,6 +19,8 @@ struct output {
     const char *columns[MAX_COLUMNS];
     int rows;
     char kinds[MAX_COLUMNS];   /* JSON only: 's' string, 'n' number, 'a' JSON array */
+    size_t max[MAX_COLUMNS];   /* table only: display width a column is cut to, 0 none */
+    size_t fit;                /* table only: the widest line allowed, 0 none */
     /* table: every cell kept until the end */
     char **cells;
     size_t ncells, cap;
@@ -163,24 +166,93 @@ void output_row(struct output *o, const char *const *values)
     o->rows++;
 }
 
+void output_column_max(struct output *o, int column, size_t max)
+{
+    if (o && column >= 0 && column < o->ncols)
+        o->max[column] = max;
+}
+
+void output_fit_width(struct output *o, size_t width)
+{
+    if (o)
+        o->fit = width;
+}
+
+/* The length of the character at s: a UTF-8 sequence, or one byte that
+ * is not one (shown by the terminal as one replacement character). */
+static size_t char_len(const char *s)
+{
+    uint32_t cp;
+    size_t n = utf8_decode((const unsigned char *)s, &cp);
+    return n ? n : 1;
+}
+
+/* Display width: one column per character, as a terminal shows the
+ * scripts node names and messages are written in. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s += char_len(s))
+        w++;
+    return w;
+}
+
+/* s cut to at most max display columns, "…" (one column) marking the cut,
+ * never inside a character: the bytes to print before the "…", and
+ * whether it is needed. */
+static size_t cut_at(const char *s, size_t max, bool *cut)
+{
+    *cut = display_width(s) > max;
+    if (!*cut)
+        return strlen(s);
+    size_t bytes = 0, w = 0;
+    while (s[bytes] && w + 2 <= max) {   /* leaves a column for the "…" */
+        bytes += char_len(s + bytes);
+        w++;
+    }
+    return bytes;
+}
+
 /* Padded to the column's width; the last column ends the line unpadded. */
 static void print_cell(struct output *o, int c, const size_t *width, const char *v)
 {
-    if (c + 1 < o->ncols)
-        fprintf(o->out, "%-*s  ", (int)width[c], v);
-    else
-        fprintf(o->out, "%s\n", v);
+    bool cut;
+    size_t bytes = cut_at(v, width[c], &cut);
+    fwrite(v, 1, bytes, o->out);
+    if (cut && width[c] > 0)
+        fputs("\xe2\x80\xa6", o->out);   /* U+2026 HORIZONTAL ELLIPSIS */
+    if (c + 1 == o->ncols) {
+        fputc('\n', o->out);
+        return;
+    }
+    for (size_t w = cut ? width[c] : display_width(v); w < width[c] + 2; w++)
+        fputc(' ', o->out);
+}
+
+static size_t capped(const struct output *o, int c, size_t w)
+{
+    return o->max[c] && w > o->max[c] ? o->max[c] : w;
 }
 
 static void print_table(struct output *o)
 {
     size_t width[MAX_COLUMNS];
     for (int c = 0; c < o->ncols; c++)
-        width[c] = strlen(o->columns[c]);
+        width[c] = capped(o, c, display_width(o->columns[c]));
     for (size_t i = 0; i < o->ncells; i++) {
-        size_t w = strlen(o->cells[i]);
-        if (w > width[i % (size_t)o->ncols])
-            width[i % (size_t)o->ncols] = w;
+        int c = (int)(i % (size_t)o->ncols);
+        size_t w = capped(o, c, display_width(o->cells[i]));
+        if (w > width[c])
+            width[c] = w;
+    }
+    /* The last column gets what the others leave of the line. */
+    if (o->fit && o->ncols > 0) {
+        size_t used = 0;
+        for (int c = 0; c + 1 < o->ncols; c++)
+            used += width[c] + 2;
+        size_t left = used < o->fit ? o->fit - used : 0;
+        if (width[o->ncols - 1] > left)
+            width[o->ncols - 1] = left;
     }
     for (int c = 0; c < o->ncols; c++)
         print_cell(o, c, width, o->columns[c]);

@@ -16,18 +16,90 @@ test_fencectl_history_filters_and_formats() {
     [ "$(ctl --format json history --limit 1 | jq length)" -eq 1 ] || fail "--limit"
     [ "$(ctl --format json history --since 1h | jq length)" -eq 3 ] || fail "--since 1h"
     [ "$(ctl --format json history --until 2000-01-01 | jq length)" -eq 0 ] || fail "--until"
-    ctl history | head -n 1 | grep -q '^request_id  *started  *action' || fail "table header"
+    ctl history | head -n 1 | grep -q '^started  *node  *action  *outcome  *duration  *executed_by  *message$' \
+        || fail "table header: $(ctl history | head -n 1)"
+    ctl history --wide | head -n 1 | grep -q '^request_id  *started  *action' || fail "--wide header"
 }
 
 test_fencectl_history_table_golden() {
     three_fences
-    ctl history --node node3 | sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/ID/g; s/[0-9T:.-]{23}Z/TIME/g; s/  +/  /g; s/user [a-z]+ \(uid [0-9]+\)/USER/; s/  [0-9]+  1  1  ID  \["/  MS  1  1  ID  ["/' \
-        | sed "s/  $(hostname)  /  HOST  /" > got.txt
+    # The default table cuts the message to what the other columns leave of
+    # 120: with the host's name there, the golden would depend on its length.
+    sql "UPDATE operations SET recorder_node = 'mgmt-1'"
+    ctl history --node node3 | sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/2026-12-06 12:04:15/; s/  [0-9.]+(ms|s) +mgmt-1  /  1.2s      mgmt-1  /' > got.txt
     cat > want.txt <<'WANT'
-request_id  started  action  target  status  exit  duration_ms  attempt  attempts  fence  filesystems  requested_by  recorder  message
-ID  TIME  reboot  node3  completed  0  MS  1  1  ID  ["discovery-disabled"]  USER  HOST  Successfully fenced node by deleting 1 GFS2 storage groups
+started              node   action  outcome    duration  executed_by  message
+2026-12-06 12:04:15  node3  reboot  completed  1.2s      mgmt-1       Successfully fenced node by deleting 1 GFS2 stora…
 WANT
     diff want.txt got.txt || fail "table output differs"
+    ctl history --node node3 --wide | sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/ID/g; s/[0-9T:.-]{23}Z/TIME/g; s/  +/  /g; s/user [a-z]+ \(uid [0-9]+\)/USER/; s/  [0-9]+  1  1  ID  \["/  MS  1  1  ID  ["/; s/\(pid [0-9]+\)$/(pid PID)/' > got.txt
+    cat > want.txt <<'WANT'
+request_id  started  action  target  status  exit  duration_ms  attempt  attempts  fence  filesystems  requested_by  recorder  message  target_state  quorum  dc  requested_by_process
+ID  TIME  reboot  node3  completed  0  MS  1  1  ID  ["discovery-disabled"]  USER  mgmt-1  Successfully fenced node by deleting 1 GFS2 storage groups  sh (pid PID)
+WANT
+    diff want.txt got.txt || fail "--wide output differs"
+}
+
+# long_names_and_messages: two operations whose node names, recorder and
+# messages are far longer than a table column, in several scripts.
+long_names_and_messages() {
+    create_db
+    long_node="compute-rack42-chassis07-blade13-$(printf 'x%.0s' $(seq 40))-nœud-très-long"
+    long_msg="Échec du fencing : le système de stockage ne répond pas — $(printf 'é漢字%.0s' $(seq 60)) fin"
+    sql "INSERT INTO operations (op_uuid, action, target_node, recorder_node, requested_by, agent_pid,
+            started_at, finished_at, status, exit_code, message, filesystems) VALUES
+         ('11111111-2222-4333-8444-555555555555', 'reboot', '$long_node', 'management-node-with-a-long-name-ñ',
+          'pacemaker-fenced', 1, '2026-12-06T12:04:15.123Z', '2026-12-06T12:04:18.523Z', 'failed', 1,
+          '$long_msg', '[\"fs-home\"]'),
+         ('11111111-2222-4333-8444-666666666666', 'off', 'n1', 'm1', 'pacemaker-fenced', 2,
+          '2026-12-06T12:05:00.000Z', '2026-12-06T12:05:00.850Z', 'completed', 0, 'short', '[]')"
+}
+
+# Display columns: characters, not bytes (a UTF-8 sequence is one).
+widest_line() {
+    LC_ALL=C.UTF-8 awk '{ print }' "$1" | while IFS= read -r line; do
+        printf '%s' "$line" | LC_ALL=C.UTF-8 wc -m
+    done | sort -n | tail -n 1
+}
+
+test_fencectl_history_table_fits_120_columns() {
+    long_names_and_messages
+    for args in "" "--attempts" "--node n1" "--node $long_node"; do
+        # shellcheck disable=SC2086
+        ctl history $args > t.txt || fail "history $args"
+        iconv -f UTF-8 -t UTF-8 t.txt > /dev/null || fail "history $args cut a UTF-8 sequence: $(od -c t.txt | tail -n 5)"
+        w=$(widest_line t.txt)
+        [ "$w" -le 120 ] || fail "history $args: a line of $w columns: $(cat t.txt)"
+    done
+    ctl history > t.txt
+    [ "$(wc -l < t.txt)" -eq 3 ] || fail "header and two rows expected: $(cat t.txt)"
+    grep -q '^2026-12-06 12:04:15  compute-rack42-chassis0…  reboot  failed     3.4s      management-node…  Échec du fencing' t.txt \
+        || fail "long row: $(cat t.txt)"
+    grep -q '…$' t.txt || fail "the message is not cut with an ellipsis: $(cat t.txt)"
+    grep -q '^2026-12-06 12:05:00  n1  *off  *completed  850ms  *m1  *short$' t.txt || fail "short row: $(cat t.txt)"
+}
+
+test_fencectl_history_wide_shows_every_column() {
+    long_names_and_messages
+    ctl history --wide > w.txt || fail "history --wide"
+    for col in request_id exit duration_ms attempt attempts fence filesystems requested_by recorder target_state quorum dc requested_by_process; do
+        head -n 1 w.txt | grep -qw -- "$col" || fail "--wide lacks $col: $(head -n 1 w.txt)"
+        ctl history | head -n 1 | grep -qw -- "$col" && fail "the default table shows $col"
+    done
+    grep -qF "$long_node" w.txt || fail "--wide cut the node name"
+    grep -qF "$long_msg" w.txt || fail "--wide cut the message"
+    grep -q '11111111-2222-4333-8444-555555555555' w.txt || fail "--wide lacks the request id"
+    [ "$(widest_line w.txt)" -gt 120 ] || fail "--wide kept to 120 columns"
+    # --attempts combines with it: attempt and attempts of every run.
+    ctl history --wide --attempts --node n1 | sed -n 2p | grep -q '  1  *1  *11111111-2222-4333-8444-666666666666  ' \
+        || fail "--wide --attempts: $(ctl history --wide --attempts --node n1)"
+    # json and csv carry every column, the whole text, unchanged.
+    [ "$(ctl --format json history | jq -r '.[1].target')" = "$long_node" ] || fail "json cut the node"
+    [ "$(ctl --format json history | jq -r '.[1].message')" = "$long_msg" ] || fail "json cut the message"
+    [ "$(ctl --format csv history | head -n 1)" = "request_id,started,action,target,status,exit,duration_ms,attempt,attempts,fence,filesystems,requested_by,recorder,message,target_state,quorum,dc,requested_by_process" ] \
+        || fail "csv header: $(ctl --format csv history | head -n 1)"
+    ctl history --follow --wide 2>/dev/null
+    [ $? -eq 2 ] || fail "--follow --wide not a usage error"
 }
 
 test_fencectl_show_timeline_and_prefixes() {

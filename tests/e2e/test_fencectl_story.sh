@@ -198,3 +198,84 @@ test_another_nodes_database_is_compared_with_its_logs_only_when_given() {
     grep -q 'not compared' c.txt && fail "this node's logs not compared: $(cat c.txt)"
     return 0
 }
+
+# retries_on_the_edges: 900 operations, node0's in runs, with gaps between
+# one's end and the next start on both sides of the 5 s rule (4.999,
+# 4.9995, 5.000, 5.0004, 5.001 s), overlaps, no finish time, other
+# requesters, recorders and actions, so fences of 1 to 6 attempts.
+retries_on_the_edges() {
+    create_db
+    sql "WITH RECURSIVE s(i, t) AS (
+           SELECT 1, julianday('2026-01-01T00:00:00')
+           UNION ALL
+           SELECT i + 1, t + (CASE (i * 7919) % 11
+                 WHEN 0 THEN 4.999 WHEN 1 THEN 5.0 WHEN 2 THEN 5.001 WHEN 3 THEN 0 WHEN 4 THEN -0.5
+                 WHEN 5 THEN 60 WHEN 6 THEN 1 WHEN 7 THEN 4.9995 WHEN 8 THEN 5.0004 ELSE 2 END
+                 + 1.5) / 86400.0
+           FROM s WHERE i < 900)
+         INSERT INTO operations (id, op_uuid, action, target_node, recorder_node, requested_by, agent_pid,
+                                 started_at, finished_at, status, exit_code, message, filesystems)
+         SELECT i, printf('00000000-0000-4000-8000-%012d', i),
+                CASE WHEN (i * 31) % 17 = 0 THEN 'reboot' ELSE 'off' END,
+                CASE WHEN (i / 40) % 2 = 0 THEN 'node0' ELSE 'node' || (i % 3) END,
+                CASE WHEN (i * 13) % 23 = 0 THEN 'mgmt-2' ELSE 'mgmt-1' END,
+                CASE WHEN (i * 17) % 29 = 0 THEN 'user x (uid 1000)' ELSE 'pacemaker-fenced' END,
+                1000 + i, strftime('%Y-%m-%dT%H:%M:%fZ', t),
+                CASE WHEN (i * 3) % 41 = 0 THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', t + 1.5 / 86400.0) END,
+                CASE (i * 5) % 9 WHEN 0 THEN 'completed' WHEN 1 THEN 'timeout' WHEN 2 THEN 'terminated'
+                     WHEN 3 THEN 'completed' ELSE 'failed' END,
+                1, 'message ' || i, '[\"fs-home\"]'
+         FROM s" || fail "cannot generate the operations"
+}
+
+# history --node links a node's newest operations as it reads them and
+# stops at --limit (history_node.c); without --node every operation is
+# linked at once by the windows of ATTEMPTS_CTE. Same rows, same numbers,
+# for every filter, at the edges of the 5 s window and of the limit.
+test_history_node_walk_matches_the_whole_linking() {
+    retries_on_the_edges
+    [ "$(ctl --format json history --attempts | jq '[.[] | select(.attempts >= 4)] | length')" -ge 20 ] \
+        || fail "the generated record has too few long fences"
+    compared=0
+    for args in "" "--attempts" "--status failed" "--status completed --attempts" "--action reboot" \
+                "--since 2026-01-01T00:10:00" "--since 2026-01-01T00:10:00 --attempts" \
+                "--until 2026-01-01T00:20:00 --attempts" \
+                "--since 2026-01-01T00:05:00 --until 2026-01-01T00:30:00 --attempts"; do
+        # shellcheck disable=SC2086
+        ctl --format json history $args > all.json || fail "history $args"
+        for node in node0 node1 node2 nosuch; do
+            for limit in 1 2 3 7 20 all; do
+                lim=; [ "$limit" = all ] || lim="--limit $limit"
+                # shellcheck disable=SC2086
+                ctl --format json history --node "$node" $args $lim > walk.json || fail "history --node $node $args $lim"
+                jq --arg n "$node" --arg l "$limit" \
+                    '[.[] | select(.target == $n)] | if $l == "all" then . else .[:($l | tonumber)] end' all.json > want.json
+                jq . walk.json | diff want.json - > /dev/null \
+                    || fail "history --node $node $args $lim differs: $(jq . walk.json | diff want.json - | head -n 20)"
+                compared=$((compared + 1))
+            done
+        done
+    done
+    [ "$compared" -eq 216 ] || fail "compared $compared"
+    # The same rows as CSV and in the --wide table.
+    ctl --format csv history --attempts | awk -F, 'NR == 1 || $4 == "node0"' > all.csv
+    ctl --format csv history --attempts --node node0 | diff all.csv - > /dev/null || fail "csv differs"
+    ctl history --wide --attempts | awk 'NR == 1 || $4 == "node0"' > all.txt
+    ctl history --wide --attempts --node node0 | diff all.txt - > /dev/null || fail "--wide table differs"
+}
+
+# stats links in C in one ordered pass (attempts.c): its fences are the
+# first attempts history numbers with the windows of ATTEMPTS_CTE.
+test_stats_fences_match_the_whole_linking() {
+    retries_on_the_edges
+    for since in "" "2026-01-01T00:10:00"; do
+        ctl --format json stats ${since:+--since "$since"} > s.json || fail "stats $since"
+        ctl --format json history --attempts ${since:+--since "$since"} > h.json || fail "history $since"
+        jq -c '[.[] | {node, fences, fences_completed}] | sort_by(.node)' s.json > got.json
+        jq -c 'def counts: {fences: ([.[] | select(.attempt == 1)] | length),
+                            fences_completed: ([.[] | select(.attempt == .attempts and .status == "completed")] | length)};
+               ([group_by(.target)[] | {node: .[0].target} + counts] + [{node: "(all)"} + counts]) | sort_by(.node)' \
+            h.json > want.json
+        diff want.json got.json > /dev/null || fail "stats --since '$since': $(cat got.json) against $(cat want.json)"
+    done
+}
