@@ -255,8 +255,8 @@ int cmd_audit(struct cli *cli, int argc, char **argv)
                      "the database %s cannot be read (see above): the record not compared",
                      cli->paths.db_path);
     } else {
-        char host[256] = "";
-        gethostname(host, sizeof host - 1);
+        char host[256];
+        cli_host_name(host, sizeof host);
         struct record_audit ra = { .db = db, .since = o.since, .hostname = host,
                                    .storage = &sv, .history = history };
         if (audit_record(&ra, &f) != 0)

@@ -236,10 +236,8 @@ static bool is_outcome(const char *status)
 
 static void report_running(struct checker *c, const struct running_op *r, size_t n, const char *jsonl)
 {
-    char host[256] = "";
-    if (gethostname(host, sizeof host) != 0)
-        host[0] = '\0';
-    host[sizeof host - 1] = '\0';
+    char host[256];
+    cli_host_name(host, sizeof host);
     for (size_t i = 0; i < n; i++) {
         char age[32];
         format_age(r[i].age, age, sizeof age);
@@ -334,10 +332,10 @@ static void check_unrecorded(struct checker *c)
 {
     if (!c->db)
         return;
-    char host[256] = "";
+    char host[256];
     struct unrecorded u;
     struct error err;
-    if (gethostname(host, sizeof host - 1) != 0)
+    if (!cli_host_name(host, sizeof host))
         return;
     if (unrecorded_find(c->db, &c->cli->paths, host, c->now, (time_t)c->fence_timeout, &u,
                         &err) != 0) {

@@ -7,7 +7,9 @@
 #include "attempts.h"
 #include "cli.h"
 #include "db.h"
+#include "history_cluster.h"
 #include "history_follow.h"
+#include "history_merge.h"
 #include "history_rows.h"
 #include "timeparse.h"
 
@@ -184,8 +186,8 @@ static struct output *begin_output(struct cli *cli, bool wide, struct emitter *e
 }
 
 /* Without --node: every row from history_sql. */
-static int all_nodes_rows(sqlite3 *db, const struct history_query *q, struct emitter *e,
-                          struct error *err)
+static int all_nodes_rows(sqlite3 *db, const struct history_query *q, history_row_fn row,
+                          void *ctx, struct error *err)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, history_sql, -1, &st, NULL) != SQLITE_OK)
@@ -201,7 +203,7 @@ static int all_nodes_rows(sqlite3 *db, const struct history_query *q, struct emi
         const char *v[HISTORY_NCOLS];
         for (int i = 0; i < HISTORY_NCOLS; i++)
             v[i] = (const char *)sqlite3_column_text(st, i);
-        emit_row(e, v);
+        row(ctx, v);
     }
     rc = rc == SQLITE_DONE ? 0 : errorf(err, "%s", sqlite3_errmsg(db));
     sqlite3_finalize(st);
@@ -237,9 +239,19 @@ int cmd_history(struct cli *cli, int argc, char **argv)
     struct output *o = begin_output(cli, f.wide, &e);
     struct error err;
     int result = EXIT_OK;
-    if ((f.node ? history_node_rows(db, &q, emit_row, &e, &err)
-                : all_nodes_rows(db, &q, &e, &err)) != 0) {
+    /* This record's operations and the fences it knows only from
+     * Pacemaker's alerts, one row per fence, newest first. */
+    static struct history_merge merged;
+    char host[256];
+    cli_host_name(host, sizeof host);
+    if ((f.node ? history_node_rows(db, &q, history_merge_keep0, &merged, &err)
+                : all_nodes_rows(db, &q, history_merge_keep0, &merged, &err)) != 0 ||
+        history_cluster_rows(db, &q, host, history_merge_keep1, &merged, &err) != 0) {
         fprintf(stderr, "fencectl history: reading %s: %s\n", cli->paths.db_path, err.msg);
+        result = EXIT_FAILURE_RT;
+    }
+    if (history_merge_emit(&merged, q.limit, emit_row, &e) != 0) {
+        fprintf(stderr, "fencectl history: out of memory\n");
         result = EXIT_FAILURE_RT;
     }
     if (output_end(o) != 0) {

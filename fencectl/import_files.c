@@ -65,10 +65,10 @@ static int rebuild(sqlite3 *db, const struct unrecorded_fence *f, const char *re
 
 int import_from_files(struct cli *cli, time_t older_than)
 {
-    char host[256] = "";
+    char host[256];
     struct error err;
     sqlite3 *db;
-    if (gethostname(host, sizeof host - 1) != 0) {
+    if (!cli_host_name(host, sizeof host)) {
         fprintf(stderr, "fencectl import: cannot tell this node's name\n");
         return EXIT_FAILURE_RT;
     }

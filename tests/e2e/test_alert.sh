@@ -133,3 +133,36 @@ test_alert_as_hacluster_writes_the_record_and_nobody_else_can() {
         && fail "nobody could write the log"
     "$FENCECTL" check > check.out 2>&1 || fail "check: $(cat check.out)"
 }
+
+# history tells one story per fence: this node's operation and its alert
+# are one row; a fence another node executed, or another device of this
+# node, is a row from the alert alone, saying who executed it.
+test_history_merges_the_alerts_with_this_records_operations() {
+    setup_alerts
+    start_responder
+    expect_exit 0 agent -o off -n node2
+    stop_responder
+    now=$(date +%s)
+    me=$(hostname)
+    alert_at() {   # alert_at EPOCH TARGET EXECUTOR REF
+        env CRM_alert_kind=fencing CRM_alert_node="$2" CRM_alert_task=reboot CRM_alert_rc=0 \
+            CRM_alert_desc="Operation reboot of $2 by $3 for pacemaker-controld.52@$3: OK (ref=$4)" \
+            CRM_alert_timestamp_epoch="$1" CRM_alert_timestamp_usec=0 ${FR_WRAP:-} "$ALERT"
+    }
+    alert_at "$now" node2 "$me" aaaa0001                 # this node's own fence, from its alert
+    alert_at "$((now + 1))" node3 node1 aaaa0002         # executed by another node
+    alert_at "$((now - 3600))" node2 "$me" aaaa0003      # this node, another device, an hour ago
+    eventually_sql 3 "select count(*) from cluster_events"
+    "$FENCECTL" --format csv history > h.csv || fail "history failed"
+    [ "$(grep -c ',node2,' h.csv)" -eq 2 ] || fail "node2's fence and its alert not one row: $(cat h.csv)"
+    grep -q "^aaaa0002,.*,reboot,node3,completed,.*,node1,\"executed by node1 (its record there has the storage system's answer)" h.csv \
+        || fail "node3's fence by node1 missing: $(cat h.csv)"
+    grep -q "^aaaa0003,.*,node2,completed,.*,$me,\"executed by $me (this node, another device" h.csv \
+        || fail "the other device's fence missing: $(cat h.csv)"
+    [ "$(tail -n +2 h.csv | head -n 1 | cut -d, -f4)" = node3 ] || fail "not newest first: $(cat h.csv)"
+    "$FENCECTL" history --node node3 > t.txt || fail "history --node"
+    grep -q "node3 .*reboot .*completed .*node1 " t.txt || fail "table: $(cat t.txt)"
+    [ "$("$FENCECTL" --format csv history --limit 2 | tail -n +2 | wc -l)" -eq 2 ] || fail "--limit not kept"
+    "$FENCECTL" audit --no-cluster > /dev/null 2>&1
+    [ $? -le 1 ] || fail "audit with alerts recorded"
+}

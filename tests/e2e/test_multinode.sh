@@ -233,7 +233,7 @@ test_mn_partition_fenced_healed_without_restart() {
                 || fail "no CRITICAL line in $n's fence-events.log"
             cl_in "$n" "$FENCECTL" check > check.out 2>&1 && fail "check on $n passes with n3 online while fenced"
             grep -q "n3 is online while its storage is fenced" check.out || fail "check on $n: $(cat check.out)"
-            grep -q "n3 joined the cluster at .* while its storage is fenced" check.out || { cp check.out /tmp/mn-check.out; cl_sql "$n" "select * from cluster_events" > /tmp/mn-events.out; ls "$MN/shared/resp" > /tmp/mn-resp.out; fail "check on $n: $(cat check.out)"; }
+            grep -q "n3 joined the cluster at .* while its storage is fenced" check.out || fail "check on $n: $(cat check.out)"
             grep -qi "restart n3" check.out || fail "check on $n gives no remedy: $(cat check.out)"
             cl_in "$n" "$FENCECTL" metrics > metrics.out 2>&1
             grep -q '^fence_recorder_node_online_while_fenced{node="n3"} 1$' metrics.out \
