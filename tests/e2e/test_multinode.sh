@@ -152,6 +152,14 @@ $EXECUTOR: $(cl_sql "$n" "select * from cluster_events where id > $ev")"
     figure "$tg's fence recorded from the alerts on every surviving node $(cl_secs "$t_pcmk" "$t_alert") s after Pacemaker's success was seen"
 }
 
+# history_has_fence N TARGET EXECUTOR: fencectl history on node N shows
+# TARGET's newest fence, completed, executed by EXECUTOR, once.
+history_has_fence() {
+    cl_in "$1" "$FENCECTL" --format csv history --node "$2" --limit 1 > "$MN/run/h-$1.csv" || return 1
+    row=$(tail -n +2 "$MN/run/h-$1.csv")
+    [ "$(echo "$row" | cut -d, -f4,5)" = "$2,completed" ] && [ "$(echo "$row" | cut -d, -f13)" = "$3" ]
+}
+
 # 1 and 4: a member's power cut. Pacemaker fences it on its own through the
 # agent; the record on whichever node ran it is complete; the node powered
 # on again is unfenced automatically (provides=unfencing), and that unfence
@@ -168,6 +176,10 @@ test_mn_member_lost_fenced_and_unfenced_on_rejoin() {
         || fail "n3 has no record of its own fence: $(cl_sql n3 "select * from cluster_events where kind = 'fencing'")"
     figure "n3 holds its own fence by $EXECUTOR after its restart, source $(cl_sql n3 "select source from cluster_events
         where kind = 'fencing' and node = 'n3' and id > $event_n3 limit 1")"
+    # fencectl history on every node: the fence, once, executed by $EXECUTOR.
+    for n in $CL_NODES; do
+        history_has_fence "$n" n3 "$EXECUTOR" || fail "history on $n: $(cl_in "$n" "$FENCECTL" history --node n3)"
+    done
     ran=$(cl_history n1 n3 | awk '$1 == "on" && $2 == "success" { print $3; exit }')
     [ -n "$ran" ] || fail "no unfencing of n3 in Pacemaker's history: $(cl_history n1 n3)"
     wait_until 30 more_on_runs n3 "$ons" || fail "the unfencing of n3 (by $ran, says Pacemaker) is not recorded"
@@ -362,5 +374,61 @@ test_mn_two_lost_no_quorum_no_fence() {
         jq -e --arg n "$n" 'any(.[]; .kind == "lost-not-fenced" and .node == $n)' audit.json >/dev/null \
             || fail "audit does not say $n is lost and not fenced: $(cat audit.json)"
     done
+    back_to_normal
+}
+
+# 7: a fence by another device: fence-agents' fence_dummy at the first
+# topology level of n3, the storage device at the second. Pacemaker fences
+# n3 with the dummy; no fence_recorder runs, and every node's history
+# holds the fence all the same (the alert names no device), saying who
+# executed it; on the executing node, that it was another device.
+test_mn_fence_by_another_device_is_in_every_history() {
+    back_to_normal
+    cl_in n1 cibadmin --create -o resources --xml-text "<primitive id=\"dummy-fence\" class=\"stonith\" \
+type=\"fence_dummy\"><instance_attributes id=\"df-ia\"><nvpair id=\"df-type\" name=\"type\" value=\"file\"/>\
+<nvpair id=\"df-sf\" name=\"status_file\" value=\"$MN/run/dummy.status\"/>\
+<nvpair id=\"df-hl\" name=\"pcmk_host_list\" value=\"n3\"/></instance_attributes></primitive>" \
+        || fail "cannot create the dummy device"
+    cl_in n1 cibadmin --create -o configuration --xml-text '<fencing-topology>
+<fencing-level id="fl-n3-1" target="n3" index="1" devices="dummy-fence"/>
+<fencing-level id="fl-n3-2" target="n3" index="2" devices="storage-fence"/></fencing-topology>' \
+        || fail "cannot create the topology"
+    for n in $CL_NODES; do eval "event_$n=$(last_event "$n") since_$n=$(last_id "$n")"; done
+    before=$(cl_fenced_count n1 n3)
+    cl_kill n3
+    wait_until 120 fenced_more n1 n3 "$before" || fail "Pacemaker did not fence n3: $(cl_history n1 n3)"
+    ex=$(cl_executor n1 n3)
+    successful_response n3 && fail "the storage device fenced n3, not the dummy"
+    for n in n1 n2; do
+        eval "ev=\$event_$n since=\$since_$n"
+        wait_until 30 fence_alert_recorded "$n" n3 "$ex" "$ev" || fail "$n has no record of the dummy's fence of n3"
+        [ "$(runs_on "$n" n3 "$since" completed)" = 0 ] || fail "a fence_recorder run on $n for the dummy's fence"
+        history_has_fence "$n" n3 "$ex" || fail "history on $n: $(cl_in "$n" "$FENCECTL" history --node n3)"
+    done
+    cl_in "$ex" "$FENCECTL" history --node n3 --limit 1 | grep -q "another device" \
+        || fail "history on $ex does not say another device: $(cl_in "$ex" "$FENCECTL" history --node n3)"
+    figure "n3 fenced by fence_dummy (executed by $ex): in the history of n1 and n2"
+    cl_in n1 cibadmin --delete -o configuration --xml-text '<fencing-topology/>' || fail "cannot remove the topology"
+    cl_in n1 cibadmin --delete -o resources --xml-text '<primitive id="dummy-fence"/>' || fail "cannot remove the dummy"
+    rejoin n3
+    back_to_normal
+}
+
+# 8: the whole cluster powered off and on: Pacemaker's fence history is
+# gone (it lives in the fencers' memory), every node's record keeps the
+# fences it held.
+test_mn_full_cluster_restart_keeps_every_history() {
+    back_to_normal
+    lose_and_fence n3 n1 kill
+    ex=$EXECUTOR
+    rejoin n3
+    for n in $CL_NODES; do cl_kill "$n"; done
+    for n in $CL_NODES; do cl_boot "$n" || fail "cannot power $n on"; done
+    wait_until 180 cl_online n1 $CL_NODES || fail "the cluster did not come back: $(cl_in n1 crm_mon -1)"
+    [ "$(cl_fenced_count n1 n3)" = 0 ] || fail "Pacemaker's history survived a full restart?"
+    for n in $CL_NODES; do
+        history_has_fence "$n" n3 "$ex" || fail "history on $n after the restart: $(cl_in "$n" "$FENCECTL" history --node n3)"
+    done
+    figure "full cluster restart: Pacemaker's fence history empty, n3's fence by $ex in the history of every node"
     back_to_normal
 }
