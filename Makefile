@@ -271,7 +271,8 @@ INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(LIBEXECDIR)/$(RESPO
     $(COMPLETIONDIR)/fencectl $(DOCDIR)/README.md $(DOCDIR)/responder.md \
     $(addprefix $(DOCDIR)/doc/,$(notdir $(wildcard doc/*.md))) \
     $(DOCDIR)/examples/pcs-stonith-create.sh $(DOCDIR)/examples/cib-primitive.xml \
-    $(DOCDIR)/examples/check.conf $(DOCDIR)/examples/watchdog-check.sh
+    $(DOCDIR)/examples/check.conf $(DOCDIR)/examples/watchdog-check.sh \
+    $(DOCDIR)/examples/alert-create.sh
 
 install: all man
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
@@ -294,7 +295,8 @@ install: all man
 	install -m 0644 doc/*.md $(DESTDIR)$(DOCDIR)/doc/
 	install -m 0644 contrib/responder/README.md $(DESTDIR)$(DOCDIR)/responder.md
 	install -m 0644 contrib/examples/pcs-stonith-create.sh contrib/examples/cib-primitive.xml \
-	    contrib/examples/check.conf contrib/examples/watchdog-check.sh $(DESTDIR)$(DOCDIR)/examples/
+	    contrib/examples/check.conf contrib/examples/watchdog-check.sh \
+	    contrib/examples/alert-create.sh $(DESTDIR)$(DOCDIR)/examples/
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/doc $(DESTDIR)$(DOCDIR) $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
