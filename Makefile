@@ -245,7 +245,8 @@ DOCDIR        ?= $(PREFIX)/share/doc/fence-recorder
 # The man pages' date: the last commit's, so rebuilds are reproducible.
 MANDATE       ?= $(shell git log -1 --format=%cs 2>/dev/null || date -u +%Y-%m-%d)
 
-MANPAGES := $(BUILD)/man/fence_recorder.8 $(BUILD)/man/fencectl.8 $(BUILD)/man/fence-recorder-check.8
+MANPAGES := $(BUILD)/man/fence_recorder.8 $(BUILD)/man/fencectl.8 $(BUILD)/man/fence-recorder-check.8 \
+            $(BUILD)/man/fence-recorder-alert.8
 # fence_recorder(8) is rendered from the agent's own metadata: it cannot
 # drift from the parameters the agent accepts.
 $(BUILD)/man/fence_recorder.8: $(BUILD)/fence_recorder tools/metadata2man.xsl
@@ -256,6 +257,9 @@ $(BUILD)/man/fence_recorder.8: $(BUILD)/fence_recorder tools/metadata2man.xsl
 $(BUILD)/man/fencectl.8: contrib/man/fencectl.8
 	@mkdir -p $(@D)
 	cp $< $@
+$(BUILD)/man/fence-recorder-alert.8: contrib/man/fence-recorder-alert.8
+	@mkdir -p $(@D)
+	cp $< $@
 $(BUILD)/man/fence-recorder-check.8: contrib/man/fence-recorder-check.8
 	@mkdir -p $(@D)
 	cp $< $@
@@ -264,6 +268,7 @@ man: $(MANPAGES)
 INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(LIBEXECDIR)/$(RESPONDER) \
     $(LIBEXECDIR)/$(RECORDER) $(LIBEXECDIR)/$(ALERT) $(LIBEXECDIR)/$(CHECK) $(LIBEXECDIR)/$(CHECK_HR) \
     $(MANDIR)/man8/fence_recorder.8 $(MANDIR)/man8/fencectl.8 $(MANDIR)/man8/fence-recorder-check.8 \
+    $(MANDIR)/man8/fence-recorder-alert.8 \
     $(UNITDIR)/fence-responder.service $(UNITDIR)/fencectl-prune.service \
     $(UNITDIR)/fencectl-prune.timer $(UNITDIR)/fencectl-metrics.service \
     $(UNITDIR)/fencectl-metrics.timer $(TMPFILESDIR)/fence-recorder.conf \

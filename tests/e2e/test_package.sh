@@ -109,7 +109,7 @@ test_make_install_and_uninstall_with_destdir() {
     agents=$(find "$S/stage" -name 'fence_*' -type f ! -path '*/man/*' | sed "s|^$S/stage||")
     [ "$agents" = /usr/sbin/fence_recorder ] || fail "files named like fence agents: $agents"
     n=$(find "$S/stage" -type f | wc -l)
-    want=$((26 + $(ls "$TOP"/doc/*.md | wc -l)))   # and the doc/ pages the README links
+    want=$((27 + $(ls "$TOP"/doc/*.md | wc -l)))   # and the doc/ pages the README links
     [ "$n" -eq "$want" ] || fail "make install put $n files, expected $want: $(find "$S/stage" -type f)"
     (cd "$TOP" && env -u BUILD make -s uninstall DESTDIR="$S/stage" >/dev/null) || fail "make uninstall failed"
     left=$(find "$S/stage" -type f)
