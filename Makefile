@@ -60,9 +60,13 @@ REC_LIBOBJ   := $(filter-out $(OBJ)/recorder/main.o,$(REC_OBJ))
 ALERT_LIBOBJ := $(filter-out $(OBJ)/alert/main.o,$(ALERT_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-# The recorder the agent starts for every fence (lib/handoff.h): never
-# named fence_*, as cluster tools run every fence_* they find as an agent.
+# The recorder the agent starts for every fence (lib/handoff.h), in two
+# stages: fr-recorder (small, static, libc only: what the spawn starts)
+# execs fr-recorder-write (SQLite, libxml2) once the fence no longer needs
+# the CPU. Never named fence_*, as cluster tools run every fence_* they
+# find as an agent.
 RECORDER  := fr-recorder
+RECORDER_WRITE := fr-recorder-write
 # Pacemaker's alert agent for the record (pcs alert create path=...).
 ALERT     := fence-recorder-alert
 # The example responder is never named fence_* either: it answers fences.
@@ -73,7 +77,8 @@ RESPONDER := fence-recorder-responder
 # named fence_* either.
 CHECK     := fence-recorder-check
 CHECK_HR  := fence-recorder-check-hardreboot
-BINS := $(BUILD)/fence_recorder $(BUILD)/$(RECORDER) $(BUILD)/$(ALERT) $(BUILD)/fencectl \
+BINS := $(BUILD)/fence_recorder $(BUILD)/$(RECORDER) $(BUILD)/$(RECORDER_WRITE) \
+        $(BUILD)/$(ALERT) $(BUILD)/fencectl \
         $(BUILD)/$(RESPONDER) $(BUILD)/$(CHECK) $(BUILD)/$(CHECK_HR)
 
 .PHONY: all check unit e2e deps check-deps demo asan valgrind fuzz chaos bench man clean install uninstall deb pkgcheck
@@ -109,9 +114,15 @@ AGENT_LIBS = $(if $(AGENT_STATIC),$(STATIC_PART)) \
 $(BUILD)/fence_recorder: $(AGENT_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $^ $(AGENT_LIBS)
 # The recorder: discovery, the cluster's state (libxml2), the database and
-# the three logs. The agent finds it in LIBEXECDIR.
-$(BUILD)/$(RECORDER): $(REC_OBJ) $(BUILD)/libfr.a
+# the three logs. The agent finds its first stage in LIBEXECDIR: static,
+# never sanitized (it only waits and execs; a static ASan binary cannot
+# be built), so starting it costs the agent what a fork would.
+$(BUILD)/$(RECORDER_WRITE): $(REC_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
+$(BUILD)/$(RECORDER): $(wildcard recorder/launch/*.c recorder/launch/*.h) lib/handoff.h | pkgcheck
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O2 -D_GNU_SOURCE -DFR_LIBEXECDIR='"$(LIBEXECDIR)"' -Ilib \
+	    $(PKG_CFLAGS) -static -o $@ $(filter %.c,$^)
 $(OBJ)/agent/recorder_spawn.o: ALL_CFLAGS += -DFR_LIBEXECDIR='"$(LIBEXECDIR)"'
 $(BUILD)/$(ALERT): $(ALERT_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
@@ -266,7 +277,8 @@ $(BUILD)/man/fence-recorder-check.8: contrib/man/fence-recorder-check.8
 man: $(MANPAGES)
 
 INSTALLED := $(SBINDIR)/fence_recorder $(SBINDIR)/fencectl $(LIBEXECDIR)/$(RESPONDER) \
-    $(LIBEXECDIR)/$(RECORDER) $(LIBEXECDIR)/$(ALERT) $(LIBEXECDIR)/$(CHECK) $(LIBEXECDIR)/$(CHECK_HR) \
+    $(LIBEXECDIR)/$(RECORDER) $(LIBEXECDIR)/$(RECORDER_WRITE) $(LIBEXECDIR)/$(ALERT) \
+    $(LIBEXECDIR)/$(CHECK) $(LIBEXECDIR)/$(CHECK_HR) \
     $(MANDIR)/man8/fence_recorder.8 $(MANDIR)/man8/fencectl.8 $(MANDIR)/man8/fence-recorder-check.8 \
     $(MANDIR)/man8/fence-recorder-alert.8 \
     $(UNITDIR)/fence-responder.service $(UNITDIR)/fencectl-prune.service \
@@ -284,7 +296,8 @@ install: all man
 	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(SYSCONFDIR)/cron.d \
 	    $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/doc
 	install -m 0755 $(BUILD)/fence_recorder $(BUILD)/fencectl $(DESTDIR)$(SBINDIR)/
-	install -m 0755 $(BUILD)/$(RESPONDER) $(BUILD)/$(RECORDER) $(BUILD)/$(ALERT) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0755 $(BUILD)/$(RESPONDER) $(BUILD)/$(RECORDER) $(BUILD)/$(RECORDER_WRITE) \
+	    $(BUILD)/$(ALERT) $(DESTDIR)$(LIBEXECDIR)/
 	# The watchdog check: beside the recorder, never into /etc/watchdog.d
 	# (doc/watchdog.md, "Enabling").
 	install -m 0755 $(BUILD)/$(CHECK) $(BUILD)/$(CHECK_HR) $(DESTDIR)$(LIBEXECDIR)/

@@ -31,6 +31,7 @@ fi
 # the agent looks for it (make install's places), in this node's /usr only.
 install -m 0755 "$BUILD/fence_recorder" /usr/sbin/fence_recorder
 install -D -m 0755 "$BUILD/fr-recorder" /usr/lib/fence-recorder/fr-recorder
+install -D -m 0755 "$BUILD/fr-recorder-write" /usr/lib/fence-recorder/fr-recorder-write
 install -D -m 0755 "$BUILD/fence-recorder-alert" /usr/lib/fence-recorder/fence-recorder-alert
 # The record's directories as the package's tmpfiles.d entry makes them
 # (here on this node's disk): the database's shared with haclient, the

@@ -16,12 +16,14 @@ setup_env() {
     export FENCE_RECORDER_DB="$S/db/fence-recorder.db"
     export FILESYSTEM_DISCOVERY_ENABLED=false
     # The recorder of this build, not an installed one; under FR_WRAP
-    # (valgrind) the recorder runs under it too.
+    # (valgrind) its full stage runs under it too (the first stage is a
+    # static program that only waits and execs).
     export FENCE_RECORDER_RECORDER="$BUILD/fr-recorder"
+    unset FENCE_RECORDER_RECORDER_WRITE
     if [ -n "${FR_WRAP:-}" ]; then
-        printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$FR_WRAP" "$BUILD/fr-recorder" > "$S/.fr-recorder"
-        chmod 0755 "$S/.fr-recorder"
-        export FENCE_RECORDER_RECORDER="$S/.fr-recorder"
+        printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$FR_WRAP" "$BUILD/fr-recorder-write" > "$S/.fr-recorder-write"
+        chmod 0755 "$S/.fr-recorder-write"
+        export FENCE_RECORDER_RECORDER_WRITE="$S/.fr-recorder-write"
     fi
     export POLL_INTERVAL=0.2
     export FENCE_RECORDER_TEST_RECORDERS="$S/.recorders"

@@ -111,6 +111,7 @@ lab_up() {
     write_initial_cib || { echo "cannot build the initial CIB"; return 1; }
     install -m 0755 "$BUILD/fence_recorder" "$AGENT_PATH" || return 1
     install -D -m 0755 "$BUILD/fr-recorder" "$RECORDER_PATH" || return 1
+    install -D -m 0755 "$BUILD/fr-recorder-write" "$RECORDER_PATH-write" || return 1
     started=$(date +%s)
     lab_start || return 1
     echo "cluster up in $(( $(date +%s) - started )) s"

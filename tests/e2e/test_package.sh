@@ -33,7 +33,7 @@ suite_teardown() {
 test_package_installs_works_and_purges() {
     dpkg -i "$DEB" > "$S/install.log" 2>&1 || fail "dpkg -i failed: $(tail -5 "$S/install.log")"
     for f in /usr/sbin/fence_recorder /usr/sbin/fencectl /usr/lib/fence-recorder/fence-recorder-responder \
-             /usr/lib/fence-recorder/fr-recorder \
+             /usr/lib/fence-recorder/fr-recorder /usr/lib/fence-recorder/fr-recorder-write \
              /usr/share/man/man8/fence_recorder.8.gz /usr/share/man/man8/fencectl.8.gz \
              /lib/systemd/system/fencectl-prune.timer /lib/systemd/system/fence-responder.service \
              /usr/lib/tmpfiles.d/fence-recorder.conf /etc/logrotate.d/fence-recorder \
@@ -109,7 +109,7 @@ test_make_install_and_uninstall_with_destdir() {
     agents=$(find "$S/stage" -name 'fence_*' -type f ! -path '*/man/*' | sed "s|^$S/stage||")
     [ "$agents" = /usr/sbin/fence_recorder ] || fail "files named like fence agents: $agents"
     n=$(find "$S/stage" -type f | wc -l)
-    want=$((27 + $(ls "$TOP"/doc/*.md | wc -l)))   # and the doc/ pages the README links
+    want=$((28 + $(ls "$TOP"/doc/*.md | wc -l)))   # and the doc/ pages the README links
     [ "$n" -eq "$want" ] || fail "make install put $n files, expected $want: $(find "$S/stage" -type f)"
     (cd "$TOP" && env -u BUILD make -s uninstall DESTDIR="$S/stage" >/dev/null) || fail "make uninstall failed"
     left=$(find "$S/stage" -type f)
