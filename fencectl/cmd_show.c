@@ -93,6 +93,128 @@ static const char attempts_sql[] =
     "  || CASE WHEN id = ?1 THEN ', this operation' ELSE '' END"
     " FROM attempts WHERE fence = (SELECT fence FROM attempts WHERE id = ?1) ORDER BY attempt";
 
+/* The fence as the cluster lived it, from what Pacemaker's alerts told
+ * this node (cluster_events, schema 8): the target lost (within 10 min
+ * before the fence began), Pacemaker's result (the fencing alert of the
+ * same target, executor and action within 10 s of the fence's end: the
+ * merge rule of history), the target back, and unfenced. ?1 target,
+ * ?2 the fence's start, ?3 its end, ?4 the executing node. */
+#define STORY_ONE(sql) "SELECT * FROM (" sql " LIMIT 1)"
+static const char story_sql[] =
+    "SELECT t, what, detail FROM ("
+    STORY_ONE("SELECT happened_at AS t, 1 AS o, 'node lost' AS what, node || ' lost, as Pacemaker "
+              "told ' || recorded_on AS detail FROM cluster_events WHERE kind = 'node' "
+              "AND node = ?1 COLLATE NOCASE AND result = 'lost' AND happened_at <= ?2 "
+              "AND julianday(?2) - julianday(happened_at) <= 600.0 / 86400 "
+              "ORDER BY happened_at DESC")
+    " UNION ALL "
+    STORY_ONE("SELECT happened_at, 2, 'Pacemaker''s result', description || ' (executed by ' || "
+              "coalesce(executor, '?') || ', requested by ' || coalesce(client || '@' || origin, '?') "
+              "|| ')' FROM cluster_events WHERE kind = 'fencing' AND node = ?1 COLLATE NOCASE "
+              "AND executor = ?4 COLLATE NOCASE AND action IN ('off', 'reboot') "
+              "AND abs(julianday(happened_at) - julianday(?3)) * 86400 <= 10 ORDER BY happened_at")
+    " UNION ALL "
+    STORY_ONE("SELECT happened_at, 3, 'node back', node || ' a member again, as Pacemaker told ' "
+              "|| recorded_on || CASE severity WHEN 'critical' THEN ' (CRITICAL: its storage "
+              "was still fenced by ' || detail || ')' ELSE '' END FROM cluster_events "
+              "WHERE kind = 'node' AND node = ?1 COLLATE NOCASE AND result = 'member' "
+              "AND happened_at > ?3 ORDER BY happened_at")
+    " UNION ALL "
+    STORY_ONE("SELECT happened_at, 4, 'unfenced', description || ' (executed by ' || "
+              "coalesce(executor, '?') || ')' FROM cluster_events WHERE kind = 'fencing' "
+              "AND node = ?1 COLLATE NOCASE AND action = 'on' AND happened_at > ?3 "
+              "ORDER BY happened_at")
+    ") ORDER BY t, o";
+
+/* The operation's own values for story_sql. */
+static const char story_of_operation_sql[] =
+    "SELECT target_node, started_at, coalesce(finished_at, started_at), recorder_node "
+    "FROM operations WHERE id = ?1";
+
+static int print_story(sqlite3 *db, const char *target, const char *start, const char *end,
+                       const char *executor, struct output *o)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, story_sql, -1, &st, NULL) != SQLITE_OK)
+        return strstr(sqlite3_errmsg(db), "no such table") ? 0 : -1;   /* before schema 8 */
+    sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, start, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, end, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, executor, -1, SQLITE_STATIC);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v[3];
+        for (int i = 0; i < 3; i++)
+            v[i] = (const char *)sqlite3_column_text(st, i);
+        output_row(o, v);
+    }
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? 0 : -1;
+}
+
+static int print_operation_story(sqlite3 *db, sqlite3_int64 id, struct output *o)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, story_of_operation_sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        rc = print_story(db, (const char *)sqlite3_column_text(st, 0),
+                         (const char *)sqlite3_column_text(st, 1),
+                         (const char *)sqlite3_column_text(st, 2),
+                         (const char *)sqlite3_column_text(st, 3), o);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* A fence this record knows only from Pacemaker's alert (history shows
+ * its operation id as the request id): the alert, then its story. */
+#define ALERT_FENCE_SQL                                                                   \
+    "SELECT happened_at, node, executor, description, recorded_on, source FROM cluster_events " \
+    "WHERE kind = 'fencing' AND substr(ref, 1, length(?1)) = ?1 ORDER BY happened_at LIMIT 1"
+
+static bool alert_fence_known(sqlite3 *db, const char *prefix)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, ALERT_FENCE_SQL, -1, &st, NULL) != SQLITE_OK)
+        return false;   /* before schema 8: nothing to find */
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    bool known = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return known;
+}
+
+static int show_alert_fence(sqlite3 *db, const char *prefix, struct output *o)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, ALERT_FENCE_SQL, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        char detail[2048];
+        snprintf(detail, sizeof detail, "%s (executed by %s; the storage system's answer is in "
+                 "the record of %s; this node, %s, knows it from Pacemaker's %s)",
+                 (const char *)sqlite3_column_text(st, 3),
+                 sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "?",
+                 sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "?",
+                 (const char *)sqlite3_column_text(st, 4),
+                 strcmp((const char *)sqlite3_column_text(st, 5), "history") == 0
+                 ? "fence history when it joined" : "alert");
+        const char *row[3] = { (const char *)sqlite3_column_text(st, 0), "fence", detail };
+        output_row(o, row);
+        char at[40], node[256];
+        snprintf(at, sizeof at, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(node, sizeof node, "%s", (const char *)sqlite3_column_text(st, 1));
+        sqlite3_finalize(st);
+        /* Its own alert is the fence row above: the story's other rows. */
+        return print_story(db, node, at, at, "", o);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int print_rows(sqlite3 *db, const char *sql, sqlite3_int64 id, struct output *o)
 {
     sqlite3_stmt *st;
@@ -111,6 +233,9 @@ static int print_rows(sqlite3 *db, const char *sql, sqlite3_int64 id, struct out
     sqlite3_finalize(st);
     return step == SQLITE_DONE ? 0 : -1;
 }
+
+/* resolve's answer for a prefix several operations share (said on stderr). */
+#define SHOW_AMBIGUOUS (-1)
 
 /* Finds the operation whose request id starts with prefix. */
 static int resolve(sqlite3 *db, const char *prefix, sqlite3_int64 *id, bool last_database)
@@ -139,9 +264,8 @@ static int resolve(sqlite3 *db, const char *prefix, sqlite3_int64 *id, bool last
         found++;
     }
     sqlite3_finalize(st);
-    if (found == 0 && last_database)
-        fprintf(stderr, "fencectl show: no operation with request id '%s'; see 'fencectl history'\n", prefix);
-    return found == 1 ? EXIT_OK : EXIT_FAILURE_RT;
+    (void)last_database;
+    return found == 1 ? EXIT_OK : found > 1 ? SHOW_AMBIGUOUS : EXIT_FAILURE_RT;
 }
 
 int cmd_show(struct cli *cli, int argc, char **argv)
@@ -181,20 +305,33 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         if (rc != EXIT_OK)
             return rc;
         rc = resolve(db, wanted, &id, i + 1 == cli->db_count);
-        if (rc == EXIT_USAGE)
+        if (rc == EXIT_USAGE || rc == SHOW_AMBIGUOUS)
             break;
     }
+    static const char *const columns[] = { "time", "what", "detail" };
     if (rc == EXIT_OK) {
-        static const char *const columns[] = { "time", "what", "detail" };
         struct output *o = output_begin(cli, stdout, columns, 3);
         int failed = print_rows(db, timeline_sql, id, o) != 0 ||
                      print_rows(db, cluster_state_sql, id, o) != 0 ||
-                     print_rows(db, attempts_sql, id, o) != 0;
+                     print_rows(db, attempts_sql, id, o) != 0 ||
+                     print_operation_story(db, id, o) != 0;
         if (output_end(o) != 0 || failed) {
             fprintf(stderr, "fencectl show: %s\n", sqlite3_errmsg(db));
             rc = EXIT_FAILURE_RT;
         }
+    } else if (rc == EXIT_FAILURE_RT && db && alert_fence_known(db, wanted)) {
+        /* No operation: a fence known from Pacemaker's alert alone. */
+        struct output *o = output_begin(cli, stdout, columns, 3);
+        if (show_alert_fence(db, wanted, o) != 0 || output_end(o) != 0)
+            fprintf(stderr, "fencectl show: %s\n", sqlite3_errmsg(db));
+        else
+            rc = EXIT_OK;
+    } else if (rc == EXIT_FAILURE_RT) {
+        fprintf(stderr, "fencectl show: no operation with request id '%s', and no fence of "
+                "Pacemaker's with that id; see 'fencectl history'\n", wanted);
     }
+    if (rc == SHOW_AMBIGUOUS)
+        rc = EXIT_FAILURE_RT;
     db_close(db);
     return rc;
 }
