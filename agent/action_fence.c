@@ -11,7 +11,6 @@
 #include "crash_point.h"
 #include "files.h"
 #include "names.h"
-#include "requester.h"
 #include "response_wait.h"
 #include "signals.h"
 
@@ -198,12 +197,6 @@ enum agent_result action_fence(struct agent_context *ctx, const struct error *un
     }
     crash_point("after-request");
     recorder_post(c, HANDOFF_REQUEST);
-    /* While the storage system works on it: what asked for the fence, for
-     * a parent gone before the recorder looks (a script run by hand). */
-    if (c->h && c->fd >= 0) {
-        requester_read(c->h->requester_pid, &c->h->requester);
-        recorder_post(c, HANDOFF_REQUESTER);
-    }
     if (ctx->watch.inotify_fd < 0 && ctx->watch.dnotify_fd < 0)
         recorder_note(c, LOG_WARNING, "neither inotify nor dnotify works on %s; re-checking "
                        "every %lld ms", cfg->paths.response_dir, (long long)cfg->poll_interval_ms);

@@ -79,7 +79,6 @@ struct handoff_job {
 enum handoff_message {
     HANDOFF_NOTE = 'N',      /* notes[note_count - 1] is complete */
     HANDOFF_REQUEST = 'R',   /* the request file is on disk (synced) */
-    HANDOFF_REQUESTER = 'P', /* requester is read (by the agent, after its request) */
     HANDOFF_FAILED = 'F',    /* the fence ended before a request existed */
     HANDOFF_ANSWER = 'A',    /* the wait ended: the outcome fields are set */
     HANDOFF_EXIT = 'X',      /* the agent is exiting with exit_code */
@@ -114,6 +113,9 @@ struct handoff {
     /* The agent's parent (getppid() before the fork): what asked for the
      * fence, read from /proc by the recorder while it still runs. */
     long requester_pid;
+    /* Read by the recorder's first stage as it starts, while that parent
+     * surely still runs (a script run by hand may be gone by the time the
+     * full recorder starts); pid 0: not read. */
     struct requester requester;
     int note_count;
     struct handoff_note notes[HANDOFF_NOTES];

@@ -1,8 +1,7 @@
 /* What asked for a fence: Pacemaker's service name and the agent's
- * parent as /proc shows it. The recorder reads it as it starts; the agent
- * reads it too, once its request is out (it waits for the answer then),
- * for a parent that is gone before the recorder looks (a script that ran
- * the agent by hand). */
+ * parent as /proc shows it. The recorder's first stage reads it as it
+ * starts, while the agent and its parent still run (a script that ran the
+ * agent by hand may be gone by the time the full recorder starts). */
 #ifndef FR_REQUESTER_H
 #define FR_REQUESTER_H
 

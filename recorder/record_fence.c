@@ -30,7 +30,6 @@ struct progress {
     bool exited, eof;
     bool unpublished;              /* killed before its request went out */
     bool discovered;
-    bool requester_posted;         /* the agent's own look at its parent */
     struct discovery_report report;
     struct requester who;          /* what asked for the fence */
     struct cluster_capture state;  /* the target as Pacemaker saw it */
@@ -41,7 +40,6 @@ static void take_message(struct progress *p, char m)
     switch (m) {
     case HANDOFF_NOTE: p->notes_posted++; break;
     case HANDOFF_REQUEST: p->requested = true; break;
-    case HANDOFF_REQUESTER: p->requester_posted = true; break;
     case HANDOFF_FAILED: p->failed_early = p->answered = true; break;
     case HANDOFF_ANSWER: p->answered = true; break;
     case HANDOFF_EXIT: p->exited = true; break;
@@ -307,15 +305,6 @@ static void snapshot_taken(int *ready_fd)
     *ready_fd = -1;
 }
 
-/* What asked for the fence: as this process read it at its start, unless
- * it was gone by then and the agent read it while it still ran. */
-static const struct requester *requester_seen(const struct handoff *h, const struct progress *p)
-{
-    bool gone = strcmp(p->who.comm, "(gone)") == 0;
-    return gone && p->requester_posted && h->requester.pid == p->who.pid ? &h->requester
-                                                                          : &p->who;
-}
-
 /* Everything complete and not yet recorded, in one step. An answer waits
  * for the agent's exit (or its death), which follows within microseconds,
  * so the record says both facts at once. */
@@ -346,7 +335,7 @@ static void record_step(struct recorder *rec, const struct job *job,
     if (request) {
         record_discovery(rec, job, p);
         p->state.read_when = snapshot_timing(&p->state, h, p);
-        cluster_state_record(rec, &p->state, requester_seen(h, p));
+        cluster_state_record(rec, &p->state, &p->who);
     }
     if (early || outcome)
         record_outcome(rec, job, h, p);
@@ -380,9 +369,12 @@ void record_fence(const struct job *job, struct handoff *h, int fd, int release_
     discovery.share_dir = dirname(share_dir);
     struct progress p = { 0 };
     p.report.result_json = (struct strbuf)STRBUF_INIT;
-    /* At once, before yielding: a shell that ran the agent by hand may
-     * soon be gone. */
-    requester_read(h->requester_pid, &p.who);
+    /* Read by the first stage as it started (a shell that ran the agent
+     * by hand may be gone by now); else here, at once, before yielding. */
+    if (h->requester.pid == h->requester_pid && h->requester.pid > 0)
+        p.who = h->requester;
+    else
+        requester_read(h->requester_pid, &p.who);
     yield_to_agents();
     /* Looked up here, off the fence's path: NSS may ask a directory service. */
     char who[sizeof ((struct identity *)0)->who];

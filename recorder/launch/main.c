@@ -12,8 +12,8 @@
  * recorded after the agent's exit, and the loading of the full recorder
  * never competes with the fence. Messages wait in the pipe meanwhile.
  *
- * Links libc only, and nothing of lib/ but constants and the hand-off's
- * layout (handoff.h). */
+ * Links libc only, and of lib/ the hand-off's layout (handoff.h) and the
+ * reading of what asked for the fence (requester.c). */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "handoff.h"
+#include "requester.h"
 #include "say.h"
 
 #define FULL_RECORDER "fr-recorder-write"
@@ -84,8 +85,24 @@ static void full_recorder_path(char *out, size_t size)
     snprintf(out, size, "%s/%s", slash ? self : ".", FULL_RECORDER);
 }
 
+/* What asked for the fence, read now, while the agent (and so its
+ * parent) surely still runs; the full recorder finds it in the hand-off. */
+static void read_requester(void)
+{
+    long pid;
+    struct requester who;
+    if (read_field(&pid, sizeof pid, offsetof(struct handoff, requester_pid)) != 0 || pid <= 0)
+        return;
+    requester_read(pid, &who);
+    ssize_t n;
+    while ((n = pwrite(HANDOFF_FD, &who, sizeof who, offsetof(struct handoff, requester))) < 0 &&
+           errno == EINTR)
+        ;
+}
+
 int main(void)
 {
+    read_requester();
     if (!needed_at_once())
         wait_for_the_agent();
     char path[PATH_MAX + 32];
