@@ -57,8 +57,9 @@ bool alert_parse_fencing_desc(const char *d, struct alert_event *ev)
     if (!ref || !end || end[1] != '\0' || !take(ev->result, sizeof ev->result, p, ref) ||
         !take(ev->ref, sizeof ev->ref, ref + 6, end))
         return false;
-    if (!ev->action[0])
-        snprintf(ev->action, sizeof ev->action, "%s", action);
+    /* The description's action is the fence's (reboot, off, on);
+     * CRM_alert_task says st_notify_fence for every fencing alert. */
+    snprintf(ev->action, sizeof ev->action, "%s", action);
     return true;
 }
 

@@ -21,7 +21,7 @@ struct alert_event {
     enum alert_kind kind;
     char node[NODE_NAME_MAX + 1];       /* fencing: the target; node: the member */
     char node_id[64];
-    char action[32];                    /* fencing: CRM_alert_task */
+    char action[32];                    /* fencing: from the description, else CRM_alert_task */
     int rc;                             /* fencing: CRM_alert_rc */
     char description[ALERT_TEXT_MAX];
     /* Parsed from a fencing alert's description; empty when it does not

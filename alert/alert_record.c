@@ -111,19 +111,22 @@ static void record_missed_fences(struct recorder *rec, const struct pcmk_history
                     "while this node was down): %s", desc);
         }
     }
-    rec_log(rec, LOG_INFO, "This node joined: %zu fence(s) in the fencers' history, %d of them "
-            "not recorded here before", h->n, added);
+    if (added)
+        rec_log(rec, LOG_INFO, "%d fence(s) of the fencers' history were not recorded here "
+                "(this node was down): recorded now", added);
 }
 
-/* What a member alert needs from outside the database, read before the
- * step: whether the member, and this node itself (its peers came back to
- * it: the partition healed from this side), are still fenced; and, when
- * the member is this node, the fencers' history. */
+/* What an alert needs from outside the database, read before the step.
+ * For a member alert: whether the member, and this node itself (its peers
+ * came back to it: the partition healed from this side), are still
+ * fenced. For a member alert, and a fencing alert about this node (its own
+ * unfencing after it joined): the fencers' history, since a node that
+ * joins gets member alerts for the others, not for itself. */
 struct member_facts {
     char local[256];
     bool is_local;
     struct still_fenced member, self;
-    bool history_read;
+    bool history_wanted, history_read;
     struct pcmk_history history;
     char history_error[sizeof ((struct error *)0)->msg];
 };
@@ -168,21 +171,49 @@ static void still_fenced_by(const char *dir, const char *node, struct still_fenc
         sf->file[0] = '\0';   /* unreadable here: nothing this node can confirm */
 }
 
+/* A node that restarted joins with its old response file, which
+ * Pacemaker's unfencing removes a second later: only a file still there
+ * after JOIN_GRACE_S is a member joining while fenced (a partition healed
+ * without a restart). The copy waits; Pacemaker does not. The fencers'
+ * history is also complete by then on a node that just joined. */
+#define JOIN_GRACE_S 15
+
+static void wait_for_unfencing(const struct alert_event *ev, const struct paths *paths,
+                               struct member_facts *m)
+{
+    for (int waited = 0;; waited++) {
+        still_fenced_by(paths->response_dir, ev->node, &m->member);
+        if (!m->is_local)
+            still_fenced_by(paths->response_dir, m->local, &m->self);
+        if ((!m->member.file[0] && !m->self.file[0]) || waited >= JOIN_GRACE_S)
+            return;
+        sleep(1);
+    }
+}
+
 static void member_facts_read(const struct alert_event *ev, const struct paths *paths,
-                              struct member_facts *m)
+                              bool member, struct member_facts *m)
 {
     memset(m, 0, sizeof *m);
     local_node(m->local, sizeof m->local);
     m->is_local = strcasecmp(m->local, ev->node) == 0;   /* ASCII case, as Pacemaker compares */
-    still_fenced_by(paths->response_dir, ev->node, &m->member);
-    if (!m->is_local)
-        still_fenced_by(paths->response_dir, m->local, &m->self);
+    if (member)
+        wait_for_unfencing(ev, paths, m);
+    m->history_wanted = member || m->is_local;
+}
+
+/* The fencers share their history with a node that joins some seconds
+ * after the membership alerts (seen: not yet there 0.3 s after them, there
+ * 5 s later): read once the event's own row is recorded, after this wait. */
+#define HISTORY_SETTLE_S 10
+
+static void read_history_settled(struct member_facts *m)
+{
     struct error err;
-    if (m->is_local) {
-        m->history_read = pcmk_history_read(HISTORY_TIMEOUT_MS, &m->history, &err) == 0;
-        if (!m->history_read)
-            snprintf(m->history_error, sizeof m->history_error, "%s", err.msg);
-    }
+    sleep(HISTORY_SETTLE_S);
+    m->history_read = pcmk_history_read(HISTORY_TIMEOUT_MS, &m->history, &err) == 0;
+    if (!m->history_read)
+        snprintf(m->history_error, sizeof m->history_error, "%s", err.msg);
 }
 
 static void record_member(struct recorder *rec, const struct alert_event *ev,
@@ -192,11 +223,19 @@ static void record_member(struct recorder *rec, const struct alert_event *ev,
         say_critical(rec, ev->node, &m->member);
     if (m->self.file[0])
         record_self_critical(rec, ev, m, host);
-    if (m->is_local && m->history_read)
+}
+
+/* A step of its own, after the event's: the fences this node misses. */
+static void record_history(struct recorder *rec, struct member_facts *m, const char *host)
+{
+    read_history_settled(m);
+    recorder_step_begin(rec);
+    if (m->history_read)
         record_missed_fences(rec, &m->history, host);
-    else if (m->is_local)
+    else
         rec_log(rec, LOG_WARNING, "the fences this node missed while it was down are not "
                 "recorded: %s", m->history_error);
+    recorder_step_end(rec);
 }
 
 int alert_record(const struct alert_event *ev, const struct paths *paths, int db_timeout_ms)
@@ -210,9 +249,10 @@ int alert_record(const struct alert_event *ev, const struct paths *paths, int db
                                      .happened = &ev->at, .recorded_on = host,
                                      .source = "alert" };
     bool member = ev->kind == ALERT_NODE && strcmp(ev->description, "member") == 0;
+    bool facts_needed = member || ev->kind == ALERT_FENCING;
     static struct member_facts facts;
-    if (member)
-        member_facts_read(ev, paths, &facts);
+    if (facts_needed)
+        member_facts_read(ev, paths, member, &facts);
     if (ev->kind == ALERT_NODE) {
         row.kind = "node";
         row.node_id = ev->node_id[0] ? ev->node_id : NULL;
@@ -233,11 +273,13 @@ int alert_record(const struct alert_event *ev, const struct paths *paths, int db
                 ev->description);
     else if (added != 0)
         rec_log(&rec, LOG_INFO, "Cluster node event: %s is %s", ev->node, ev->description);
-    if (member)
+    if (facts_needed)
         record_member(&rec, ev, &facts, host, added);
     recorder_step_end(&rec);
+    if (facts_needed && facts.history_wanted)
+        record_history(&rec, &facts, host);
     recorder_close(&rec);
-    if (member)
+    if (facts_needed)
         free(facts.history.v);
     return added < 0 ? -1 : 0;
 }

@@ -8,7 +8,9 @@
  * node is the alert's executor, its action is the alert's (off and reboot
  * alike: storage fencing runs reboot as off), and it ended within 10 s of
  * the alert's time (the fencer alerts once the agent has exited) or is
- * still running. Such a fence is shown once, as the operation. */
+ * still running. Such a fence is shown once, as the operation. Fencing
+ * alerts of other tasks (Pacemaker's notices, st_notify_fence after a
+ * cluster restart) are in the record but are no fence of a node. */
 #include "history_cluster.h"
 
 #include <string.h>
@@ -26,7 +28,7 @@ static const char cluster_sql[] =
     "  CASE e.source WHEN 'history' THEN ' [from the fencers'' history]' ELSE '' END, "
     "  NULL, NULL, NULL, NULL "
     "FROM cluster_events e "
-    "WHERE e.kind = 'fencing' "
+    "WHERE e.kind = 'fencing' AND e.action IN ('off', 'reboot', 'on') "
     "  AND (?1 IS NULL OR e.node = ?1 COLLATE NOCASE) "
     "  AND (?2 IS NULL OR e.action = ?2 OR (?2 IN ('off', 'reboot') AND e.action IN ('off', 'reboot'))) "
     "  AND (?3 IS NULL OR ?3 = CASE WHEN e.result IN ('OK', 'success') THEN 'completed' ELSE 'failed' END) "
