@@ -700,8 +700,13 @@ test_fence_answered_without_a_recorder() {
     start_responder
     agent -o off -n node2 2> err.txt || fail "the fence failed without a recorder: $(cat err.txt)"
     stop_responder
-    grep -q "cannot start the recorder $S/no-such-recorder: No such file or directory (make install puts it in /usr/lib/fence-recorder); the fence goes on unrecorded" err.txt \
-        || fail "no clear error: $(cat err.txt)"
+    # Under valgrind the spawn's vfork runs as a fork, whose failed exec
+    # the agent cannot see: there only the outcome and the files are
+    # asserted; the message natively and under ASan.
+    if [ -z "${FR_WRAP:-}" ]; then
+        grep -q "cannot start the recorder $S/no-such-recorder: No such file or directory (make install puts it in /usr/lib/fence-recorder); the fence goes on unrecorded" err.txt \
+            || fail "no clear error: $(cat err.txt)"
+    fi
     [ ! -e "$DB" ] || fail "something recorded without a recorder"
     ls "$NNF_FENCE_RESPONSE_DIR"/node2-*.json > /dev/null || fail "no response file left to rebuild from"
     expect_exit 1 agent -o on -n node2
