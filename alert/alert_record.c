@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "event_syslog.h"
+#include "identity.h"
 #include "pcmk_history.h"
 #include "record.h"
 #include "respdir.h"
@@ -32,9 +33,8 @@ static int first_fencing(const struct response_file *f, void *ctx)
 
 static void this_node(char *out, size_t size)
 {
-    if (gethostname(out, size) != 0)
+    if (!identity_host_name(out, size))
         snprintf(out, size, "(unknown)");
-    out[size - 1] = '\0';
 }
 
 /* stonith_admin answers from memory; a busy fencer may take a while. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "identity.h"
 #include "config.h"
 #include "db.h"
 #include "db_file.h"
@@ -101,23 +102,13 @@ int cli_open_read_only(const struct cli *cli, sqlite3 **db)
     return cli_open_one_read_only(cli, 0, db);
 }
 
-bool cli_host_name(char *out, size_t size)
-{
-    if (gethostname(out, size) != 0) {
-        out[0] = '\0';
-        return false;
-    }
-    out[size - 1] = '\0';   /* a name cut at size is not terminated */
-    return true;
-}
-
 bool cli_logs_are_the_databases(const struct cli *cli, sqlite3 *db, char *why, size_t len)
 {
     const char *env = getenv(ENV_LOG_DIR);
     if (cli->log_dir_given || (env && env[0]))
         return true;
     char host[256];
-    if (!cli_host_name(host, sizeof host))
+    if (!identity_host_name(host, sizeof host))
         return true;
     sqlite3_stmt *st;
     bool ours = true;

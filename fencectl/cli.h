@@ -51,9 +51,6 @@ void cli_recorder_open(const struct cli *cli, struct recorder *rec);
  * operations recorded on this node; a database only other nodes recorded
  * (read from elsewhere with --db) has its logs there. When not, why is
  * said in why. */
-/* This node's name (gethostname), as the agent records it in
- * recorder_node; false (out empty) when it cannot be told. */
-bool cli_host_name(char *out, size_t size);
 bool cli_logs_are_the_databases(const struct cli *cli, sqlite3 *db, char *why, size_t len);
 /* The database given as the index-th --db, alone. */
 int cli_open_one_read_only(const struct cli *cli, int index, sqlite3 **db);

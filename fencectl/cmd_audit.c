@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "identity.h"
 #include "online_fenced.h"
 #include "db.h"
 #include "files.h"
@@ -256,7 +257,7 @@ int cmd_audit(struct cli *cli, int argc, char **argv)
                      cli->paths.db_path);
     } else {
         char host[256];
-        cli_host_name(host, sizeof host);
+        identity_host_name(host, sizeof host);
         struct record_audit ra = { .db = db, .since = o.since, .hostname = host,
                                    .storage = &sv, .history = history };
         if (audit_record(&ra, &f) != 0)

@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "cib_devices.h"
 #include "cli.h"
+#include "identity.h"
 #include "config.h"
 #include "db.h"
 #include "dirscan.h"
@@ -237,7 +238,7 @@ static bool is_outcome(const char *status)
 static void report_running(struct checker *c, const struct running_op *r, size_t n, const char *jsonl)
 {
     char host[256];
-    cli_host_name(host, sizeof host);
+    identity_host_name(host, sizeof host);
     for (size_t i = 0; i < n; i++) {
         char age[32];
         format_age(r[i].age, age, sizeof age);
@@ -335,7 +336,7 @@ static void check_unrecorded(struct checker *c)
     char host[256];
     struct unrecorded u;
     struct error err;
-    if (!cli_host_name(host, sizeof host))
+    if (!identity_host_name(host, sizeof host))
         return;
     if (unrecorded_find(c->db, &c->cli->paths, host, c->now, (time_t)c->fence_timeout, &u,
                         &err) != 0) {

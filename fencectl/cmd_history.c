@@ -6,6 +6,7 @@
 
 #include "attempts.h"
 #include "cli.h"
+#include "identity.h"
 #include "db.h"
 #include "history_cluster.h"
 #include "history_follow.h"
@@ -198,16 +199,7 @@ static int all_nodes_rows(sqlite3 *db, const struct history_query *q, history_ro
     sqlite3_bind_text(st, 5, q->until, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, q->limit);
     sqlite3_bind_int(st, 7, q->all_attempts);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *v[HISTORY_NCOLS];
-        for (int i = 0; i < HISTORY_NCOLS; i++)
-            v[i] = (const char *)sqlite3_column_text(st, i);
-        row(ctx, v);
-    }
-    rc = rc == SQLITE_DONE ? 0 : errorf(err, "%s", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc;
+    return history_rows_emit(db, st, row, ctx, err);
 }
 
 int cmd_history(struct cli *cli, int argc, char **argv)
@@ -243,7 +235,7 @@ int cmd_history(struct cli *cli, int argc, char **argv)
      * Pacemaker's alerts, one row per fence, newest first. */
     static struct history_merge merged;
     char host[256];
-    cli_host_name(host, sizeof host);
+    identity_host_name(host, sizeof host);
     if ((f.node ? history_node_rows(db, &q, history_merge_keep0, &merged, &err)
                 : all_nodes_rows(db, &q, history_merge_keep0, &merged, &err)) != 0 ||
         history_cluster_rows(db, &q, host, history_merge_keep1, &merged, &err) != 0) {

@@ -59,14 +59,5 @@ int history_cluster_rows(sqlite3 *db, const struct history_query *q, const char 
     sqlite3_bind_text(st, 5, q->until, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, q->limit);
     sqlite3_bind_text(st, 8, this_node, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *v[HISTORY_NCOLS];
-        for (int i = 0; i < HISTORY_NCOLS; i++)
-            v[i] = (const char *)sqlite3_column_text(st, i);
-        row(ctx, v);
-    }
-    rc = rc == SQLITE_DONE ? 0 : errorf(err, "%s", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc;
+    return history_rows_emit(db, st, row, ctx, err);
 }

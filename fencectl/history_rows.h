@@ -32,6 +32,11 @@ struct history_query {
 
 typedef void (*history_row_fn)(void *ctx, const char *const *values);
 
+/* Steps st (bound, HISTORY_NCOLS columns), calls row for each row and
+ * finalizes st. Returns 0, or -1 with err set. */
+int history_rows_emit(sqlite3 *db, sqlite3_stmt *st, history_row_fn row, void *ctx,
+                      struct error *err);
+
 /* history --node: calls row for each row to show, newest first, exactly
  * as ATTEMPTS_CTE would number them. Returns 0, or -1 with err set. */
 int history_node_rows(sqlite3 *db, const struct history_query *q, history_row_fn row, void *ctx,

@@ -13,6 +13,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "identity.h"
 #include "db.h"
 #include "protocol.h"
 #include "unrecorded.h"
@@ -68,7 +69,7 @@ int import_from_files(struct cli *cli, time_t older_than)
     char host[256];
     struct error err;
     sqlite3 *db;
-    if (!cli_host_name(host, sizeof host)) {
+    if (!identity_host_name(host, sizeof host)) {
         fprintf(stderr, "fencectl import: cannot tell this node's name\n");
         return EXIT_FAILURE_RT;
     }

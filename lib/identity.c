@@ -20,15 +20,24 @@ void identity_describe_requester(char *out, size_t size, const char *via)
              pw ? pw->pw_name : "?", (unsigned)uid);
 }
 
+bool identity_host_name(char *out, size_t size)
+{
+    if (gethostname(out, size) != 0) {
+        out[0] = '\0';
+        return false;
+    }
+    out[size - 1] = '\0';   /* a name cut at size is not terminated */
+    return true;
+}
+
 void identity_new_operation(struct operation *op, struct identity *id, const char *action,
                             const char *target, const char *via)
 {
     uuid_t u;
     uuid_generate_random(u);
     uuid_unparse_lower(u, op->op_uuid);
-    if (gethostname(id->host, sizeof id->host) != 0)
+    if (!identity_host_name(id->host, sizeof id->host))
         snprintf(id->host, sizeof id->host, "unknown");
-    id->host[sizeof id->host - 1] = '\0';
     id->who[0] = '\0';
     if (via)
         identity_describe_requester(id->who, sizeof id->who, via);

@@ -3,6 +3,7 @@
 #ifndef FR_IDENTITY_H
 #define FR_IDENTITY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "record.h"
@@ -11,6 +12,10 @@ struct identity {
     char host[256];
     char who[160];
 };
+
+/* This node's name as operations record it (recorder_node): gethostname,
+ * always terminated; false (out empty) when it cannot be told. */
+bool identity_host_name(char *out, size_t size);
 
 /* Fills op for a new operation. via names the tool when a person runs it
  * (e.g. "fencectl"); NULL for the agent, whose requester is left empty
