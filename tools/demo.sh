@@ -18,6 +18,9 @@ export NNF_FENCE_RESPONSE_DIR="$DEMO/responses"
 export LOG_DIR="$DEMO/log"
 export FENCE_RECORDER_DB="$DEMO/fence-recorder.db"
 export FILESYSTEM_DISCOVERY_ENABLED=false
+# The recorder of this build (make install puts it in /usr/lib/fence-recorder).
+export FENCE_RECORDER_RECORDER="$BUILD/fr-recorder"
+unset FENCE_RECORDER_RECORDER_WRITE
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
