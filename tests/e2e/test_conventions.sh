@@ -206,3 +206,12 @@ test_man_page_has_every_fencectl_command_and_option() {
     done < commands.txt
     return 0
 }
+
+# The README's first command: a real fence through this build, recorded
+# and shown with fencectl, with nothing of ours installed on the machine.
+test_demo_fences_and_shows_the_record() {
+    [ ! -e /usr/lib/fence-recorder/fr-recorder ] || fail "an installed recorder would hide the build's"
+    env -u FENCE_RECORDER_RECORDER -u FENCE_RECORDER_DB -u LOG_DIR sh "$TOP/tools/demo.sh" "$BUILD" > demo.out 2>&1 \
+        || fail "the demo failed: $(tail -5 demo.out)"
+    grep -q "outcome .*completed, exit 0" demo.out || fail "the demo's fence is not in its record: $(tail -20 demo.out)"
+}
