@@ -277,3 +277,47 @@ three_fences() {
     agent -o off -n node2 2>/dev/null && fail "failure response accepted"
     stop_responder
 }
+
+# The test's own syslog. syslog_receiver_start binds a datagram receiver
+# to $S/log.sock; with_test_syslog CMD... runs CMD in a mount namespace of
+# its own where that socket is bound over /dev/log, so CMD and everything
+# it starts log there: the host's syslog (or a stale socket nobody listens
+# on, which makes glibc drop every message) is neither used nor touched.
+# Without any /dev/log an empty file is made there for the binding and
+# removed by syslog_receiver_stop, which leaves what was received, one
+# message per line, in $S/syslog.
+syslog_receiver_start() {
+    rm -f "$S/log.sock" "$S/syslog" "$S/receiver.ready"
+    python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+out = open(sys.argv[2], "w"); open(sys.argv[3], "w").close()
+while True:
+    m = s.recv(65536).decode("utf-8", "replace")
+    if m == "END": break
+    out.write(m.replace("\n", " ") + "\n"); out.flush()' \
+        "$S/log.sock" "$S/syslog" "$S/receiver.ready" &
+    SYSLOG_RECEIVER=$!
+    wait_until 10 test -f "$S/receiver.ready" || fail "the test's syslog receiver did not start"
+    CREATED_DEV_LOG=
+    if [ ! -e /dev/log ] && [ ! -L /dev/log ]; then
+        : > /dev/log || fail "cannot create /dev/log to bind the test's receiver on"
+        CREATED_DEV_LOG=yes
+    fi
+}
+
+with_test_syslog() {
+    unshare -m --propagation private sh -c 'mount --bind "$1" /dev/log || exit 125; shift; exec "$@"' \
+        sh "$S/log.sock" "$@"
+    with_rc=$?
+    [ "$with_rc" -ne 125 ] || fail "cannot bind the test's syslog receiver over /dev/log"
+    return $with_rc
+}
+
+# Call once whatever logs has finished: datagrams are read in order, so
+# END comes after everything sent before it.
+syslog_receiver_stop() {
+    python3 -c 'import socket, sys
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"END", sys.argv[1])' "$S/log.sock"
+    wait "$SYSLOG_RECEIVER"
+    [ -z "$CREATED_DEV_LOG" ] || rm -f /dev/log
+}

@@ -17,8 +17,9 @@ fencing_alert() {
         ${FR_WRAP:-} "$ALERT"
 }
 
-node_alert() {   # node_alert NODE member|lost
-    env CRM_alert_kind=node CRM_alert_node="$1" CRM_alert_nodeid=3 CRM_alert_desc="$2" \
+# node_alert NODE member|lost; run under $ALERT_IN (a command prefix) if set.
+node_alert() {
+    ${ALERT_IN:-} env CRM_alert_kind=node CRM_alert_node="$1" CRM_alert_nodeid=3 CRM_alert_desc="$2" \
         CRM_alert_timestamp_epoch=1796000100 CRM_alert_timestamp_usec=0 ${FR_WRAP:-} "$ALERT"
 }
 
@@ -88,8 +89,15 @@ test_alert_member_still_fenced_is_critical() {
     id=11111111-2222-4333-8444-555555555555
     write_response node3 $id "{\"request_id\": \"$id\", \"target_node\": \"node3\", \"success\": true}"
     node_alert node2 member || fail "alert failed"
+    syslog_receiver_start
+    ALERT_IN=with_test_syslog
     node_alert node3 member || fail "alert failed"
+    ALERT_IN=
     eventually_sql 2 "select count(*) from cluster_events"
+    # daemon facility, LOG_CRIT: <26>.
+    wait_until 10 grep -q '^<26>.*fence_recorder\[[0-9]*\]: .*node3 joined the cluster while its storage is fenced' \
+        "$S/syslog" || fail "the CRITICAL not in syslog at LOG_CRIT: $(cat "$S/syslog")"
+    syslog_receiver_stop
     expect_sql "node2|info|" "select node, severity, detail from cluster_events where node = 'node2'"
     expect_sql "node3-$id.json" "select detail from cluster_events where node = 'node3' and severity = 'critical'"
     grep -q "\[CRITICAL\] node node3 joined the cluster while its storage is fenced" "$LOG_DIR/fence-events.log" \
