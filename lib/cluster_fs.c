@@ -76,22 +76,45 @@ static void crm_mon_resource(const xmlNode *r, const char *node, struct fs_list 
         out->dlm_active = true;
 }
 
-int fs_from_crm_mon(const char *xml, size_t len, const char *node, struct fs_list *out,
-                    struct error *err)
+/* Calls visit for each element named name in xml (from source, for
+ * errors); one inside another belongs to the outer one, so the walk does
+ * not descend into a visited element. */
+static int visit_outermost(const char *xml, size_t len, const char *source, const char *name,
+                           void (*visit)(const xmlNode *n, void *ctx), void *ctx,
+                           struct error *err)
 {
-    memset(out, 0, sizeof *out);
-    xmlDoc *doc = pcmk_xml_parse(xml, len, "crm_mon --output-as=xml", err);
+    xmlDoc *doc = pcmk_xml_parse(xml, len, source, err);
     if (!doc)
         return -1;
     xmlNode *root = xmlDocGetRootElement(doc);
     for (xmlNode *n = root; n;) {
-        bool resource = pcmk_xml_is(n, "resource");
-        if (resource)
-            crm_mon_resource(n, node, out);
-        n = pcmk_xml_walk(root, n, resource);
+        bool match = pcmk_xml_is(n, name);
+        if (match)
+            visit(n, ctx);
+        n = pcmk_xml_walk(root, n, match);
     }
     xmlFreeDoc(doc);
     return 0;
+}
+
+struct on_node {
+    const char *node;
+    struct fs_list *out;
+};
+
+static void visit_crm_mon_resource(const xmlNode *r, void *ctx)
+{
+    const struct on_node *on = ctx;
+    crm_mon_resource(r, on->node, on->out);
+}
+
+int fs_from_crm_mon(const char *xml, size_t len, const char *node, struct fs_list *out,
+                    struct error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct on_node on = { .node = node, .out = out };
+    return visit_outermost(xml, len, "crm_mon --output-as=xml", "resource",
+                           visit_crm_mon_resource, &on, err);
 }
 
 /* Is an <nvpair name="fstype"> of gfs2 or ocfs2 inside attrs? */
@@ -123,19 +146,14 @@ static void cib_primitive(const xmlNode *p, struct fs_list *out)
         add_id(out, p);
 }
 
+static void visit_cib_primitive(const xmlNode *p, void *out)
+{
+    cib_primitive(p, out);
+}
+
 int fs_from_cib(const char *xml, size_t len, struct fs_list *out, struct error *err)
 {
     memset(out, 0, sizeof *out);
-    xmlDoc *doc = pcmk_xml_parse(xml, len, "cibadmin --query", err);
-    if (!doc)
-        return -1;
-    xmlNode *root = xmlDocGetRootElement(doc);
-    for (xmlNode *n = root; n;) {
-        bool primitive = pcmk_xml_is(n, "primitive");
-        if (primitive)   /* one inside another belongs to the outer one */
-            cib_primitive(n, out);
-        n = pcmk_xml_walk(root, n, primitive);
-    }
-    xmlFreeDoc(doc);
-    return 0;
+    return visit_outermost(xml, len, "cibadmin --query", "primitive", visit_cib_primitive, out,
+                           err);
 }
