@@ -7,10 +7,12 @@
  *
  * It execs at once for an unfence (the agent waits for it) and with
  * discovery on (the agent waits for the cluster's state, read before the
- * request goes out). Otherwise it waits until the agent is gone (its pipe
- * hangs up) or RECORDER_GRACE_MS pass: a fence answered at once is then
- * recorded after the agent's exit, and the loading of the full recorder
- * never competes with the fence. Messages wait in the pipe meanwhile.
+ * request goes out). Otherwise it waits until the agent is gone and its
+ * parent (Pacemaker's fencer) has taken its exit, or FIRST_STAGE_WAIT_MS
+ * pass: a fence answered at once is then recorded after the fencer has its
+ * result, and the loading of the full recorder never competes with the
+ * fence or with the fencer's handling of its result. Messages wait in the
+ * pipe meanwhile.
  *
  * Links libc only, and of lib/ the hand-off's layout (handoff.h) and the
  * reading of what asked for the fence (requester.c). */
@@ -21,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "handoff.h"
@@ -54,13 +58,75 @@ static int needed_at_once(void)
     return kind != HANDOFF_FENCE || discovery;
 }
 
-/* Until the agent's end of the pipe is closed (POLLHUP is reported with
- * no event asked for; the messages stay unread) or the wait is over. */
-static void wait_for_the_agent(void)
+/* The agent as a pidfd, or -1: no pidfds here, or the agent is gone
+ * already (a child is given another parent when its parent exits, so
+ * while getppid() is still the agent the pidfd is the agent's, not a
+ * reused pid's). */
+static int open_agent(void)
 {
-    struct pollfd p = { .fd = HANDOFF_PIPE_FD, .events = 0 };
-    while (poll(&p, 1, FIRST_STAGE_WAIT_MS) < 0 && errno == EINTR)
-        ;
+    long pid;
+    if (read_field(&pid, sizeof pid, offsetof(struct handoff, job.agent_pid)) != 0 || pid <= 0)
+        return -1;
+    int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+    if (fd >= 0 && getppid() != (pid_t)pid) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static struct timespec deadline_in(int ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static int ms_left(const struct timespec *until)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ms = (until->tv_sec - now.tv_sec) * 1000LL + (until->tv_nsec - now.tv_nsec) / 1000000;
+    return ms > 0 ? (int)ms : 0;
+}
+
+/* Polls fd for events (POLLHUP is reported unasked) until one comes or
+ * the deadline passes; false at the deadline. */
+static bool wait_on(int fd, short events, const struct timespec *until)
+{
+    struct pollfd p = { .fd = fd, .events = events };
+    for (;;) {
+        int n = poll(&p, 1, ms_left(until));
+        if (n > 0)
+            return true;
+        if (n == 0 || errno != EINTR)
+            return false;
+    }
+}
+
+/* The agent reaped: its pidfd reports POLLHUP (a kernel that does not wake
+ * pidfd pollers at the reaping reports it at REAP_WAIT_MS, so the wait for
+ * it is short). Without a pidfd: the agent's end of the pipe closed. The
+ * agent's exit is waited for FIRST_STAGE_WAIT_MS at most. */
+#define REAP_WAIT_MS 20
+
+static void wait_for_the_agent(int agent)
+{
+    struct timespec until = deadline_in(FIRST_STAGE_WAIT_MS);
+    if (agent < 0) {
+        wait_on(HANDOFF_PIPE_FD, 0, &until);
+        return;
+    }
+    if (!wait_on(agent, POLLIN, &until))
+        return;   /* still fencing: the full recorder records meanwhile */
+    struct timespec reaped = deadline_in(REAP_WAIT_MS);
+    wait_on(agent, 0, &reaped);
 }
 
 /* The full recorder: beside this program, or FENCE_RECORDER_RECORDER_WRITE
@@ -102,9 +168,12 @@ static void read_requester(void)
 
 int main(void)
 {
+    int agent = open_agent();
     read_requester();
     if (!needed_at_once())
-        wait_for_the_agent();
+        wait_for_the_agent(agent);
+    if (agent >= 0)
+        close(agent);
     char path[PATH_MAX + 32];
     full_recorder_path(path, sizeof path);
     char *argv[] = { (char *)FULL_RECORDER, NULL };

@@ -757,6 +757,33 @@ test_agent_killed_is_recorded_by_recorder() {
     expect_file_contains "$LOG_DIR/fence-events-readable.log" "STATUS=terminated"
 }
 
+# The recorder starts recording once the agent's parent has reaped it (so
+# its loading never competes with the fencer taking the result), but a
+# parent that never reaps holds nothing up: here the agent stays a zombie
+# until its fence is recorded.
+test_a_parent_that_does_not_reap_the_agent_holds_no_record_up() {
+    start_responder
+    python3 -c 'import os, subprocess, sys, time
+p = subprocess.Popen(sys.argv[3:], stdin=subprocess.DEVNULL)
+os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOWAIT)   # exited, not reaped
+open(sys.argv[1], "w").close()
+for _ in range(1200):
+    if os.path.exists(sys.argv[2]): break
+    time.sleep(0.05)
+sys.exit(p.wait())' "$S/exited" "$S/reap" ${FR_WRAP:-} "$AGENT" -o off -n node2 &
+    parent=$!
+    wait_until 30 test -f "$S/exited" || fail "the agent never exited"
+    i=0
+    until [ "$(sql "select status from operations" 2>/dev/null)" = completed ]; do
+        i=$((i + 1))
+        [ "$i" -gt 100 ] && { : > "$S/reap"; fail "not recorded 5 s after the agent's exit, its parent not having reaped it: [$(sql "select status from operations" 2>&1)]"; }
+        sleep 0.05
+    done
+    : > "$S/reap"
+    wait "$parent" || fail "the fence failed"
+    stop_responder
+}
+
 test_older_schema_is_migrated_in_place() {
     mkdir -p "$(dirname "$DB")"
     sqlite3 "$DB" < "$TOP/schema/0001-initial.sql"
