@@ -20,9 +20,8 @@ struct still_fenced {
     char request_id[UUID_STR_LEN + 1];
 };
 
-/* What an alert needs from outside the database.
- * For a member alert: whether the member, and this node itself (its peers
- * came back to it: the partition healed from this side), are still
+/* For a member alert: whether the member, and this node itself (its
+ * peers came back to it: the partition healed from this side), are still
  * fenced. For a member alert, and a fencing alert about this node (its own
  * unfencing after it joined): the fencers' history, since a node that
  * joins gets member alerts for the others, not for itself. */

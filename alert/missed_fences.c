@@ -23,8 +23,7 @@ static bool stamp_from_iso_utc(struct stamp *st, const char *iso)
  * database is not held meanwhile). What the record has already (by
  * Pacemaker's id, or the same target, action and executor within seconds)
  * is not added again. */
-void record_missed_fences(struct recorder *rec, const struct pcmk_history *h,
-                                 const char *host)
+void record_missed_fences(struct recorder *rec, const struct pcmk_history *h, const char *host)
 {
     int added = 0;
     for (size_t i = 0; i < h->n; i++) {
