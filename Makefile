@@ -120,7 +120,7 @@ $(BUILD)/fence_recorder: $(AGENT_OBJ) $(BUILD)/libfr.a
 $(BUILD)/$(RECORDER_WRITE): $(REC_OBJ) $(BUILD)/libfr.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS)
 $(BUILD)/$(RECORDER): $(wildcard recorder/launch/*.c recorder/launch/*.h) lib/handoff.h \
-                      lib/requester.c lib/requester.h | pkgcheck
+                      lib/requester.c lib/requester.h lib/clock.c lib/clock.h | pkgcheck
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O2 -D_GNU_SOURCE -DFR_LIBEXECDIR='"$(LIBEXECDIR)"' -Ilib \
 	    $(PKG_CFLAGS) -static -o $@ $(filter %.c,$^)

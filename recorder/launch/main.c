@@ -14,8 +14,9 @@
  * fence or with the fencer's handling of its result. Messages wait in the
  * pipe meanwhile.
  *
- * Links libc only, and of lib/ the hand-off's layout (handoff.h) and the
- * reading of what asked for the fence (requester.c). */
+ * Links libc only, and of lib/ the hand-off's layout (handoff.h), the
+ * reading of what asked for the fence (requester.c) and the clock
+ * (clock.c). */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -24,9 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "handoff.h"
 #include "requester.h"
 #include "say.h"
@@ -75,34 +76,14 @@ static int open_agent(void)
     return fd;
 }
 
-static struct timespec deadline_in(int ms)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    t.tv_sec += ms / 1000;
-    t.tv_nsec += (ms % 1000) * 1000000L;
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
-    return t;
-}
-
-static int ms_left(const struct timespec *until)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    long long ms = (until->tv_sec - now.tv_sec) * 1000LL + (until->tv_nsec - now.tv_nsec) / 1000000;
-    return ms > 0 ? (int)ms : 0;
-}
-
 /* Polls fd for events (POLLHUP is reported unasked) until one comes or
- * the deadline passes; false at the deadline. */
-static bool wait_on(int fd, short events, const struct timespec *until)
+ * the monotonic clock reaches until_ms; false then. */
+static bool wait_on(int fd, short events, int64_t until_ms)
 {
     struct pollfd p = { .fd = fd, .events = events };
     for (;;) {
-        int n = poll(&p, 1, ms_left(until));
+        int64_t left = until_ms - monotonic_ms();
+        int n = poll(&p, 1, left > 0 ? (int)left : 0);
         if (n > 0)
             return true;
         if (n == 0 || errno != EINTR)
@@ -118,15 +99,14 @@ static bool wait_on(int fd, short events, const struct timespec *until)
 
 static void wait_for_the_agent(int agent)
 {
-    struct timespec until = deadline_in(FIRST_STAGE_WAIT_MS);
+    int64_t until = monotonic_ms() + FIRST_STAGE_WAIT_MS;
     if (agent < 0) {
-        wait_on(HANDOFF_PIPE_FD, 0, &until);
+        wait_on(HANDOFF_PIPE_FD, 0, until);
         return;
     }
-    if (!wait_on(agent, POLLIN, &until))
+    if (!wait_on(agent, POLLIN, until))
         return;   /* still fencing: the full recorder records meanwhile */
-    struct timespec reaped = deadline_in(REAP_WAIT_MS);
-    wait_on(agent, 0, &reaped);
+    wait_on(agent, 0, monotonic_ms() + REAP_WAIT_MS);
 }
 
 /* The full recorder: beside this program, or FENCE_RECORDER_RECORDER_WRITE
@@ -168,9 +148,10 @@ static void read_requester(void)
 
 int main(void)
 {
-    int agent = open_agent();
+    bool waits = !needed_at_once();
+    int agent = waits ? open_agent() : -1;
     read_requester();
-    if (!needed_at_once())
+    if (waits)
         wait_for_the_agent(agent);
     if (agent >= 0)
         close(agent);
