@@ -96,7 +96,7 @@ int alert_record(const struct alert_event *ev, const struct paths *paths, int db
     bool facts_needed = member || ev->kind == ALERT_FENCING;
     static struct member_facts facts;
     if (facts_needed)
-        member_facts_read(ev, paths, member, &facts);
+        member_facts_read(ev, paths, host, member, &facts);
     if (ev->kind == ALERT_NODE) {
         row.kind = "node";
         row.node_id = ev->node_id[0] ? ev->node_id : NULL;

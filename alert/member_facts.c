@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "identity.h"
 #include "respdir.h"
 
 static int first_fencing(const struct response_file *f, void *ctx)
@@ -19,8 +18,8 @@ static int first_fencing(const struct response_file *f, void *ctx)
     return 1;
 }
 
-/* This node's name as Pacemaker knows it (crm_node -n), else its host name. */
-static void local_node(char *out, size_t size)
+/* This node's name as Pacemaker knows it (crm_node -n), else host. */
+static void local_node(char *out, size_t size, const char *host)
 {
     char *argv[] = { "crm_node", "-n", NULL };
     struct command_result r;
@@ -29,8 +28,8 @@ static void local_node(char *out, size_t size)
     if (command_run(argv, 3000, 4096, &r, &err) == 0 && r.exit_status == 0 && r.out)
         snprintf(out, size, "%.*s", (int)strcspn(r.out, "\n"), r.out);
     command_result_free(&r);
-    if (!out[0] && !identity_host_name(out, size))
-        snprintf(out, size, "(unknown)");
+    if (!out[0])
+        snprintf(out, size, "%s", host);
 }
 
 static void still_fenced_by(const char *dir, const char *node, struct still_fenced *sf)
@@ -62,10 +61,10 @@ static void wait_for_unfencing(const struct alert_event *ev, const struct paths 
 }
 
 void member_facts_read(const struct alert_event *ev, const struct paths *paths,
-                              bool member, struct member_facts *m)
+                       const char *host, bool member, struct member_facts *m)
 {
     memset(m, 0, sizeof *m);
-    local_node(m->local, sizeof m->local);
+    local_node(m->local, sizeof m->local, host);
     m->is_local = strcasecmp(m->local, ev->node) == 0;   /* ASCII case, as Pacemaker compares */
     if (member)
         wait_for_unfencing(ev, paths, m);

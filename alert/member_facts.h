@@ -34,10 +34,11 @@ struct member_facts {
     char history_error[sizeof ((struct error *)0)->msg];
 };
 
-/* Fills m for ev (member: a member alert). Waits up to the grace while
+/* Fills m for ev (member: a member alert); host is this node's host name,
+ * its name where Pacemaker does not tell it. Waits up to the grace while
  * a fencing response file is there. */
-void member_facts_read(const struct alert_event *ev, const struct paths *paths, bool member,
-                       struct member_facts *m);
+void member_facts_read(const struct alert_event *ev, const struct paths *paths,
+                       const char *host, bool member, struct member_facts *m);
 
 /* Reads the fencers' history into m once it has settled (seconds). */
 void member_facts_read_history(struct member_facts *m);
