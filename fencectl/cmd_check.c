@@ -22,6 +22,7 @@
 #include "db.h"
 #include "dirscan.h"
 #include "files.h"
+#include "held_lines.h"
 #include "logcheck.h"
 #include "joined_fenced.h"
 #include "online_fenced.h"
@@ -30,6 +31,7 @@
 #include "schema.h"
 #include "timeparse.h"
 #include "unrecorded.h"
+#include "write_queue.h"
 
 #define CHECK_SHOWN 20
 
@@ -311,6 +313,45 @@ static void check_record(struct checker *c)
     free(running);
 }
 
+/* ---- lines of a writer that died between its commit and its log write ---- */
+
+static void held_problem(void *ctx, const struct held_missing *m)
+{
+    struct checker *c = ctx;
+    long lines = 0;
+    for (size_t i = 0; i < m->len; i++)
+        lines += m->lines[i] == '\n';
+    problem(c, "%ld line(s) of a step committed at %s are in the database but missing from %s "
+            "(its writer ended between its commit and its log write): the next record writes "
+            "them; 'fencectl export' shows them now", lines, m->step_at ? m->step_at : "?",
+            m->path);
+}
+
+/* Read in the writers' turn: a writer between its commit and its appends
+ * is not a gap. Without a queue file no writer has written here (check
+ * creates none: it leaves nothing beside a copy it reads); a reader that
+ * cannot queue (no write access to the file) reads without it. */
+static void check_held_lines(struct checker *c)
+{
+    if (!c->db)
+        return;
+    char queue_file[4096];
+    struct stat st;
+    snprintf(queue_file, sizeof queue_file, "%s%s", c->cli->paths.db_path, WRITE_QUEUE_SUFFIX);
+    struct write_queue turn = WRITE_QUEUE_INIT(lstat(queue_file, &st) == 0 ? c->cli->paths.db_path
+                                                                          : NULL);
+    if (write_queue_enter(&turn, monotonic_ms() + c->cli->db_timeout_ms) == QUEUE_TIMED_OUT) {
+        write_queue_leave(&turn);
+        printf("INFO: the writers kept the database for %d ms: the last step's log lines not "
+               "checked\n", c->cli->db_timeout_ms);
+        return;
+    }
+    struct error err;
+    if (held_lines_missing(c->db, held_problem, c, &err) < 0)
+        problem(c, "%s", err.msg);
+    write_queue_leave(&turn);
+}
+
 static void cib_problem(void *ctx, const char *text)
 {
     problem(ctx, "%s", text);
@@ -431,6 +472,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     check_dir(&c, "log directory", cli->paths.log_dir, W_OK | X_OK);
     check_db(&c);
     check_record(&c);
+    check_held_lines(&c);
     check_stale_requests(&c);
     check_unrecorded(&c);
     check_cib(&c);

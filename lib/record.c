@@ -9,6 +9,7 @@
 #include "event_syslog.h"
 #include "eventlog.h"
 #include "files.h"
+#include "held_lines.h"
 #include "linehash.h"
 #include "record_group.h"
 #include "strbuf.h"
@@ -216,6 +217,58 @@ static void waiting_notice(struct recorder *rec, int64_t waited_ms, const struct
     say_out_of_band(rec, "WARNING", msg, true);
 }
 
+/* The file a kept line's path names, or -1. */
+static int log_file_of(const struct recorder *rec, const char *path)
+{
+    for (int f = LOG_MAIN; f <= LOG_JSONL; f++) {
+        char p[4096];
+        log_file_path(rec, (enum log_file)f, p, sizeof p);
+        if (strcmp(p, path) == 0)
+            return f;
+    }
+    return -1;
+}
+
+struct taking_back {
+    struct recorder *rec;
+    char files[512];
+    char step_at[32];
+};
+
+static void take_back(void *ctx, const struct held_missing *m)
+{
+    struct taking_back *t = ctx;
+    int f = log_file_of(t->rec, m->path);
+    if (f < 0)
+        return;   /* another writer's log directory: its own writer's business */
+    strbuf_add(&t->rec->pending[f], m->lines, m->len);
+    size_t used = strlen(t->files);
+    snprintf(t->files + used, sizeof t->files - used, "%s%s", used ? ", " : "", m->path);
+    snprintf(t->step_at, sizeof t->step_at, "%s", m->step_at ? m->step_at : "?");
+}
+
+/* The previous step's lines, where its writer died between its commit and
+ * its log write: they go out first, with this step's, and a warning says
+ * so. Called at the start of a step, holding the turn. */
+static void take_back_lost_lines(struct recorder *rec)
+{
+    struct taking_back t = { .rec = rec };
+    struct error err;
+    int n = held_lines_missing(rec->db, take_back, &t, &err);
+    if (n < 0) {
+        db_failed(rec, &err);
+        return;
+    }
+    if (n == 0 || !t.files[0])
+        return;
+    int64_t own = rec->operation_id;
+    rec->operation_id = 0;   /* not a line of this operation */
+    rec_log(rec, LOG_WARNING, "the log lines of a step committed at %s were missing from %s "
+            "(its writer ended between its commit and its log write): written now, before "
+            "this step's", t.step_at, t.files);
+    rec->operation_id = own;
+}
+
 void recorder_step_begin(struct recorder *rec)
 {
     if (rec->in_step)
@@ -226,14 +279,38 @@ void recorder_step_begin(struct recorder *rec)
     int64_t started = monotonic_ms();
     while (recorder_db_usable(rec)) {
         int rc = db_begin_write(rec->db, rec->busy_timeout_ms, &err);
-        if (rc == 0)
+        if (rc == 0) {
+            take_back_lost_lines(rec);
             return;
+        }
         int64_t waited = monotonic_ms() - started;
         if (rc != DB_BUSY || waited >= rec->patience_ms) {
             db_failed(rec, &err);
             return;
         }
         waiting_notice(rec, waited, &err);
+    }
+}
+
+/* This step's lines, kept in its transaction until the next step's: if
+ * this writer dies between its commit and its appends, the next one writes
+ * them (take_back_lost_lines). */
+static void keep_held(struct recorder *rec)
+{
+    struct error err;
+    struct stamp now;
+    stamp_now(&now);
+    for (int f = LOG_MAIN; f <= LOG_JSONL && recorder_db_usable(rec); f++) {
+        char path[4096];
+        log_file_path(rec, (enum log_file)f, path, sizeof path);
+        if (!path[0])
+            continue;
+        bool lines = rec->pending[f].len > 0 && rec->pending[f].len <= HELD_LINES_MAX &&
+                     !strbuf_failed(&rec->pending[f]);
+        if ((lines ? held_lines_keep(rec->db, path, rec->pending[f].data, rec->pending[f].len,
+                                     now.iso_ms, &err)
+                   : held_lines_forget(rec->db, path, &err)) != 0)
+            db_failed(rec, &err);
     }
 }
 
@@ -247,6 +324,8 @@ void recorder_step_end(struct recorder *rec)
     if (!rec->in_step)
         return;
     struct error err;
+    if (recorder_db_usable(rec))
+        keep_held(rec);
     bool usable = recorder_db_usable(rec);
     if (usable && db_commit_keeping_turn(rec->db, &err) != 0)
         db_failed(rec, &err);

@@ -1022,6 +1022,42 @@ test_check_does_not_report_lines_a_recorder_is_committing() {
     "$FENCECTL" check > check.out 2>&1 || fail "check after the commit: $(cat check.out)"
 }
 
+# A recorder killed between its commit and its log write (held there: its
+# first append, a writev, is delayed) leaves rows no log has; a SIGKILL
+# during the commit's fsync leaves the same. check names the gap; the next
+# record writes the lines first, where they belong, and says so.
+test_lines_of_a_recorder_killed_after_its_commit_are_written_by_the_next() {
+    command -v strace >/dev/null || fail "strace missing (make check-deps)"
+    no_cib
+    start_responder
+    expect_exit 0 agent -q -o off -n node1
+    before=$(recorders_so_far)
+    strace -f -qq -o /dev/null -e trace=writev -e inject=writev:delay_enter=5000000 \
+        "$AGENT" -q -o off -n cut 2>/dev/null &
+    tracer=$!
+    eventually_sql completed "select status from operations where target_node = 'cut'"
+    recorder=$(tail -n +"$((before + 1))" "$FENCE_RECORDER_TEST_RECORDERS" | head -n 1)
+    [ -n "$recorder" ] || fail "no recorder noted"
+    kill -KILL "$recorder"
+    wait "$tracer" || fail "the fence failed"
+    grep -q '"target_node": "cut", "status": "completed"' "$LOG_DIR/fence-events-detailed.jsonl" \
+        && fail "the lines were written before the kill: the test shows nothing"
+    check_fails_with "line(s) of a step committed at .* are in the database but missing from $LOG_DIR/fence-events-detailed.jsonl"
+    grep -q "missing from $LOG_DIR/fence-events.log " "$S/check.out" || fail "main log not named: $(cat "$S/check.out")"
+    expect_exit 0 agent -q -o off -n node3
+    stop_responder
+    for kind in jsonl readable; do
+        file=$LOG_DIR/fence-events-detailed.jsonl
+        [ "$kind" = readable ] && file=$LOG_DIR/fence-events-readable.log
+        "$FENCECTL" export --$kind > "export.$kind" || fail "export --$kind"
+        cmp -s "export.$kind" "$file" || fail "$kind differs from the database: $(diff "export.$kind" "$file")"
+    done
+    grep -q '\[WARNING\] the log lines of a step committed at .* were missing from .*fence-events-detailed.jsonl' \
+        "$LOG_DIR/fence-events.log" || fail "no warning: $(tail -5 "$LOG_DIR/fence-events.log")"
+    grep -q "Fence action off for cut succeeded" "$LOG_DIR/fence-events.log" || fail "the main log's lines not written"
+    expect_exit 0 "$FENCECTL" check
+}
+
 # A write cut short (a full disk) leaves part of a line with no newline.
 # The next fence's lines start on lines of their own, never glued to it;
 # check says where the fragment is without failing over it for ever; and

@@ -142,12 +142,118 @@ static void unwritable_logs_still_get_the_rows(void **state)
     recorder_close(&rec);
 }
 
+/* Cuts the file's last line off, keeping the file (its inode): what a
+ * writer killed between its commit and its append leaves. */
+static void cut_last_line(const char *path)
+{
+    char *data = slurp(path);
+    assert_non_null(data);
+    size_t len = strlen(data);
+    assert_true(len > 1);
+    size_t keep = len - 1;
+    while (keep > 0 && data[keep - 1] != '\n')
+        keep--;
+    assert_int_equal(truncate(path, (off_t)keep), 0);
+    free(data);
+}
+
+static void lines_a_killed_writer_committed_are_written_by_the_next(void **state)
+{
+    (void)state;
+    struct recorder rec;
+    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
+    record_one_fence(&rec);
+    recorder_close(&rec);
+    char *whole = slurp(in_scratch("log/fence-events-detailed.jsonl"));
+    char *readable = slurp(in_scratch("log/fence-events-readable.log"));
+    cut_last_line(in_scratch("log/fence-events-detailed.jsonl"));
+    cut_last_line(in_scratch("log/fence-events-readable.log"));
+
+    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
+    rec_log(&rec, LOG_INFO, "the next step");
+    struct strbuf from_db = STRBUF_INIT, jsonl_db = STRBUF_INIT;
+    render_from_db(rec.db, &from_db, &jsonl_db);
+    recorder_close(&rec);
+    char *j = slurp(in_scratch("log/fence-events-detailed.jsonl"));
+    char *r = slurp(in_scratch("log/fence-events-readable.log"));
+    char *m = slurp(in_scratch("log/fence-events.log"));
+    assert_string_equal(j, whole);
+    assert_string_equal(r, readable);
+    assert_string_equal(j, strbuf_str(&jsonl_db));
+    char *warning = strstr(m, "[WARNING] the log lines of a step committed at ");
+    assert_non_null(warning);
+    assert_non_null(strstr(warning, "fence-events-readable.log, "));
+    assert_non_null(strstr(warning, "fence-events-detailed.jsonl (its writer ended between"));
+    assert_non_null(strstr(warning, "[INFO] the next step\n"));
+    /* Once written, never again. */
+    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
+    rec_event(&rec, "completed", "one more");
+    recorder_close(&rec);
+    char *again = slurp(in_scratch("log/fence-events-detailed.jsonl"));
+    assert_int_equal(strncmp(again, whole, strlen(whole)), 0);
+    assert_null(strstr(again + strlen(whole), "message with"));
+    free(whole); free(readable); free(j); free(r); free(m); free(again);
+    strbuf_release(&from_db);
+    strbuf_release(&jsonl_db);
+}
+
+/* A write cut short (a full disk) left part of the last line: its writer
+ * said so, and the part stays the only trace (check places it). */
+static void a_write_cut_short_is_not_redone(void **state)
+{
+    (void)state;
+    struct recorder rec;
+    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
+    record_one_fence(&rec);
+    recorder_close(&rec);
+    const char *path = in_scratch("log/fence-events-detailed.jsonl");
+    char *whole = slurp(path);
+    size_t last = strlen(whole) - 1;
+    while (last > 0 && whole[last - 1] != '\n')
+        last--;
+    assert_int_equal(truncate(path, (off_t)(last + 20)), 0);
+    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
+    rec_log(&rec, LOG_INFO, "after the full disk");
+    recorder_close(&rec);
+    char *j = slurp(path);
+    char *m = slurp(in_scratch("log/fence-events.log"));
+    assert_int_equal(strlen(j), last + 20);
+    assert_null(strstr(m, "were missing"));
+    free(whole); free(j); free(m);
+}
+
+static void lines_of_a_rotated_log_are_not_written_again(void **state)
+{
+    (void)state;
+    struct recorder rec;
+    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
+    record_one_fence(&rec);
+    recorder_close(&rec);
+    /* logrotate's create: renamed away, a new empty file in its place. */
+    assert_int_equal(rename(in_scratch("log/fence-events-detailed.jsonl"),
+                            in_scratch("log/fence-events-detailed.jsonl.1")), 0);
+    FILE *f = fopen(in_scratch("log/fence-events-detailed.jsonl"), "w");
+    assert_non_null(f);
+    fclose(f);
+    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
+    rec_log(&rec, LOG_INFO, "after the rotation");
+    recorder_close(&rec);
+    char *j = slurp(in_scratch("log/fence-events-detailed.jsonl"));
+    char *m = slurp(in_scratch("log/fence-events.log"));
+    assert_string_equal(j, "");
+    assert_null(strstr(m, "were missing"));
+    free(j); free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(logs_and_rows_agree_byte_for_byte, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(unusable_database_still_gets_the_logs, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(unwritable_logs_still_get_the_rows, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(lines_a_killed_writer_committed_are_written_by_the_next, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(lines_of_a_rotated_log_are_not_written_again, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(a_write_cut_short_is_not_redone, make_scratch, remove_scratch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
