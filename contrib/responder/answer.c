@@ -3,6 +3,8 @@
  * go, whatever their action says), write each response under the request's
  * own name, then delete the request. */
 #include <dirent.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,22 @@ static void sleep_ms(int64_t ms)
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
     while (nanosleep(&ts, &ts) != 0)
         ;
+}
+
+/* Waits ms, or less when the responder is told to stop meanwhile (true
+ * then): one stopped in its delay answers nothing more. The signal is left
+ * for the main loop to read. */
+static bool told_to_stop_within(const struct responder_options *opt, int64_t ms)
+{
+    if (opt->stop_fd < 0) {
+        sleep_ms(ms);
+        return false;
+    }
+    struct pollfd p = { .fd = opt->stop_fd, .events = POLLIN };
+    int n;
+    while ((n = poll(&p, 1, (int)ms)) < 0 && errno == EINTR)
+        ;
+    return n > 0;
 }
 
 static int write_in_place(const char *dir, const char *name, const struct strbuf *body,
@@ -183,8 +201,8 @@ long responder_scan(const struct responder_options *opt)
         last_reported = n;
         return 0;
     }
-    if (opt->delay_ms > 0)
-        sleep_ms(opt->delay_ms);
+    if (opt->delay_ms > 0 && told_to_stop_within(opt, opt->delay_ms))
+        return 0;
     long answered = 0;
     for (size_t i = 0; i < n; i++) {
         answered += answer(opt, &pending[i]);

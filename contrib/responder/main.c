@@ -160,7 +160,8 @@ static bool wait_for_change(int inotify_fd, int signal_fd, int64_t poll_ms)
 int main(int argc, char **argv)
 {
     struct responder_options opt = { .mode = MODE_SUCCESS, .message = "simulated failure",
-                                     .groups = 1, .in_place_pause_ms = 50, .poll_ms = 1000 };
+                                     .groups = 1, .in_place_pause_ms = 50, .poll_ms = 1000,
+                                     .stop_fd = -1 };
     if (parse_args(argc, argv, &opt) != 0) {
         usage(stderr);
         return EXIT_USAGE;
@@ -185,6 +186,7 @@ int main(int argc, char **argv)
         perror("fence-recorder-responder: cannot watch the request directory");
         return 1;
     }
+    opt.stop_fd = signal_fd;
     if (opt.pid_file && write_pid_file(opt.pid_file) != 0)
         return 1;
     responder_log(&opt, "watching %s, answering into %s", opt.paths.request_dir,

@@ -25,6 +25,7 @@ struct responder_options {
     const char *nodes;          /* comma-separated; NULL: every node */
     const char *pid_file;
     bool quiet;
+    int stop_fd;                /* readable once told to stop (SIGTERM, SIGINT); -1: none */
 };
 
 /* Answers every pending request it may answer, grouped by node as nnf-sos

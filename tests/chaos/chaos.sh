@@ -44,6 +44,9 @@ export NNF_FENCE_REQUEST_DIR=$W/requests NNF_FENCE_RESPONSE_DIR=$W/responses LOG
        FENCE_RECORDER_DB=$W/db/fence-recorder.db FILESYSTEM_DISCOVERY_ENABLED=false \
        FENCE_RECORDER_TEST_RECORDERS=$W/recorders FENCE_RECORDER_RECORD_PATIENCE=20 \
        CIBADMIN_PATH=/nonexistent/cibadmin CRM_MON_PATH=/nonexistent/crm_mon
+# This build's recorder, not an installed one (the e2e suite's, with its
+# wrapper under valgrind, when it runs this).
+export FENCE_RECORDER_RECORDER=${FENCE_RECORDER_RECORDER:-$BUILD/fr-recorder}
 unset PCMK_service
 mkdir -p "$W/requests" "$W/responses" "$W/log" "$W/db" "$W/out"
 DB=$FENCE_RECORDER_DB
@@ -62,7 +65,14 @@ broken() { echo "chaos: round $round, seed $SEED: $*"; exit 1; }
 sql() { sqlite3 -batch -noheader -cmd ".timeout 20000" "$DB" "$1"; }
 
 responder() {   # responder MODE DELAY_MS
-    [ -s "$W/responder.pid" ] && { kill "$(cat "$W/responder.pid")" 2>/dev/null; sleep 0.2; rm -f "$W/responder.pid"; }
+    # The previous one gone first: one in its delay when it is told to stop
+    # still answers what it collected, in its own mode.
+    if [ -s "$W/responder.pid" ]; then
+        old=$(cat "$W/responder.pid")
+        kill "$old" 2>/dev/null
+        wait "$old" 2>/dev/null
+        rm -f "$W/responder.pid"
+    fi
     "$RESPONDER" --serve --request-dir "$W/requests" --response-dir "$W/responses" --poll-ms 50 -q \
         --mode "$1" --delay-ms "${2:-0}" --pid-file "$W/responder.pid" >/dev/null 2>&1 &
     i=0; while [ ! -s "$W/responder.pid" ] && [ "$i" -lt 100 ]; do i=$((i + 1)); sleep 0.02; done
@@ -160,7 +170,8 @@ settle() {
 settle
 "$AGENT" -q -o off -n settle > /dev/null 2>&1 || broken "the settling fence failed"
 settle
-kill "$(cat "$W/responder.pid")" 2>/dev/null; rm -f "$W/responder.pid"
+last=$(cat "$W/responder.pid")
+kill "$last" 2>/dev/null; wait "$last" 2>/dev/null; rm -f "$W/responder.pid"
 "$FENCECTL" check --fence-timeout 0s > "$W/out/check" 2>&1
 rebuilt=0
 if grep -q "import --from-files" "$W/out/check"; then

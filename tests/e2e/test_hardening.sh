@@ -571,6 +571,22 @@ test_responder_answers_nothing_without_serve() {
     [ "$rc" -eq 1 ] || fail "a fence with no responder exited $rc, expected 1"
 }
 
+# A responder stopped while it waits out its delay answers nothing more:
+# what it collected stays pending for whatever answers next.
+test_responder_stopped_in_its_delay_answers_nothing() {
+    id=11111111-2222-4333-8444-666666666666
+    start_responder --delay-ms 3000
+    printf '{"request_id": "%s", "action": "off", "target_node": "node2"}\n' "$id" \
+        > "$NNF_FENCE_REQUEST_DIR/node2-$id.json"
+    sleep 0.5   # seen and collected: in its delay now
+    started=$(date +%s%N)
+    stop_responder
+    took=$(( ($(date +%s%N) - started) / 1000000 ))
+    [ "$took" -lt 2000 ] || fail "the responder took $took ms to stop: it waited out its delay"
+    [ ! -e "$NNF_FENCE_RESPONSE_DIR/node2-$id.json" ] || fail "answered after it was told to stop"
+    [ -e "$NNF_FENCE_REQUEST_DIR/node2-$id.json" ] || fail "the request is gone"
+}
+
 # ---- health checks that fail when a fence would fail -----------------------
 
 # check also judges the timeouts of devices in a live CIB; these tests are
