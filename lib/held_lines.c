@@ -33,7 +33,11 @@ int held_lines_keep(sqlite3 *db, const char *path, const char *lines, size_t len
     char *text = strndup(lines, len);
     if (!text)
         return errorf(err, "out of memory keeping the lines for %s", path);
-    int rc = db_execf(db, err, NULL, "INSERT OR REPLACE INTO held_lines "
+    if (held_lines_forget(db, path, err) != 0) {
+        free(text);
+        return -1;
+    }
+    int rc = db_execf(db, err, NULL, "INSERT INTO held_lines "
                       "(path, dev, ino, offset, lines, step_at) VALUES (?, ?, ?, ?, ?, ?)",
                       "tioitt", path, exists ? (int64_t)st.st_dev : (int64_t)0,
                       exists ? (int64_t)st.st_ino : (int64_t)-1,
