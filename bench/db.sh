@@ -15,6 +15,9 @@ SEED=100
 machine
 "$BUILD/bench/frbench" fence "$SEED" "$BUILD/fence_recorder" >/dev/null
 copies=$(( (OPS + SEED - 1) / SEED - 1 ))
+# Nodes unfenced since (their response files gone): prune keeps an
+# operation whose request or response file is still there.
+rm -f "$NNF_FENCE_RESPONSE_DIR"/*.json
 
 # Each copy n gets ids shifted by n * 1e6 and times moved n * 365d / copies
 # into the past, so prune --events-older-than has real work.
@@ -23,15 +26,19 @@ PRAGMA foreign_keys = OFF;
 BEGIN;
 CREATE TEMP TABLE copies AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < $copies)
   SELECT n, n * 1000000 AS shift, '-' || (n * 365 * 86400 / $copies) || ' seconds' AS back FROM c;
-INSERT INTO operations SELECT id + shift, op_uuid || '-' || n, action, target_node || '-' || (n % 97), recorder_node,
+INSERT INTO operations (id, op_uuid, action, target_node, recorder_node, requested_by, agent_pid, started_at,
+  finished_at, status, exit_code, message, filesystems, agent_end, response_success, duration_ms, recorder_pid)
+  SELECT id + shift, op_uuid || '-' || n, action, target_node || '-' || (n % 97), recorder_node,
   requested_by, agent_pid, strftime('%Y-%m-%dT%H:%M:%fZ', started_at, back), strftime('%Y-%m-%dT%H:%M:%fZ', finished_at, back),
-  status, exit_code, message, filesystems FROM operations, copies;
-INSERT INTO requests SELECT operation_id + shift, request_id || '-' || n, file_name, body, written_at FROM requests, copies;
+  status, exit_code, message, filesystems, agent_end, response_success, duration_ms, recorder_pid FROM operations, copies;
+INSERT INTO requests SELECT operation_id + shift, request_id || '-' || n, file_name, body,
+  strftime('%Y-%m-%dT%H:%M:%fZ', written_at, back) FROM requests, copies;
 INSERT INTO responses SELECT id + shift, operation_id + shift, file_name, body, request_id || '-' || n, target_node, success,
-  message, action_performed, source, recorded_at FROM responses, copies;
+  message, action_performed, source, strftime('%Y-%m-%dT%H:%M:%fZ', recorded_at, back) FROM responses, copies;
 INSERT INTO log_lines SELECT id + shift, operation_id + shift, strftime('%Y-%m-%dT%H:%M:%fZ', logged_at, back), local_time, level,
   message FROM log_lines, copies;
-INSERT INTO events SELECT id + shift, operation_id + shift, strftime('%Y-%m-%dT%H:%M:%fZ', logged_at, back), local_time, utc_time,
+INSERT INTO events SELECT id + shift, operation_id + shift, strftime('%Y-%m-%dT%H:%M:%fZ', logged_at, back), local_time,
+  strftime('%Y-%m-%dT%H:%M:%SZ', utc_time, back),
   action, target_node, status, details, recorder_node, pacemaker_action, filesystems, request_id || '-' || n, origin,
   printf('%016x', abs(random())) FROM events, copies;
 COMMIT;
@@ -54,6 +61,6 @@ t0=$(date +%s%N)
 "$BUILD/fencectl" prune > /dev/null
 echo "fencectl prune, 1000 stale request files on this database: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 t0=$(date +%s%N)
-"$BUILD/fencectl" prune --events-older-than 180d > /dev/null
+"$BUILD/fencectl" prune --events-older-than 180d > "$W/prune.out" 2>&1 || cat "$W/prune.out"
 left=$(sqlite3 -cmd ".timeout 10000" "$DB" "select count(*) from operations")
 echo "fencectl prune --events-older-than 180d: $(( ($(date +%s%N) - t0) / 1000000 )) ms, $((ops - left)) operations removed, $left kept"
