@@ -1010,17 +1010,23 @@ test_failed_recorder_spawn_neither_blocks_nor_fails_the_fence() {
 # (and pages someone) for the moment in between. The recorder's commit is
 # held 3 s here (strace delays its fdatasync) while check runs: check
 # passes, and once the recorder is done the line and its rows are there.
-test_check_does_not_report_lines_a_recorder_is_committing() {
+# agent_held_at SYSCALL MICROSECONDS NODE: fences NODE in the background
+# under strace, each SYSCALL of the agent and its recorder delayed before
+# it runs. strace waits for the recorder too: TRACER is its pid, and the
+# agent's own end is awaited by its response (it exits on reading it).
+agent_held_at() {
     command -v strace >/dev/null || fail "strace missing (make check-deps)"
+    strace -f -qq -o /dev/null -e trace="$1" -e inject="$1:delay_enter=$2" \
+        "$AGENT" -q -o off -n "$3" 2>/dev/null &
+    TRACER=$!
+}
+
+test_check_does_not_report_lines_a_recorder_is_committing() {
     no_cib
     start_responder
     expect_exit 0 agent -q -o off -n node1
     before=$(recorders_so_far)
-    # strace waits for the recorder too: in the background, and the
-    # agent's own end awaited by its response (it exits on reading it).
-    strace -f -qq -o /dev/null -e trace=fdatasync -e inject=fdatasync:delay_enter=3000000 \
-        "$AGENT" -q -o off -n slowcommit &
-    tracer=$!
+    agent_held_at fdatasync 3000000 slowcommit
     i=0
     until ls "$NNF_FENCE_RESPONSE_DIR"/slowcommit-*.json > /dev/null 2>&1; do
         i=$((i + 1)); [ "$i" -gt 500 ] && fail "no answer"; sleep 0.01
@@ -1029,7 +1035,7 @@ test_check_does_not_report_lines_a_recorder_is_committing() {
     [ "$(sql "select count(*) from operations where target_node = 'slowcommit' and status = 'completed'")" = 0 ] \
         || fail "the commit was not held: the test shows nothing"
     "$FENCECTL" check > check.out 2>&1 || fail "check flapped while a recorder committed: $(cat check.out)"
-    wait "$tracer" || fail "the fence failed"
+    wait "$TRACER" || fail "the fence failed"
     wait_recorded "$before"
     stop_responder
     expect_sql completed "select status from operations where target_node = 'slowcommit'"
@@ -1043,19 +1049,16 @@ test_check_does_not_report_lines_a_recorder_is_committing() {
 # during the commit's fsync leaves the same. check names the gap; the next
 # record writes the lines first, where they belong, and says so.
 test_lines_of_a_recorder_killed_after_its_commit_are_written_by_the_next() {
-    command -v strace >/dev/null || fail "strace missing (make check-deps)"
     no_cib
     start_responder
     expect_exit 0 agent -q -o off -n node1
     before=$(recorders_so_far)
-    strace -f -qq -o /dev/null -e trace=writev -e inject=writev:delay_enter=5000000 \
-        "$AGENT" -q -o off -n cut 2>/dev/null &
-    tracer=$!
+    agent_held_at writev 5000000 cut
     eventually_sql completed "select status from operations where target_node = 'cut'"
     recorder=$(tail -n +"$((before + 1))" "$FENCE_RECORDER_TEST_RECORDERS" | head -n 1)
     [ -n "$recorder" ] || fail "no recorder noted"
     kill -KILL "$recorder"
-    wait "$tracer" || fail "the fence failed"
+    wait "$TRACER" || fail "the fence failed"
     grep -q '"target_node": "cut", "status": "completed"' "$LOG_DIR/fence-events-detailed.jsonl" \
         && fail "the lines were written before the kill: the test shows nothing"
     check_fails_with "line(s) of a step committed at .* are in the database but missing from $LOG_DIR/fence-events-detailed.jsonl"
