@@ -1044,25 +1044,35 @@ test_check_does_not_report_lines_a_recorder_is_committing() {
     "$FENCECTL" check > check.out 2>&1 || fail "check after the commit: $(cat check.out)"
 }
 
-# A recorder killed between its commit and its log write (held there: its
-# first append, a writev, is delayed) leaves rows no log has; a SIGKILL
-# during the commit's fsync leaves the same. check names the gap; the next
-# record writes the lines first, where they belong, and says so.
+# kill_after_commit NODE: fences NODE with its recorder held after its
+# commit, at its first log append (a writev, delayed), and SIGKILLs it
+# there.
+kill_after_commit() {
+    before=$(recorders_so_far)
+    agent_held_at writev 3000000 "$1"
+    eventually_sql completed "select status from operations where target_node = '$1'"
+    recorder=$(tail -n +"$((before + 1))" "$FENCE_RECORDER_TEST_RECORDERS" | head -n 1)
+    [ -n "$recorder" ] || fail "no recorder noted"
+    kill -KILL "$recorder"
+    wait "$TRACER" || fail "the fence of $1 failed"
+    grep -q "\"target_node\": \"$1\", \"status\": \"completed\"" "$LOG_DIR/fence-events-detailed.jsonl" \
+        && fail "the lines of $1 were written before the kill: the test shows nothing"
+    return 0
+}
+
+# A recorder killed between its commit and its log write leaves rows no log
+# has (a SIGKILL during the commit's fsync leaves the same). check names
+# the gap; the next record writes the lines first, where they belong, and
+# says so; a writer killed in the same window after taking them back loses
+# neither its lines nor those it took.
 test_lines_of_a_recorder_killed_after_its_commit_are_written_by_the_next() {
     no_cib
     start_responder
     expect_exit 0 agent -q -o off -n node1
-    before=$(recorders_so_far)
-    agent_held_at writev 5000000 cut
-    eventually_sql completed "select status from operations where target_node = 'cut'"
-    recorder=$(tail -n +"$((before + 1))" "$FENCE_RECORDER_TEST_RECORDERS" | head -n 1)
-    [ -n "$recorder" ] || fail "no recorder noted"
-    kill -KILL "$recorder"
-    wait "$TRACER" || fail "the fence failed"
-    grep -q '"target_node": "cut", "status": "completed"' "$LOG_DIR/fence-events-detailed.jsonl" \
-        && fail "the lines were written before the kill: the test shows nothing"
+    kill_after_commit cut
     check_fails_with "line(s) of a step committed at .* are in the database but missing from $LOG_DIR/fence-events-detailed.jsonl"
     grep -q "missing from $LOG_DIR/fence-events.log " "$S/check.out" || fail "main log not named: $(cat "$S/check.out")"
+    kill_after_commit cut2
     expect_exit 0 agent -q -o off -n node3
     stop_responder
     for kind in jsonl readable; do
@@ -1071,9 +1081,12 @@ test_lines_of_a_recorder_killed_after_its_commit_are_written_by_the_next() {
         "$FENCECTL" export --$kind > "export.$kind" || fail "export --$kind"
         cmp -s "export.$kind" "$file" || fail "$kind differs from the database: $(diff "export.$kind" "$file")"
     done
-    grep -q '\[WARNING\] the log lines of a step committed at .* were missing from .*fence-events-detailed.jsonl' \
-        "$LOG_DIR/fence-events.log" || fail "no warning: $(tail -5 "$LOG_DIR/fence-events.log")"
-    grep -q "Fence action off for cut succeeded" "$LOG_DIR/fence-events.log" || fail "the main log's lines not written"
+    [ "$(grep -c '\[WARNING\] the log lines of a step committed at .* were missing from .*fence-events-detailed.jsonl' \
+        "$LOG_DIR/fence-events.log")" -eq 2 ] || fail "not two warnings: $(tail -8 "$LOG_DIR/fence-events.log")"
+    for node in cut cut2; do
+        grep -q "Fence action off for $node succeeded" "$LOG_DIR/fence-events.log" \
+            || fail "the main log's lines of $node not written"
+    done
     expect_exit 0 "$FENCECTL" check
 }
 
