@@ -330,16 +330,13 @@ static void held_problem(void *ctx, const struct held_missing *m)
 /* Read in the writers' turn: a writer between its commit and its appends
  * is not a gap. Without a queue file no writer has written here (check
  * creates none: it leaves nothing beside a copy it reads); a reader that
- * cannot queue (no write access to the file) reads without it. */
+ * cannot queue (cannot read the file) reads without it. */
 static void check_held_lines(struct checker *c)
 {
     if (!c->db)
         return;
-    char queue_file[4096];
-    struct stat st;
-    snprintf(queue_file, sizeof queue_file, "%s%s", c->cli->paths.db_path, WRITE_QUEUE_SUFFIX);
-    struct write_queue turn = WRITE_QUEUE_INIT(lstat(queue_file, &st) == 0 ? c->cli->paths.db_path
-                                                                          : NULL);
+    struct write_queue turn = WRITE_QUEUE_INIT(c->cli->paths.db_path);
+    turn.existing_only = true;
     if (write_queue_enter(&turn, monotonic_ms() + c->cli->db_timeout_ms) == QUEUE_TIMED_OUT) {
         write_queue_leave(&turn);
         printf("INFO: the writers kept the database for %d ms: the last step's log lines not "

@@ -31,7 +31,7 @@ static bool alarm_blocked(void)
     return sigprocmask(SIG_BLOCK, NULL, &current) != 0 || sigismember(&current, SIGALRM) == 1;
 }
 
-static int open_queue_file(const char *db_path)
+static int open_queue_file(const char *db_path, bool existing_only)
 {
     if (!db_path || !db_path[0])   /* a temporary or in-memory database */
         return -1;
@@ -39,6 +39,8 @@ static int open_queue_file(const char *db_path)
     int n = snprintf(path, sizeof path, "%s%s", db_path, WRITE_QUEUE_SUFFIX);
     if (n < 0 || (size_t)n >= sizeof path)
         return -1;
+    if (existing_only)   /* flock() needs no write access */
+        return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, record_file_mode());
     record_file_share(fd);
     return fd;
@@ -86,7 +88,7 @@ enum queue_result write_queue_enter(struct write_queue *q, int64_t deadline_ms)
         return QUEUE_AT_FRONT;
     /* A caller that blocks SIGALRM could never be woken at its deadline. */
     if (q->fd < 0 && !alarm_blocked())
-        q->fd = open_queue_file(q->db_path);
+        q->fd = open_queue_file(q->db_path, q->existing_only);
     enum queue_result r = q->fd < 0 ? QUEUE_UNAVAILABLE : lock_until(q->fd, deadline_ms);
     q->at_front = r == QUEUE_AT_FRONT;
     return r;

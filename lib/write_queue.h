@@ -20,6 +20,8 @@ struct write_queue {
     const char *db_path;
     int fd;              /* the queue file, opened by write_queue_enter */
     bool at_front;       /* we hold the queue lock */
+    bool existing_only;  /* a reader that creates nothing: without the file
+                          * (no writer has written) it does not queue */
 };
 
 #define WRITE_QUEUE_INIT(path) { .db_path = (path), .fd = -1 }

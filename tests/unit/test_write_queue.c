@@ -49,6 +49,26 @@ static void free_queue_is_ours_at_once(void **state)
     close(other);
 }
 
+/* A reader that creates nothing queues only where writers have written,
+ * and then waits its turn like a writer. */
+static void reader_queues_only_on_an_existing_file(void **state)
+{
+    (void)state;
+    const char *db = in_scratch("r.db");
+    struct write_queue q = WRITE_QUEUE_INIT(db);
+    q.existing_only = true;
+    assert_int_equal(write_queue_enter(&q, monotonic_ms() + 1000), QUEUE_UNAVAILABLE);
+    write_queue_leave(&q);
+    struct stat sb;
+    assert_int_equal(stat(queue_path(db), &sb), -1);
+    int other = hold_queue(db);
+    assert_int_equal(write_queue_enter(&q, monotonic_ms() + 200), QUEUE_TIMED_OUT);
+    write_queue_leave(&q);
+    close(other);
+    assert_int_equal(write_queue_enter(&q, monotonic_ms() + 1000), QUEUE_AT_FRONT);
+    write_queue_leave(&q);
+}
+
 static void taken_queue_times_out_at_the_deadline(void **state)
 {
     (void)state;
@@ -136,6 +156,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(free_queue_is_ours_at_once, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(reader_queues_only_on_an_existing_file, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(taken_queue_times_out_at_the_deadline, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(our_turn_comes_when_the_front_leaves, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(symlinked_queue_file_is_not_followed, make_scratch, remove_scratch),
