@@ -21,8 +21,8 @@ int held_lines_forget(sqlite3 *db, const char *path, struct error *err)
     return db_execf(db, err, NULL, "DELETE FROM held_lines WHERE path = ?", "t", path);
 }
 
-int held_lines_keep(sqlite3 *db, const char *path, const char *lines, size_t len,
-                    const char *step_at, struct error *err)
+int held_lines_keep(sqlite3 *db, const char *path, const char *lines, const char *step_at,
+                    struct error *err)
 {
     struct stat st;
     bool exists = lstat(path, &st) == 0;
@@ -30,20 +30,13 @@ int held_lines_keep(sqlite3 *db, const char *path, const char *lines, size_t len
         return 0;   /* the append fails too, and says why */
     if (exists && !S_ISREG(st.st_mode))
         return 0;   /* refused by the append (not ours to write) */
-    char *text = strndup(lines, len);
-    if (!text)
-        return errorf(err, "out of memory keeping the lines for %s", path);
-    if (held_lines_forget(db, path, err) != 0) {
-        free(text);
+    if (held_lines_forget(db, path, err) != 0)
         return -1;
-    }
-    int rc = db_execf(db, err, NULL, "INSERT INTO held_lines "
-                      "(path, dev, ino, offset, lines, step_at) VALUES (?, ?, ?, ?, ?, ?)",
-                      "tioitt", path, exists ? (int64_t)st.st_dev : (int64_t)0,
-                      exists ? (int64_t)st.st_ino : (int64_t)-1,
-                      exists ? (int64_t)st.st_size : (int64_t)0, text, step_at);
-    free(text);
-    return rc;
+    return db_execf(db, err, NULL, "INSERT INTO held_lines "
+                    "(path, dev, ino, offset, lines, step_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    "tioitt", path, exists ? (int64_t)st.st_dev : (int64_t)0,
+                    exists ? (int64_t)st.st_ino : (int64_t)-1,
+                    exists ? (int64_t)st.st_size : (int64_t)0, lines, step_at);
 }
 
 /* Reads up to size bytes at offset; how many, or -1. */

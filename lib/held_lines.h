@@ -16,11 +16,11 @@
  * volume is full add up, step after step, until an append succeeds. */
 #define HELD_LINES_MAX (1024 * 1024)
 
-/* Keeps the lines about to be appended to path, in place of the previous
- * step's, with where they go: the file's identity and size now (call in
- * the step, before its commit, while the turn is held). */
-int held_lines_keep(sqlite3 *db, const char *path, const char *lines, size_t len,
-                    const char *step_at, struct error *err);
+/* Keeps the lines (a string) about to be appended to path, in place of
+ * the previous step's, with where they go: the file's identity and size
+ * now (call in the step, before its commit, while the turn is held). */
+int held_lines_keep(sqlite3 *db, const char *path, const char *lines, const char *step_at,
+                    struct error *err);
 /* A step with no lines for path: the previous step's are forgotten. */
 int held_lines_forget(sqlite3 *db, const char *path, struct error *err);
 

@@ -307,8 +307,7 @@ static void keep_held(struct recorder *rec)
             continue;
         bool lines = rec->pending[f].len > 0 && rec->pending[f].len <= HELD_LINES_MAX &&
                      !strbuf_failed(&rec->pending[f]);
-        if ((lines ? held_lines_keep(rec->db, path, rec->pending[f].data, rec->pending[f].len,
-                                     now.iso_ms, &err)
+        if ((lines ? held_lines_keep(rec->db, path, strbuf_str(&rec->pending[f]), now.iso_ms, &err)
                    : held_lines_forget(rec->db, path, &err)) != 0)
             db_failed(rec, &err);
     }
