@@ -64,15 +64,18 @@ rnd() {
 broken() { echo "chaos: round $round, seed $SEED: $*"; exit 1; }
 sql() { sqlite3 -batch -noheader -cmd ".timeout 20000" "$DB" "$1"; }
 
+# The responder gone, not only told to go: the next one's mode rules from
+# then on.
+stop_responder() {
+    [ -s "$W/responder.pid" ] || return 0
+    old=$(cat "$W/responder.pid")
+    kill "$old" 2>/dev/null
+    wait "$old" 2>/dev/null
+    rm -f "$W/responder.pid"
+}
+
 responder() {   # responder MODE DELAY_MS
-    # The previous one gone first: one in its delay when it is told to stop
-    # still answers what it collected, in its own mode.
-    if [ -s "$W/responder.pid" ]; then
-        old=$(cat "$W/responder.pid")
-        kill "$old" 2>/dev/null
-        wait "$old" 2>/dev/null
-        rm -f "$W/responder.pid"
-    fi
+    stop_responder
     "$RESPONDER" --serve --request-dir "$W/requests" --response-dir "$W/responses" --poll-ms 50 -q \
         --mode "$1" --delay-ms "${2:-0}" --pid-file "$W/responder.pid" >/dev/null 2>&1 &
     i=0; while [ ! -s "$W/responder.pid" ] && [ "$i" -lt 100 ]; do i=$((i + 1)); sleep 0.02; done
@@ -170,8 +173,7 @@ settle() {
 settle
 "$AGENT" -q -o off -n settle > /dev/null 2>&1 || broken "the settling fence failed"
 settle
-last=$(cat "$W/responder.pid")
-kill "$last" 2>/dev/null; wait "$last" 2>/dev/null; rm -f "$W/responder.pid"
+stop_responder
 "$FENCECTL" check --fence-timeout 0s > "$W/out/check" 2>&1
 rebuilt=0
 if grep -q "import --from-files" "$W/out/check"; then

@@ -142,33 +142,47 @@ static void unwritable_logs_still_get_the_rows(void **state)
     recorder_close(&rec);
 }
 
+/* One fence recorded in the scratch database and logs, the recorder
+ * closed (as its process ends). */
+static void record_a_fence_and_close(void)
+{
+    struct recorder rec;
+    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
+    record_one_fence(&rec);
+    recorder_close(&rec);
+}
+
+/* Where the file's last line starts. */
+static size_t last_line_start(const char *path)
+{
+    char *data = slurp(path);
+    assert_non_null(data);
+    size_t at = strlen(data);
+    assert_true(at > 1);
+    at--;
+    while (at > 0 && data[at - 1] != '\n')
+        at--;
+    free(data);
+    return at;
+}
+
 /* Cuts the file's last line off, keeping the file (its inode): what a
  * writer killed between its commit and its append leaves. */
 static void cut_last_line(const char *path)
 {
-    char *data = slurp(path);
-    assert_non_null(data);
-    size_t len = strlen(data);
-    assert_true(len > 1);
-    size_t keep = len - 1;
-    while (keep > 0 && data[keep - 1] != '\n')
-        keep--;
-    assert_int_equal(truncate(path, (off_t)keep), 0);
-    free(data);
+    assert_int_equal(truncate(path, (off_t)last_line_start(path)), 0);
 }
 
 static void lines_a_killed_writer_committed_are_written_by_the_next(void **state)
 {
     (void)state;
-    struct recorder rec;
-    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
-    record_one_fence(&rec);
-    recorder_close(&rec);
+    record_a_fence_and_close();
     char *whole = slurp(in_scratch("log/fence-events-detailed.jsonl"));
     char *readable = slurp(in_scratch("log/fence-events-readable.log"));
     cut_last_line(in_scratch("log/fence-events-detailed.jsonl"));
     cut_last_line(in_scratch("log/fence-events-readable.log"));
 
+    struct recorder rec;
     open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
     rec_log(&rec, LOG_INFO, "the next step");
     struct strbuf from_db = STRBUF_INIT, jsonl_db = STRBUF_INIT;
@@ -180,6 +194,7 @@ static void lines_a_killed_writer_committed_are_written_by_the_next(void **state
     assert_string_equal(j, whole);
     assert_string_equal(r, readable);
     assert_string_equal(j, strbuf_str(&jsonl_db));
+    assert_string_equal(r, strbuf_str(&from_db));
     char *warning = strstr(m, "[WARNING] the log lines of a step committed at ");
     assert_non_null(warning);
     assert_non_null(strstr(warning, "fence-events-readable.log, "));
@@ -202,16 +217,11 @@ static void lines_a_killed_writer_committed_are_written_by_the_next(void **state
 static void a_write_cut_short_is_not_redone(void **state)
 {
     (void)state;
-    struct recorder rec;
-    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
-    record_one_fence(&rec);
-    recorder_close(&rec);
+    record_a_fence_and_close();
     const char *path = in_scratch("log/fence-events-detailed.jsonl");
-    char *whole = slurp(path);
-    size_t last = strlen(whole) - 1;
-    while (last > 0 && whole[last - 1] != '\n')
-        last--;
+    size_t last = last_line_start(path);
     assert_int_equal(truncate(path, (off_t)(last + 20)), 0);
+    struct recorder rec;
     open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
     rec_log(&rec, LOG_INFO, "after the full disk");
     recorder_close(&rec);
@@ -219,22 +229,20 @@ static void a_write_cut_short_is_not_redone(void **state)
     char *m = slurp(in_scratch("log/fence-events.log"));
     assert_int_equal(strlen(j), last + 20);
     assert_null(strstr(m, "were missing"));
-    free(whole); free(j); free(m);
+    free(j); free(m);
 }
 
 static void lines_of_a_rotated_log_are_not_written_again(void **state)
 {
     (void)state;
-    struct recorder rec;
-    open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
-    record_one_fence(&rec);
-    recorder_close(&rec);
+    record_a_fence_and_close();
     /* logrotate's create: renamed away, a new empty file in its place. */
     assert_int_equal(rename(in_scratch("log/fence-events-detailed.jsonl"),
                             in_scratch("log/fence-events-detailed.jsonl.1")), 0);
     FILE *f = fopen(in_scratch("log/fence-events-detailed.jsonl"), "w");
     assert_non_null(f);
     fclose(f);
+    struct recorder rec;
     open_recorder(&rec, in_scratch("db/fr.db"), in_scratch("log"));
     rec_log(&rec, LOG_INFO, "after the rotation");
     recorder_close(&rec);
