@@ -543,11 +543,14 @@ wait_discovered() {
 
 test_discovery_live_state_first() {
     fake_cluster_tools
-    # The answer comes well after discovery (slow under valgrind), so the
-    # outcome's own lines carry the filesystems.
-    start_responder --delay-ms 2000
-    expect_exit 0 agent -o off -n node2
-    stop_responder
+    # The answer comes once discovery is recorded (a timed answer raced
+    # the recorder's start under valgrind), so the outcome's own lines
+    # carry the filesystems.
+    agent_bg -o off -n node2 --fence-timeout 120
+    id=$(wait_for_request node2)
+    eventually_sql 1 "select count(*) from discoveries where outcome = 'found'"
+    write_response node2 "$id" "{\"request_id\": \"$id\", \"target_node\": \"node2\", \"success\": true, \"message\": \"fenced\", \"action_performed\": \"off\"}"
+    wait_agent || fail "the fence failed"
     wait_discovered 1
     expect_sql '["fs-home"]' "select filesystems from operations"
     expect_sql "1|found|[\"fs-home\"]" "select method, outcome, result from discoveries"
