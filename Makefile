@@ -211,7 +211,7 @@ asan: check-deps
 
 valgrind: check-deps
 	$(MAKE) all unit
-	FR_WRAP="$(VALGRIND)" sh tests/run.sh $(BUILD)
+	FR_WRAP="$(VALGRIND)" FR_JOBS=2 sh tests/run.sh $(BUILD)
 
 # The randomized fault run (tests/chaos/chaos.sh), longer than the one in
 # make check: CHAOS_ROUNDS rounds of 8 fences from CHAOS_SEED.

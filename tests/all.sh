@@ -36,7 +36,9 @@ run "native" sh "$TOP/tests/run.sh" "$BUILD"
 # cover there.
 NATIVE_ONLY="test_pacemaker test_pacemaker_audit test_multinode test_package test_chaos test_group_kill"
 run "asan+ubsan" env FR_SANITIZED=1 FR_SKIP_SUITES="$NATIVE_ONLY" sh "$TOP/tests/run.sh" "$ASAN_BUILD"
-run "valgrind" env FR_WRAP="$VALGRIND" FR_SKIP_SUITES="$NATIVE_ONLY" sh "$TOP/tests/run.sh" "$BUILD"
+# Two suites at a time under valgrind (tests/run.sh): a valgrind process
+# keeps one core busy, and this pass is half of the budget.
+run "valgrind" env FR_WRAP="$VALGRIND" FR_JOBS=2 FR_SKIP_SUITES="$NATIVE_ONLY" sh "$TOP/tests/run.sh" "$BUILD"
 echo "=== summary$summaries"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]

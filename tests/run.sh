@@ -34,43 +34,40 @@ for bin in "$BUILD"/tests/test_*; do
     echo "unit $name: $ok passed, $bad failed"
 done
 
-e2e_out=$(mktemp)
-for script in "$TOP"/tests/e2e/test_*.sh; do
+# The e2e suites, FR_JOBS of them at a time (1 unless set): the valgrind
+# pass sets 2, as each valgrind process keeps one core busy and leaves the
+# other idle. The largest scripts start first (the slowest, roughly), so
+# no long suite starts last. Every suite has its own scratch directories.
+results=$(mktemp -d /tmp/fr-results.XXXXXX)
+: > "$results/.suites"
+ls -S "$TOP"/tests/e2e/test_*.sh | while IFS= read -r script; do
     # FR_SKIP_SUITES: suites that run in one pass only (tests/all.sh): the
     # real-cluster and package suites, whose binaries Pacemaker and dpkg
     # start, out of FR_WRAP's reach.
     case " ${FR_SKIP_SUITES:-} " in
     *" $(basename "$script" .sh) "*)
-        echo "NOT RUN $(basename "$script") in this pass: it runs once, natively (tests/all.sh)"
-        continue ;;
+        echo "NOT RUN $(basename "$script") in this pass: it runs once, natively (tests/all.sh)" ;;
+    *) printf '%s\n' "$script" >> "$results/.suites" ;;
     esac
-    # A suite marked "#machine: HOSTNAME" (a real cluster, dpkg) runs in a
-    # private machine of its own (tests/e2e/machine.sh): it never touches
-    # the host's cluster files, and no cluster on the host disturbs it.
-    suite_started=$(date +%s)
-    host=$(sed -n 's/^#machine: *//p' "$script" | head -n 1)
-    if [ -n "$host" ]; then
-        machine_dir=$(mktemp -d /tmp/fr-machine.XXXXXX)
-        sh "$TOP/tests/e2e/machine.sh" "$machine_dir" "$host" \
-            sh "$TOP/tests/e2e/runner.sh" "$script" "$PATTERN" >"$e2e_out" 2>&1
-        rm -rf "$machine_dir"
-    else
-        sh "$TOP/tests/e2e/runner.sh" "$script" "$PATTERN" >"$e2e_out" 2>&1
-    fi
-    cat "$e2e_out"
-    echo "time $(basename "$script"): $(( $(date +%s) - suite_started )) s"
-    ok=$(grep -c '^PASS ' "$e2e_out")
-    bad=$(grep -c '^FAIL ' "$e2e_out")
-    skipped=$((skipped + $(grep -c '^SKIP ' "$e2e_out")))
-    if ! grep -q '^DONE ' "$e2e_out"; then
-        bad=$((bad + 1))   # the script died before finishing
-        echo "FAIL $(basename "$script"): runner did not finish"
-    fi
-    passed=$((passed + ok))
-    failed=$((failed + bad))
-    [ "$bad" -ne 0 ] && failures="$failures $(basename "$script")"
 done
-rm -f "$e2e_out"
+xargs -r -d '\n' -n 1 -P "${FR_JOBS:-1}" sh "$TOP/tests/run_suite.sh" "$results" "$PATTERN" \
+    < "$results/.suites"
+while IFS= read -r script; do
+    name=$(basename "$script" .sh)
+    out="$results/$name.out"
+    ok=$(grep -c '^PASS ' "$out" 2>/dev/null)
+    bad=$(grep -c '^FAIL ' "$out" 2>/dev/null)
+    skip=$(grep -c '^SKIP ' "$out" 2>/dev/null)
+    if ! grep -q '^DONE ' "$out" 2>/dev/null; then
+        bad=$((${bad:-0} + 1))   # the script died before finishing
+        echo "FAIL $name.sh: runner did not finish"
+    fi
+    passed=$((passed + ${ok:-0}))
+    failed=$((failed + bad))
+    skipped=$((skipped + ${skip:-0}))
+    [ "$bad" -ne 0 ] && failures="$failures $name.sh"
+done < "$results/.suites"
+rm -rf "$results"
 
 [ -n "$failures" ] && echo "failing:$failures"
 if [ "$skipped" -gt 0 ]; then

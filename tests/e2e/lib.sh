@@ -236,7 +236,7 @@ wait_for_request() {
             fi
         done
         i=$((i + 1))
-        [ "$i" -gt 500 ] && fail "no request for $1 appeared"
+        [ "$i" -gt 3000 ] && fail "no request for $1 appeared within 30 s"
         sleep 0.01
     done
 }
@@ -298,6 +298,11 @@ while True:
         "$S/log.sock" "$S/syslog" "$S/receiver.ready" &
     SYSLOG_RECEIVER=$!
     wait_until 10 test -f "$S/receiver.ready" || fail "the test's syslog receiver did not start"
+    # One test at a time between here and syslog_receiver_stop: suites may
+    # run side by side, and one removing the /dev/log it made would undo
+    # another's binding.
+    exec 8>/tmp/fr-test-dev-log.lock
+    flock 8 || fail "cannot lock /tmp/fr-test-dev-log.lock"
     CREATED_DEV_LOG=
     if [ ! -e /dev/log ] && [ ! -L /dev/log ]; then
         : > /dev/log || fail "cannot create /dev/log to bind the test's receiver on"
@@ -307,7 +312,7 @@ while True:
 
 with_test_syslog() {
     unshare -m --propagation private sh -c 'mount --bind "$1" /dev/log || exit 125; shift; exec "$@"' \
-        sh "$S/log.sock" "$@"
+        sh "$S/log.sock" "$@" 8>&-
     with_rc=$?
     [ "$with_rc" -ne 125 ] || fail "cannot bind the test's syslog receiver over /dev/log"
     return $with_rc
@@ -320,4 +325,5 @@ syslog_receiver_stop() {
 socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"END", sys.argv[1])' "$S/log.sock"
     wait "$SYSLOG_RECEIVER"
     [ -z "$CREATED_DEV_LOG" ] || rm -f /dev/log
+    exec 8>&-
 }

@@ -500,11 +500,7 @@ test_out_of_descriptors_reading_the_response_is_not_a_timeout() {
     id=$(wait_for_request fdnode)
     # Into its wait: the request is synced and handed over once the
     # recorder records it.
-    i=0
-    until [ "$(sql "select count(*) from requests" 2>/dev/null)" = 1 ]; do
-        i=$((i + 1)); [ "$i" -gt 500 ] && fail "request never recorded"
-        sleep 0.02
-    done
+    eventually_sql 1 "select count(*) from requests"
     # From now on the agent can open nothing: its limit is its lowest free
     # descriptor, so the open of the response fails with EMFILE.
     lowest=0
@@ -743,20 +739,11 @@ test_agent_killed_is_recorded_by_recorder() {
     agent_bg -o off -n node2 --fence-timeout 30
     wait_for_request node2 > /dev/null
     # Killed while waiting: once the operation is recorded as running.
-    i=0
-    until [ "$(sql "select count(*) from operations where status = 'running'" 2>/dev/null)" = 1 ]; do
-        i=$((i + 1)); [ "$i" -gt 300 ] && fail "operation never recorded as running"
-        sleep 0.05
-    done
+    eventually_sql 1 "select count(*) from operations where status = 'running'"
     sleep 0.3
     kill -KILL $AGENT_PID
     wait $AGENT_PID 2>/dev/null
-    i=0
-    while [ "$(sql "select status from operations")" = running ]; do
-        i=$((i + 1)); [ "$i" -gt 50 ] && fail "killed agent's operation still running"
-        sleep 0.1
-    done
-    expect_sql "terminated" "select status from operations"
+    eventually_sql terminated "select status from operations"
     expect_file_contains "$LOG_DIR/fence-events-readable.log" "STATUS=terminated"
 }
 

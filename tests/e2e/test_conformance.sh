@@ -50,7 +50,7 @@ test_conformance_responder_fences_all_pending_requests_of_a_node_at_once() {
     c=$AGENT_PID
     i=0
     while [ "$(ls "$NNF_FENCE_REQUEST_DIR" | wc -l)" -lt 3 ]; do
-        i=$((i + 1)); [ "$i" -gt 300 ] && fail "requests did not appear"; sleep 0.01
+        i=$((i + 1)); [ "$i" -gt 3000 ] && fail "requests did not appear within 30 s"; sleep 0.01
     done
     start_responder --nodes node2
     wait $a || fail "first node2 fence failed"

@@ -21,7 +21,7 @@ wait_settled() {
     i=0
     while [ "$(sql "select count(*) from operations where target_node = '$1' and status = 'running'")" != 0 ]; do
         i=$((i + 1))
-        [ "$i" -gt 500 ] && fail "operation for $1 still running after 10 s"
+        [ "$i" -gt 1500 ] && fail "operation for $1 still running after 30 s"
         sleep 0.02
     done
 }
@@ -1028,7 +1028,7 @@ test_check_does_not_report_lines_a_recorder_is_committing() {
     agent_held_at fdatasync 3000000 slowcommit
     i=0
     until ls "$NNF_FENCE_RESPONSE_DIR"/slowcommit-*.json > /dev/null 2>&1; do
-        i=$((i + 1)); [ "$i" -gt 500 ] && fail "no answer"; sleep 0.01
+        i=$((i + 1)); [ "$i" -gt 3000 ] && fail "no answer within 30 s"; sleep 0.01
     done
     sleep 1.5
     [ "$(sql "select count(*) from operations where target_node = 'slowcommit' and status = 'completed'")" = 0 ] \
