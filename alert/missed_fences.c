@@ -46,11 +46,11 @@ void record_missed_fences(struct recorder *rec, const struct pcmk_history *h, co
         };
         if (rec_cluster_event(rec, &row) == 1) {
             added++;
-            rec_log(rec, LOG_INFO, "Cluster fence event (from the fencers' history, missed "
-                    "while this node was down): %s", desc);
+            rec_log(rec, LOG_INFO, "Cluster fence event (from the fencers' history: no alert "
+                    "of it was recorded here): %s", desc);
         }
     }
     if (added)
-        rec_log(rec, LOG_INFO, "%d fence(s) of the fencers' history were not recorded here "
-                "(this node was down): recorded now", added);
+        rec_log(rec, LOG_INFO, "%d fence(s) of the fencers' history had no alert recorded "
+                "here: recorded from the history", added);
 }

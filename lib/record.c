@@ -574,10 +574,37 @@ void rec_cluster_state(struct recorder *rec, const struct cluster_state_row *row
  * same target, action and executor is within this many seconds of it. */
 #define CLUSTER_EVENT_SAME_S "10"
 
+/* An alert of a fence this node has already recorded from the fencers'
+ * history: every member alert and every alert about this node read it,
+ * and such a read may come between a fence's end and that fence's own
+ * alert. The history's row takes the alert's fields (Pacemaker's id among
+ * them), so the fence stays one row whichever came first. 1: merged. */
+static int merge_alert_into_history_row(struct recorder *rec, const struct cluster_event_row *row)
+{
+    if (!row->ref || strcmp(row->kind, "fencing") != 0)
+        return 0;
+    REC_EXEC(rec, NULL, "UPDATE OR IGNORE cluster_events SET ref = ?1, client = ?2, origin = ?3, "
+             "result = ?4, rc = ?5, description = ?6, happened_at = ?7, source = ?8 WHERE id = "
+             "(SELECT e.id FROM cluster_events e WHERE e.kind = 'fencing' AND e.ref IS NULL AND "
+             "e.source = 'history' AND e.node = ?9 AND e.action IS ?10 AND e.executor IS ?11 AND "
+             "abs(julianday(e.happened_at) - julianday(?7)) * 86400 <= " CLUSTER_EVENT_SAME_S
+             " ORDER BY abs(julianday(e.happened_at) - julianday(?7)) LIMIT 1) AND NOT EXISTS "
+             "(SELECT 1 FROM cluster_events d WHERE d.kind = 'fencing' AND d.ref = ?1)",
+             "ttttotttttt", row->ref, row->client, row->origin, row->result, (int64_t)row->rc,
+             row->description, row->happened->iso_ms, row->source, row->node, row->action,
+             row->executor);
+    if (!recorder_db_usable(rec))
+        return -1;
+    return sqlite3_changes(rec->db) > 0 ? 1 : 0;
+}
+
 int rec_cluster_event(struct recorder *rec, const struct cluster_event_row *row)
 {
     struct stamp now;
     stamp_now(&now);
+    int merged = merge_alert_into_history_row(rec, row);
+    if (merged != 0)
+        return merged < 0 ? -1 : 0;
     int64_t rc = row->rc;
     REC_EXEC(rec, NULL, "INSERT OR IGNORE INTO cluster_events (kind, node, node_id, action, "
              "executor, client, origin, result, rc, ref, description, happened_at, recorded_at, "

@@ -140,8 +140,9 @@ struct cluster_event_row {
  * operation (ref), or the same kind, node, description and time
  * (duplicate alerts and recipients make one row), or, for a fence read
  * from the fencers' history (no ref), a fencing event of the same target,
- * action and executor within 10 s. Inside a step. 1 recorded, 0 there
- * already, -1 the database failed. */
+ * action and executor within 10 s. A fence's alert finding its fence
+ * read from the history first gives that row its fields instead. Inside a
+ * step. 1 recorded, 0 there already, -1 the database failed. */
 int rec_cluster_event(struct recorder *rec, const struct cluster_event_row *row);
 
 #endif

@@ -95,7 +95,7 @@ test_readme_reading_recipes_return_real_filesystems() {
     stop_responder
     tries=0
     while ! grep -q fs-home "$LOG_DIR/fence-events-detailed.jsonl" 2>/dev/null; do
-        tries=$((tries + 1)); [ "$tries" -gt 100 ] && fail "discovery never logged"; sleep 0.1
+        tries=$((tries + 1)); [ "$tries" -gt 300 ] && fail "discovery not logged within 30 s"; sleep 0.1
     done
     # Recipes are the README lines between "Recipes that return real
     # filesystems" and the next heading, each "fencectl ..." or "jq ..." line.

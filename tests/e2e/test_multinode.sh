@@ -49,6 +49,10 @@ back_to_normal() {
         done
         wait_until 180 cl_online n1 $CL_NODES || fail "the cluster did not come back: $(cl_in n1 crm_mon -1)"
     fi
+    # What a test that failed half-way left configured: the dummy device
+    # and its topology (absent: cibadmin says so, and nothing changes).
+    cl_in n1 cibadmin --delete -o configuration --xml-text '<fencing-topology/>' >/dev/null 2>&1
+    cl_in n1 cibadmin --delete -o resources --xml-text '<primitive id="dummy-fence"/>' >/dev/null 2>&1
     for n in $CL_NODES; do
         wait_until 60 unfenced "$n" || fail "$n still fenced after it came back: $(ls "$MN/shared/resp")"
     done
@@ -407,7 +411,9 @@ type=\"fence_dummy\"><instance_attributes id=\"df-ia\"><nvpair id=\"df-type\" na
     successful_response n3 && fail "the storage device fenced n3, not the dummy"
     for n in n1 n2; do
         eval "ev=\$event_$n since=\$since_$n"
-        wait_until 30 fence_alert_recorded "$n" n3 "$ex" "$ev" || fail "$n has no record of the dummy's fence of n3"
+        wait_until 30 fence_alert_recorded "$n" n3 "$ex" "$ev" || fail "$n has no record of the dummy's fence of n3 \
+by $ex (Pacemaker's history on $n: $(cl_history "$n" n3 | tr '\n' ';')); its events since: \
+$(cl_sql "$n" "select id, kind, action, node, executor, result, source from cluster_events where id > $ev")"
         [ "$(runs_on "$n" n3 "$since" completed)" = 0 ] || fail "a fence_recorder run on $n for the dummy's fence"
         history_has_fence "$n" n3 "$ex" || fail "history on $n: $(cl_in "$n" "$FENCECTL" history --node n3)"
     done
