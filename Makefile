@@ -195,7 +195,7 @@ ASAN_BUILD := build-asan
 ASAN_FLAGS := CFLAGS="-O1 -g -fno-omit-frame-pointer" \
               SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # The whole suite natively, under ASan+UBSan and under valgrind
-# (tests/all.sh); about 35 minutes on 2 cores.
+# (tests/all.sh); about 25 minutes on 2 cores.
 check: check-deps
 	$(MAKE) all unit
 	$(MAKE) all unit BUILD=$(ASAN_BUILD) $(ASAN_FLAGS)
