@@ -574,6 +574,14 @@ void rec_cluster_state(struct recorder *rec, const struct cluster_state_row *row
  * same target, action and executor is within this many seconds of it. */
 #define CLUSTER_EVENT_SAME_S "10"
 
+/* SQL: cluster_events row e is that same fence, the event's target,
+ * action, executor and time being the statement's parameters node,
+ * action, executor and at. Said once for the insert and the merge. */
+#define SAME_FENCE(e, node, action, executor, at)                                        \
+    e ".kind = 'fencing' AND " e ".node = " node " AND " e ".action IS " action " AND " e  \
+    ".executor IS " executor " AND abs(julianday(" e ".happened_at) - julianday(" at    \
+    ")) * 86400 <= " CLUSTER_EVENT_SAME_S
+
 /* An alert of a fence this node has already recorded from the fencers'
  * history: every member alert and every alert about this node read it,
  * and such a read may come between a fence's end and that fence's own
@@ -585,9 +593,8 @@ static int merge_alert_into_history_row(struct recorder *rec, const struct clust
         return 0;
     REC_EXEC(rec, NULL, "UPDATE OR IGNORE cluster_events SET ref = ?1, client = ?2, origin = ?3, "
              "result = ?4, rc = ?5, description = ?6, happened_at = ?7, source = ?8 WHERE id = "
-             "(SELECT e.id FROM cluster_events e WHERE e.kind = 'fencing' AND e.ref IS NULL AND "
-             "e.source = 'history' AND e.node = ?9 AND e.action IS ?10 AND e.executor IS ?11 AND "
-             "abs(julianday(e.happened_at) - julianday(?7)) * 86400 <= " CLUSTER_EVENT_SAME_S
+             "(SELECT e.id FROM cluster_events e WHERE e.ref IS NULL AND e.source = 'history' AND "
+             SAME_FENCE("e", "?9", "?10", "?11", "?7")
              " ORDER BY abs(julianday(e.happened_at) - julianday(?7)) LIMIT 1) AND NOT EXISTS "
              "(SELECT 1 FROM cluster_events d WHERE d.kind = 'fencing' AND d.ref = ?1)",
              "ttttotttttt", row->ref, row->client, row->origin, row->result, (int64_t)row->rc,
@@ -611,9 +618,7 @@ int rec_cluster_event(struct recorder *rec, const struct cluster_event_row *row)
              "recorded_on, source, severity, detail) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
              "NULLIF(?9, -1), ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17 WHERE ?10 IS NOT NULL "
              "OR ?1 <> 'fencing' OR NOT EXISTS (SELECT 1 FROM cluster_events e WHERE "
-             "e.kind = 'fencing' AND e.node = ?2 AND e.action IS ?4 AND e.executor IS ?5 AND "
-             "abs(julianday(e.happened_at) - julianday(?12)) * 86400 <= "
-             CLUSTER_EVENT_SAME_S ")", "ttttttttitttttttt", row->kind, row->node, row->node_id,
+             SAME_FENCE("e", "?2", "?4", "?5", "?12") ")", "ttttttttitttttttt", row->kind, row->node, row->node_id,
              row->action, row->executor, row->client, row->origin, row->result, rc < 0 ? -1 : rc,
              row->ref, row->description, row->happened->iso_ms, now.iso_ms, row->recorded_on,
              row->source, row->severity ? row->severity : "info", row->detail);
