@@ -224,6 +224,11 @@ write_response() {
     mv "$NNF_FENCE_RESPONSE_DIR/.$1-$2.json.tmp" "$NNF_FENCE_RESPONSE_DIR/$1-$2.json"
 }
 
+# answer_fenced NODE ID: the storage system's success for that request.
+answer_fenced() {
+    write_response "$1" "$2" "{\"request_id\": \"$2\", \"target_node\": \"$1\", \"success\": true, \"message\": \"fenced\", \"action_performed\": \"off\"}"
+}
+
 # wait_for_request NODE: prints the request id once the agent wrote it.
 wait_for_request() {
     i=0

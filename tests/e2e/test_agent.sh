@@ -507,7 +507,7 @@ test_out_of_descriptors_reading_the_response_is_not_a_timeout() {
     while [ -e "/proc/$AGENT_PID/fd/$lowest" ]; do lowest=$((lowest + 1)); done
     prlimit --pid "$AGENT_PID" --nofile="$lowest:$lowest" || fail "prlimit failed"
     start=$(date +%s)
-    write_response fdnode "$id" "{\"request_id\": \"$id\", \"target_node\": \"fdnode\", \"success\": true, \"message\": \"fenced\", \"action_performed\": \"off\"}"
+    answer_fenced fdnode "$id"
     wait_agent
     rc=$?
     took=$(( $(date +%s) - start ))
@@ -545,7 +545,7 @@ test_discovery_live_state_first() {
     agent_bg -o off -n node2 --fence-timeout 120
     id=$(wait_for_request node2)
     eventually_sql 1 "select count(*) from discoveries where outcome = 'found'"
-    write_response node2 "$id" "{\"request_id\": \"$id\", \"target_node\": \"node2\", \"success\": true, \"message\": \"fenced\", \"action_performed\": \"off\"}"
+    answer_fenced node2 "$id"
     wait_agent || fail "the fence failed"
     wait_discovered 1
     expect_sql '["fs-home"]' "select filesystems from operations"

@@ -214,7 +214,7 @@ test_prune_older_than_0s_beside_a_waiting_fence() {
     "$FENCECTL" prune --older-than 0s > "$S/prune.out" 2>&1 || fail "prune failed: $(cat "$S/prune.out")"
     expect_count 1 "$NNF_FENCE_REQUEST_DIR/live1-$id.json"
     expect_sql 0 "select count(*) from pruned_files"
-    write_response live1 "$id" "{\"request_id\": \"$id\", \"target_node\": \"live1\", \"success\": true, \"message\": \"fenced\", \"action_performed\": \"off\"}"
+    answer_fenced live1 "$id"
     wait_agent || fail "the fence failed after prune ran beside it"
 }
 
@@ -847,7 +847,7 @@ test_recorder_killed_with_the_record_pending() {
     id=$(wait_for_request slow)
     eventually_sql 1 "select count(*) from operations where target_node = 'slow' and status = 'running'"
     kill -KILL "$(tail -n 1 "$FENCE_RECORDER_TEST_RECORDERS")"
-    write_response slow "$id" "{\"request_id\": \"$id\", \"target_node\": \"slow\", \"success\": true, \"message\": \"fenced\", \"action_performed\": \"off\"}"
+    answer_fenced slow "$id"
     wait "$AGENT_PID" || fail "the fence failed with its recorder killed"
     expect_sql running "select status from operations where target_node = 'slow'"
     start_responder
