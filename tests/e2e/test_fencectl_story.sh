@@ -9,19 +9,25 @@ ctl() {
 
 # failing_then_succeeding N: N failed runs for node2 in quick succession,
 # as Pacemaker's retries make them, then one that succeeds; then an
-# unrelated fence of node3.
+# unrelated fence of node3. Like Pacemaker's, each run starts as the one
+# before exits, not when its recorder is done, and runs natively: under
+# FR_WRAP on a loaded machine the runs were seen 25 s apart, past the
+# attempts' 5 s gap, which made them separate fences. fencectl, what these
+# tests read the runs with, still runs under FR_WRAP.
 failing_then_succeeding() {
+    runs_before=$(recorders_so_far)
     start_responder --mode failure
     runs_left=$1   # not i: the helpers in lib.sh count with i
     while [ "$runs_left" -gt 0 ]; do
-        agent -o off -n node2 2>/dev/null && fail "failure accepted"
+        "$AGENT" -o off -n node2 2>/dev/null && fail "failure accepted"
         runs_left=$((runs_left - 1))
     done
     stop_responder
     start_responder
-    agent -o off -n node2 || fail "fence node2"
-    agent -o off -n node3 || fail "fence node3"
+    "$AGENT" -o off -n node2 || fail "fence node2"
+    "$AGENT" -o off -n node3 || fail "fence node3"
     stop_responder
+    wait_recorded "$runs_before"
 }
 
 test_json_gives_numbers_and_arrays() {
