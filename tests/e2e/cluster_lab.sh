@@ -177,9 +177,42 @@ cl_device_xml() {
 XML
 }
 
-# cl_set_device OBSERVER NAME VALUE: one device parameter, through the CIB.
+# cl_device_registered N: how many times node N's fencer has registered the
+# device (it logs "Added" at start and on every change of its parameters;
+# an unchanged device is "already in device list").
+cl_device_registered() {
+    local count
+    count=$(grep -c "Added 'storage-fence' to device list" "$(cl_pcmk_log "$1")" 2>/dev/null)
+    echo "${count:-0}"
+}
+
+# cl_device_registered_after N COUNT: node N's fencer has registered the
+# device more than COUNT times; for wait_until.
+cl_device_registered_after() { [ "$(cl_device_registered "$1")" -gt "$2" ]; }
+
+# cl_set_device OBSERVER NAME=VALUE...: device parameters (each already in
+# cl_device_xml), in one change of the CIB; returns once the fencer of every
+# running node has registered the device again, so a fence that follows
+# runs with them (crm_resource sets one at a time, and returns once the CIB
+# has it, before the fencers do).
 cl_set_device() {
-    cl_in "$1" crm_resource --resource storage-fence --set-parameter "$2" --parameter-value "$3" >/dev/null
+    local observer=$1 n pair nvpairs=
+    shift
+    for pair in "$@"; do
+        nvpairs="$nvpairs<nvpair id=\"sf-${pair%%=*}\" name=\"${pair%%=*}\" value=\"${pair#*=}\"/>"
+    done
+    for n in $CL_NODES; do
+        cl_alive "$n" && eval "registered_$n=$(cl_device_registered "$n")"
+    done
+    cl_in "$observer" cibadmin --modify --scope resources \
+        -X "<primitive id=\"storage-fence\"><instance_attributes id=\"sf-ia\">$nvpairs</instance_attributes></primitive>" \
+        || return 1
+    for n in $CL_NODES; do
+        cl_alive "$n" || continue
+        eval "before=\$registered_$n"
+        wait_until 30 cl_device_registered_after "$n" "$before" \
+            || { echo "$n's fencer did not register the device's new parameters ($*) within 30 s" >&2; return 1; }
+    done
 }
 
 cl_up() {

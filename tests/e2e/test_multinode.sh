@@ -312,9 +312,10 @@ test_mn_failure_and_silence_agree_with_pacemaker() {
             # The agent's own deadline (3 s) before Pacemaker's (20 s): a
             # timeout the record names, not a kill.
             cl_responder --mode silent || fail "responder"
-            cl_set_device n1 fence_timeout 3 || fail "fence_timeout"
-            cl_set_device n1 pcmk_off_timeout 20 || fail "pcmk_off_timeout"
-            cl_set_device n1 pcmk_reboot_timeout 20 || fail "pcmk_reboot_timeout"
+            t_set=$(cl_now)
+            cl_set_device n1 fence_timeout=3 pcmk_off_timeout=20 pcmk_reboot_timeout=20 \
+                || fail "the device's timeouts"
+            figure "the device's new timeouts registered by every fencer $(cl_secs "$t_set" "$(cl_now)") s after the change"
             want=timeout
         fi
         survivors=$(echo $CL_NODES | tr ' ' '\n' | grep -vx "$tg" | tr '\n' ' ')
@@ -342,8 +343,17 @@ test_mn_failure_and_silence_agree_with_pacemaker() {
             all=$((all + rec))
             figure "$tg with a $want storage system: Pacemaker failed $pcmk fences; $n's fencer logged $logged" \
                 "agent runs, its record holds $rec $want runs; $(cl_secs "$t0" "$t_done") s from loss to the last failure"
+            # Where the time went: each run's start after the loss, its length.
+            figure "$n's runs of $tg (start after the loss, length): $(cl_sql "$n" "select group_concat(printf('+%.1f s %d ms',
+                (julianday(started_at) - 2440587.5) * 86400 - $t0, duration_ms), ', ') from operations
+                where target_node = '$tg' and id > $s")"
             [ "$rec" -eq "$logged" ] || fail "$n's fencer logged $logged runs against $tg, its record holds $rec $want"
             [ "$done_ok" -eq 0 ] || fail "$n recorded $done_ok completed runs of $tg"
+            # Each timed out at the device's fence_timeout=3, not an older one.
+            [ "$want" = timeout ] && ! cl_sql_is "$n" -eq 0 "select count(*) from operations where
+                target_node = '$tg' and id > $s and status = 'timeout' and duration_ms not between 2500 and 10000" \
+                && fail "$n's runs of $tg did not time out at fence_timeout=3: $(cl_sql "$n" "select id, status,
+                    duration_ms from operations where target_node = '$tg' and id > $s")"
         done
         [ "$all" -ge "$pcmk" ] || fail "Pacemaker failed $pcmk fences of $tg, the records hold $all runs"
         [ "$(cl_node_state n1 "$tg")" = unclean ] || fail "$tg after the failed fences: $(cl_node_state n1 "$tg")"
@@ -356,9 +366,7 @@ test_mn_failure_and_silence_agree_with_pacemaker() {
         cl_responder
         rejoin "$tg"
     done
-    cl_set_device n1 fence_timeout 60
-    cl_set_device n1 pcmk_off_timeout 90
-    cl_set_device n1 pcmk_reboot_timeout 90
+    cl_set_device n1 fence_timeout=60 pcmk_off_timeout=90 pcmk_reboot_timeout=90 || fail "the device's timeouts"
     cl_in n1 crm_attribute --type crm_config --name stonith-max-attempts --delete >/dev/null
     back_to_normal
 }
