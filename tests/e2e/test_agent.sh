@@ -726,11 +726,13 @@ test_cluster_state_shares_the_crm_mon_run_of_a_burst() {
     # before the first recorder runs crm_mon (the first record creates it).
     mkdir -m 700 -p "$(dirname "$DB")"
     start_responder
-    # Natively, one straight after the other, as a burst comes: under
-    # FR_WRAP on a loaded machine two runs can start more than the 5 s a
-    # run is shared for apart (the attempts' test was seen 25 s apart).
+    # Natively: under FR_WRAP on a loaded machine two runs can start more
+    # than the 5 s a run is shared for apart (the attempts' test was seen
+    # 25 s apart). The second starts once the first is recorded, so the
+    # first is the one that ran crm_mon.
     before=$(recorders_so_far)
     "$AGENT" -o off -n node2 || fail "first fence"
+    wait_recorded "$before"
     "$AGENT" -o off -n node2 || fail "second fence"
     wait_recorded "$before"
     stop_responder
