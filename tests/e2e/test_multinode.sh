@@ -295,8 +295,9 @@ agent_runs_logged() {
 # pacemaker_took_long TARGET DC LOSS DONE: when Pacemaker took more than a
 # minute from TARGET's loss to its last failed fence (about 9-21 s here;
 # seen 132 s, its first run 120 s after the loss, cause unknown), the
-# controller's and fencer's lines of the first survivor from the loss on,
-# as figures: the test passes, and the next such run says why.
+# controller's and fencer's lines of the first survivor from the loss on
+# (from line logline_N, which the test noted before the loss), as figures:
+# the test passes, and the next such run says why.
 pacemaker_took_long() {
     local n
     [ "$(awk -v a="$3" -v b="$4" 'BEGIN { print (b - a > 60) }')" = 1 ] || return 0
